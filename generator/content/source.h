@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diagnostics.h"
+
+namespace gongkai {
+
+// One file of the content, as read from a commit or the working tree.
+struct SourceFile {
+    std::string path;       // relative to the content root: "reports/2020-043/2020-10.md"
+    std::string repo_path;  // relative to the repository, for messages: "content/reports/…"
+    std::string data;
+};
+
+// What one build reads: every file under the content root, and where it came from.
+struct Snapshot {
+    std::vector<SourceFile> files;  // sorted by path
+    std::string commit;             // full object id; "" when read from the working tree
+    std::int64_t commit_time = 0;   // seconds since the epoch, the build's "now"
+    std::string description;        // "HEAD (3f2a1c9)", "working tree"
+    std::string prefix;             // the content root within the repository, for messages
+};
+
+// The seam between gongkai and where content lives: git, the disk, or memory in tests.
+class ContentSource {
+public:
+    virtual ~ContentSource() = default;
+    // Reads everything; problems that make a file unreadable go into diagnostics.
+    virtual Snapshot read(Diagnostics& diagnostics) = 0;
+};
+
+// Content given as text, for tests and fuzzing.
+class MemorySource final : public ContentSource {
+public:
+    explicit MemorySource(std::map<std::string, std::string> files, std::int64_t time = 0)
+        : files_(std::move(files)), time_(time) {}
+    Snapshot read(Diagnostics& diagnostics) override;
+
+private:
+    std::map<std::string, std::string> files_;
+    std::int64_t time_;
+};
+
+// Files on disk below root (used with --worktree); prefix is how messages name root.
+class DirectorySource final : public ContentSource {
+public:
+    DirectorySource(std::string root, std::string prefix) : root_(std::move(root)), prefix_(std::move(prefix)) {}
+    Snapshot read(Diagnostics& diagnostics) override;
+
+private:
+    std::string root_;
+    std::string prefix_;
+};
+
+// Joins a content-root prefix ("content") and a relative path for messages.
+std::string join_repo_path(const std::string& prefix, const std::string& path);
+
+}  // namespace gongkai

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <git2.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "content/source.h"
+
+namespace gongkai::git {
+
+// A libgit2 failure, with libgit2's own message captured when the call failed.
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+template <auto F>
+struct Deleter {
+    void operator()(auto* p) const { F(p); }
+};
+using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree_free>>;
+using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob_free>>;
+
+// Throws Error naming what was attempted when a libgit2 call returns < 0.
+void check(int rc, const std::string& what);
+
+// Initialises libgit2 once per process.
+void ensure_initialised();
+
+class Repository {
+public:
+    // Opens the repository at path, or the one that contains it; throws Error if there is none.
+    explicit Repository(const std::string& path);
+
+    bool is_bare() const;
+    bool is_shallow() const;
+    // The working tree's folder, with a trailing '/'; throws for a bare repository.
+    std::string workdir() const;
+    // Resolves a ref, branch, tag or object id to a commit; throws Error if it does not name one.
+    CommitPtr resolve(const std::string& ref) const;
+
+    git_repository* get() const { return repo_.get(); }
+
+private:
+    RepositoryPtr repo_;
+};
+
+// Content of one commit, below content_dir ("" for the whole tree).
+class CommitSource final : public ContentSource {
+public:
+    CommitSource(const Repository& repo, std::string ref, std::string content_dir)
+        : repo_(repo), ref_(std::move(ref)), dir_(std::move(content_dir)) {}
+    Snapshot read(Diagnostics& diagnostics) override;
+
+private:
+    const Repository& repo_;
+    std::string ref_;
+    std::string dir_;
+};
+
+std::string oid_string(const git_oid* oid);
+
+}  // namespace gongkai::git

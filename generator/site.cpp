@@ -1,0 +1,473 @@
+#include "site.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "charts.h"
+#include "content/library.h"
+#include "html.h"
+#include "markdown.h"
+#include "templates.h"
+
+namespace gongkai {
+
+namespace {
+
+using mustache::data;
+
+data list() { return data(data::type::list); }
+data object() { return data(data::type::object); }
+data flag(bool b) { return b ? data(data::type::bool_true) : data(data::type::bool_false); }
+
+// Everything the page builders share for one build.
+class SiteBuilder {
+public:
+    SiteBuilder(const Library& lib, const Theme& theme, Diagnostics& diagnostics)
+        : lib_(lib),
+          strings_(strings_for(theme, lib.config.language, diagnostics)),
+          templates_(theme.templates, "themes/" + theme.name + "/templates", lib.templates,
+                     join_repo_path(folder_of(lib.config.path), "templates"), diagnostics),
+          base_url_(with_slash(lib.config.base_url)) {
+        for (const auto& [k, v] : strings_.table()) t_.set(k, v);
+        for (const auto& r : lib_.reports) latest_[r.project] = &r;  // reports are oldest first
+    }
+
+    SiteFiles build(const Theme& theme) {
+        SiteFiles files;
+        page(files, "index.html", "index", "", home_data(), lib_.config.sample_data || any_sample());
+        page(files, "departments/index.html", "departments", strings_.get("departments"), departments_data(),
+             lib_.config.sample_data);
+        for (const auto& d : lib_.departments) {
+            data extra = object();
+            extra.set("department", department_detail(d));
+            extra.set("projects", department_projects(d));
+            page(files, "departments/" + d.id + "/index.html", "department", d.name, std::move(extra),
+                 d.sample_data || department_has_sample(d));
+        }
+        for (const auto& p : lib_.projects) {
+            data extra = object();
+            extra.set("project", project_detail(p));
+            page(files, "projects/" + p.id + "/index.html", "project", p.title, std::move(extra), is_sample(p));
+        }
+        for (const auto& r : lib_.reports) {
+            const Project& p = *lib_.project(r.project);
+            data extra = object();
+            extra.set("report", report_data(r, true));
+            page(files, report_url(r) + "index.html", "report", report_title(r, p), std::move(extra),
+                 is_sample(p) || r.sample_data);
+        }
+        page(files, "404.html", "404", strings_.get("not_found_title"), object(), lib_.config.sample_data);
+        for (const auto& [path, bytes] : theme.static_files)
+            if (!lib_.static_files.contains(path)) files.add(path, bytes);
+        for (const auto& [path, bytes] : lib_.static_files) files.add(path, bytes);
+        return files;
+    }
+
+private:
+    static Strings strings_for(const Theme& theme, const std::string& language, Diagnostics& diagnostics) {
+        auto it = theme.strings.find(language);
+        if (it == theme.strings.end()) {
+            diagnostics.error("themes/" + theme.name + "/i18n/" + language + ".toml", 0, 0, "",
+                              "the theme has no strings for the site's language");
+            return Strings();
+        }
+        return Strings(it->second);
+    }
+
+    static std::string folder_of(const std::string& path) {
+        auto slash = path.rfind('/');
+        return slash == std::string::npos ? "" : path.substr(0, slash);
+    }
+
+    static std::string with_slash(std::string url) {
+        if (url.empty() || url.back() != '/') url += '/';
+        return url;
+    }
+
+    // "/progress/" from "https://example.org/progress/": where the 404 page links from.
+    std::string base_path() const {
+        std::string u = base_url_;
+        auto scheme = u.find("://");
+        if (scheme == std::string::npos) return u.front() == '/' ? u : "/" + u;
+        auto slash = u.find('/', scheme + 3);
+        return slash == std::string::npos ? "/" : u.substr(slash);
+    }
+
+    static std::string root_for(const std::string& path) {
+        std::string root;
+        for (char c : path)
+            if (c == '/') root += "../";
+        return root;
+    }
+
+    void page(SiteFiles& files, const std::string& path, const std::string& kind, const std::string& title, data extra,
+              bool sample) {
+        data d = std::move(extra);
+        d.set("lang", lib_.config.language);
+        d.set("root", kind == "404" ? base_path() : root_for(path));
+        data site = object();
+        site.set("title", lib_.config.title);
+        site.set("publisher", lib_.config.publisher);
+        site.set("description", lib_.config.description);
+        site.set("programme", lib_.config.programme);
+        site.set("base_url", base_url_);
+        d.set("site", site);
+        data pg = object();
+        pg.set("title", title.empty() ? lib_.config.title : title);
+        pg.set("kind", kind);
+        std::string dir = path.ends_with("index.html") ? path.substr(0, path.size() - 10) : path;
+        pg.set("url", base_url_ + dir);
+        d.set("page", pg);
+        d.set("sample_data", flag(sample));
+        d.set("generator", std::string("gongkai ") + GONGKAI_VERSION);
+        d.set("t", t_);
+        files.add(path, templates_.render(kind, d));
+    }
+
+    bool is_sample(const Project& p) const {
+        const Department* d = lib_.department(p.department);
+        return lib_.config.sample_data || p.sample_data || (d && d->sample_data);
+    }
+
+    bool any_sample() const {
+        return std::any_of(lib_.projects.begin(), lib_.projects.end(), [&](const Project& p) { return is_sample(p); }) ||
+               std::any_of(lib_.departments.begin(), lib_.departments.end(), [](const Department& d) { return d.sample_data; }) ||
+               std::any_of(lib_.reports.begin(), lib_.reports.end(), [](const Report& r) { return r.sample_data; });
+    }
+
+    bool department_has_sample(const Department& d) const {
+        for (const auto& p : lib_.projects)
+            if (involves(p, d.id) && is_sample(p)) return true;
+        return false;
+    }
+
+    static bool involves(const Project& p, const std::string& dept) {
+        return p.department == dept ||
+               std::find(p.co_departments.begin(), p.co_departments.end(), dept) != p.co_departments.end();
+    }
+
+    static std::string report_url(const Report& r) { return "projects/" + r.project + "/reports/" + r.id + "/"; }
+
+    std::string report_title(const Report& r, const Project& p) const {
+        if (!r.title.empty()) return r.title;
+        return p.title + " " + strings_.period(r.period_start, r.period_end);
+    }
+
+    const Report* latest(const std::string& project) const {
+        auto it = latest_.find(project);
+        return it == latest_.end() ? nullptr : it->second;
+    }
+
+    void set_completion(data& d, std::optional<double> value) const {
+        d.set("has_completion", flag(value.has_value()));
+        if (!value) return;
+        d.set("completion", format_number(*value));
+        d.set("completion_label", strings_.percent(*value));
+        d.set("bar", completion_bar(*value, strings_.format("chart_completion", {{"value", format_number(*value)}})));
+    }
+
+    data contact_list(const std::vector<Contact>& contacts) const {
+        data out = list();
+        for (const auto& c : contacts) {
+            data item = object();
+            item.set("name", c.name);
+            item.set("role", c.role);
+            item.set("phone", c.phone);
+            item.set("email", c.email);
+            out.push_back(item);
+        }
+        return out;
+    }
+
+    // The mean of the latest completion of a department's lead projects that report one.
+    std::optional<double> department_average(const Department& d) const {
+        double sum = 0;
+        int n = 0;
+        for (const auto& p : lib_.projects) {
+            if (p.department != d.id) continue;
+            const Report* r = latest(p.id);
+            if (r && r->completion) {
+                sum += *r->completion;
+                ++n;
+            }
+        }
+        if (n == 0) return std::nullopt;
+        return sum / n;
+    }
+
+    data department_summary(const Department& d) const {
+        data out = object();
+        out.set("id", d.id);
+        out.set("url", "departments/" + d.id + "/");
+        out.set("name", d.name);
+        out.set("short_name", d.short_name.empty() ? d.name : d.short_name);
+        int count = 0;
+        for (const auto& p : lib_.projects)
+            if (involves(p, d.id)) ++count;
+        out.set("project_count", std::to_string(count));
+        auto avg = department_average(d);
+        out.set("has_completion", flag(avg.has_value()));
+        if (avg) out.set("average_completion_label", strings_.percent(*avg));
+        out.set("sample_data", flag(d.sample_data));
+        return out;
+    }
+
+    data department_detail(const Department& d) const {
+        data out = department_summary(d);
+        out.set("description", d.description.empty() ? "" : render_markdown(d.description).html);
+        out.set("website", d.url);
+        out.set("has_contacts", flag(!d.contacts.empty()));
+        out.set("contacts", contact_list(d.contacts));
+        return out;
+    }
+
+    struct Status {
+        std::string key;
+        std::string label;
+    };
+
+    Status status_of(const Project& p) const {
+        const Report* r = latest(p.id);
+        if (!r) return {"no-report", strings_.get("status_no_report")};
+        if (r->completion && *r->completion >= 100) return {"complete", strings_.get("status_complete")};
+        if (r->completion && *r->completion <= 0) return {"not-started", strings_.get("status_not_started")};
+        return {"in-progress", strings_.get("status_in_progress")};
+    }
+
+    data project_summary(const Project& p) const {
+        data out = object();
+        out.set("id", p.id);
+        out.set("url", "projects/" + p.id + "/");
+        out.set("title", p.title);
+        out.set("number", p.number);
+        out.set("number_label", strings_.item_number(p.number));
+        out.set("year", std::to_string(p.year));
+        if (const Department* d = lib_.department(p.department)) out.set("department", department_summary(*d));
+        const Report* r = latest(p.id);
+        set_completion(out, r ? r->completion : std::nullopt);
+        Status s = status_of(p);
+        data status = object();
+        status.set("key", s.key);
+        status.set("label", s.label);
+        out.set("status", status);
+        out.set("has_latest", flag(r != nullptr));
+        if (r) {
+            data l = object();
+            l.set("url", report_url(*r));
+            l.set("period_label", strings_.period(r->period_start, r->period_end));
+            l.set("date_label", strings_.date(r->date));
+            out.set("latest", l);
+        }
+        out.set("report_count", std::to_string(lib_.reports_of(p.id).size()));
+        out.set("sample_data", flag(is_sample(p)));
+        return out;
+    }
+
+    data goal_tree(const std::vector<Goal>& goals, const Report* latest_report) const {
+        data out = list();
+        for (const auto& g : goals) {
+            data item = object();
+            item.set("id", g.id);
+            item.set("title", g.title);
+            item.set("has_goals", flag(!g.goals.empty()));
+            item.set("goals", goal_tree(g.goals, latest_report));
+            std::optional<double> value;
+            if (latest_report)
+                for (const auto& gc : latest_report->goal_completion)
+                    if (gc.goal_id == g.id) value = gc.completion;
+            item.set("has_completion", flag(value.has_value()));
+            if (value) item.set("completion_label", strings_.percent(*value));
+            out.push_back(item);
+        }
+        return out;
+    }
+
+    static const Goal* find_goal(const std::vector<Goal>& goals, const std::string& id) {
+        for (const auto& g : goals) {
+            if (g.id == id) return &g;
+            if (const Goal* inner = find_goal(g.goals, id)) return inner;
+        }
+        return nullptr;
+    }
+
+    data report_data(const Report& r, bool with_body) const {
+        const Project& p = *lib_.project(r.project);
+        data out = object();
+        out.set("id", r.id);
+        out.set("url", report_url(r));
+        out.set("title", report_title(r, p));
+        out.set("period_label", strings_.period(r.period_start, r.period_end));
+        out.set("period_start", r.period_start.iso());
+        out.set("period_end", r.period_end.iso());
+        out.set("date", r.date.iso());
+        out.set("date_label", strings_.date(r.date));
+        set_completion(out, r.completion);
+        out.set("has_on_schedule", flag(r.on_schedule.has_value()));
+        out.set("on_schedule", flag(r.on_schedule.value_or(false)));
+        if (r.on_schedule)
+            out.set("on_schedule_label", strings_.get(*r.on_schedule ? "on_schedule_yes" : "on_schedule_no"));
+        out.set("addressee", r.addressee);
+        out.set("signed_by", r.signed_by);
+        out.set("leader_signature", flag(r.leader_signature));
+        out.set("has_contacts", flag(!r.contacts.empty()));
+        out.set("contacts", contact_list(r.contacts));
+        std::vector<std::string> names, phones;
+        for (const auto& c : r.contacts) {
+            names.push_back(c.name);
+            if (!c.phone.empty()) phones.push_back(c.phone);
+        }
+        out.set("contact_names", strings_.join(names));
+        out.set("contact_phones", strings_.join(phones));
+        if (with_body) {
+            RenderedMarkdown md = render_markdown(r.body);
+            out.set("body", md.html);
+            data sections = list();
+            for (const auto& s : md.sections) {
+                data item = object();
+                item.set("id", s.id);
+                item.set("title", s.title);
+                sections.push_back(item);
+            }
+            out.set("sections", sections);
+        }
+        out.set("has_goal_completion", flag(!r.goal_completion.empty()));
+        data goals = list();
+        for (const auto& gc : r.goal_completion) {
+            data item = object();
+            item.set("id", gc.goal_id);
+            const Goal* g = find_goal(p.goals, gc.goal_id);
+            item.set("title", g ? g->title : gc.goal_id);
+            item.set("completion_label", strings_.percent(gc.completion));
+            item.set("bar", completion_bar(gc.completion, strings_.format("chart_completion",
+                                                                         {{"value", format_number(gc.completion)}})));
+            goals.push_back(item);
+        }
+        out.set("goal_completion", goals);
+        out.set("project", project_summary(p));
+        if (const Department* d = lib_.department(p.department)) out.set("department", department_summary(*d));
+        out.set("sample_data", flag(is_sample(p) || r.sample_data));
+        return out;
+    }
+
+    data project_detail(const Project& p) const {
+        data out = project_summary(p);
+        out.set("implementation", p.body.empty() ? "" : render_markdown(p.body).html);
+        out.set("target", p.target.empty() ? "" : render_markdown(p.target).html);
+        out.set("official", p.official);
+        out.set("start", p.start.iso());
+        out.set("end", p.end.iso());
+        data co = list();
+        for (const auto& id : p.co_departments)
+            if (const Department* d = lib_.department(id)) co.push_back(department_summary(*d));
+        out.set("has_co_departments", flag(!p.co_departments.empty()));
+        out.set("co_departments", co);
+        const Report* last = latest(p.id);
+        out.set("has_goals", flag(!p.goals.empty()));
+        out.set("goals", goal_tree(p.goals, last));
+        auto reports = lib_.reports_of(p.id);
+        data rs = list();
+        for (auto it = reports.rbegin(); it != reports.rend(); ++it) rs.push_back(report_data(**it, false));
+        out.set("has_reports", flag(!reports.empty()));
+        out.set("reports", rs);
+        out.set("has_latest", flag(last != nullptr));
+        if (last) out.set("latest", report_data(*last, true));
+        return out;
+    }
+
+    // Projects in reading order: by year, then item number, then id.
+    std::vector<const Project*> ordered_projects() const {
+        std::vector<const Project*> out;
+        for (const auto& p : lib_.projects) out.push_back(&p);
+        std::stable_sort(out.begin(), out.end(), [](const Project* a, const Project* b) {
+            return std::tie(a->year, a->number, a->id) < std::tie(b->year, b->number, b->id);
+        });
+        return out;
+    }
+
+    data department_projects(const Department& d) const {
+        data out = list();
+        for (const Project* p : ordered_projects()) {
+            if (!involves(*p, d.id)) continue;
+            data item = project_summary(*p);
+            item.set("is_lead", flag(p->department == d.id));
+            out.push_back(item);
+        }
+        return out;
+    }
+
+    data departments_data() const {
+        data out = object();
+        data ds = list();
+        for (const auto& d : lib_.departments) ds.push_back(department_summary(d));
+        out.set("departments", ds);
+        return out;
+    }
+
+    data home_data() const {
+        data out = departments_data();
+        data ps = list();
+        int complete = 0, in_progress = 0, not_started = 0, no_report = 0, with_completion = 0;
+        double sum = 0;
+        for (const Project* p : ordered_projects()) {
+            ps.push_back(project_summary(*p));
+            std::string key = status_of(*p).key;
+            complete += key == "complete";
+            in_progress += key == "in-progress";
+            not_started += key == "not-started";
+            no_report += key == "no-report";
+            if (const Report* r = latest(p->id); r && r->completion) {
+                sum += *r->completion;
+                ++with_completion;
+            }
+        }
+        out.set("projects", ps);
+        data totals = object();
+        totals.set("projects", std::to_string(lib_.projects.size()));
+        totals.set("departments", std::to_string(lib_.departments.size()));
+        totals.set("reports", std::to_string(lib_.reports.size()));
+        totals.set("has_completion", flag(with_completion > 0));
+        totals.set("average_completion_label", with_completion ? strings_.percent(sum / with_completion) : "");
+        totals.set("complete", std::to_string(complete));
+        totals.set("in_progress", std::to_string(in_progress));
+        totals.set("not_started", std::to_string(not_started));
+        totals.set("no_report", std::to_string(no_report));
+        out.set("totals", totals);
+        return out;
+    }
+
+    const Library& lib_;
+    Strings strings_;
+    Templates templates_;
+    std::string base_url_;
+    data t_ = object();
+    std::map<std::string, const Report*> latest_;
+};
+
+}  // namespace
+
+SiteFiles render_site(const Library& library, const Theme& theme, Diagnostics& diagnostics) {
+    SiteBuilder builder(library, theme, diagnostics);
+    if (diagnostics.has_errors()) return {};
+    return builder.build(theme);
+}
+
+BuildResult build_site(ContentSource& source, const BuildOptions& options) {
+    BuildResult result;
+    Snapshot snapshot = source.read(result.diagnostics);
+    auto library = load_library(snapshot, result.diagnostics);
+    if (!library) {
+        result.diagnostics.sort();
+        return result;
+    }
+    if (options.base_url) library->config.base_url = *options.base_url;
+    Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
+    if (result.diagnostics.has_errors()) return result;
+    SiteFiles files = render_site(*library, theme, result.diagnostics);
+    result.diagnostics.sort();
+    if (result.diagnostics.has_errors()) return result;
+    result.files = files.files().size();
+    if (options.write) write_site(options.out, files, WriteOptions{options.force});
+    return result;
+}
+
+}  // namespace gongkai

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "content/model.h"
+#include "content/source.h"
+#include "diagnostics.h"
+#include "i18n.h"
+#include "theme.h"
+#include "writer.h"
+
+namespace gongkai {
+
+// Renders every page, chart and static file of a validated library into memory. Problems in the
+// theme or templates go into diagnostics.
+SiteFiles render_site(const Library& library, const Theme& theme, Diagnostics& diagnostics);
+
+struct BuildOptions {
+    std::optional<std::string> base_url;      // overrides gongkai.toml's
+    std::optional<std::string> themes_dir;    // where to find themes
+    std::filesystem::path out = "site";
+    bool write = true;                        // false: validate and render, write nothing (check)
+    bool force = false;                       // replace an output folder gongkai did not create
+};
+
+struct BuildResult {
+    Diagnostics diagnostics;
+    std::size_t files = 0;
+    bool ok() const { return !diagnostics.has_errors(); }
+};
+
+// The whole pipeline: read the content, validate it, render, and write it atomically.
+// Throws git::Error or WriteError for problems outside the content.
+BuildResult build_site(ContentSource& source, const BuildOptions& options);
+
+}  // namespace gongkai

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <kainjow/mustache.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "diagnostics.h"
+
+namespace gongkai {
+
+namespace mustache = kainjow::mustache;
+
+// The templates of one build: the theme's, with those the content repository supplies by the
+// same name in their place. Page templates are rendered by name; every other template is a
+// partial available to all of them.
+class Templates {
+public:
+    // origin names where each template came from, for error messages.
+    Templates(const std::map<std::string, std::string>& theme, const std::string& theme_origin,
+              const std::map<std::string, std::string>& overrides, const std::string& override_origin,
+              Diagnostics& diagnostics);
+
+    // Renders page template name with data; partials are added to data.
+    std::string render(const std::string& name, mustache::data& data) const;
+
+    static bool is_page(const std::string& name);
+
+private:
+    std::map<std::string, std::string> sources_;
+    std::map<std::string, std::unique_ptr<mustache::mustache>> pages_;
+};
+
+}  // namespace gongkai
