@@ -38,11 +38,8 @@ std::string trim_slashes(std::string s) {
 std::unique_ptr<ContentSource> open_source(const SourceOptions& o, std::unique_ptr<git::Repository>& repo) {
     repo = std::make_unique<git::Repository>(o.repo);
     std::string dir = trim_slashes(o.content_dir);
-    if (o.worktree) {
-        std::string root = repo->workdir() + dir;
-        return std::make_unique<DirectorySource>(root, dir);
-    }
-    return std::make_unique<git::CommitSource>(*repo, o.ref, dir);
+    if (o.worktree) repo->workdir();  // says plainly that a bare repository has no working tree
+    return std::make_unique<git::CommitSource>(*repo, o.ref, dir, o.worktree);
 }
 
 int report(const BuildResult& result, const char* done) {

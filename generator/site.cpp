@@ -1,12 +1,16 @@
 #include "site.h"
 
 #include <algorithm>
+#include <functional>
+#include <cmath>
 #include <numeric>
 
+#include "analysis.h"
 #include "charts.h"
 #include "content/library.h"
 #include "html.h"
 #include "markdown.h"
+#include "schedule.h"
 #include "templates.h"
 
 namespace gongkai {
@@ -19,11 +23,18 @@ data list() { return data(data::type::list); }
 data object() { return data(data::type::object); }
 data flag(bool b) { return b ? data(data::type::bool_true) : data(data::type::bool_false); }
 
+// Sets an optional text only when it has one: Mustache treats "" as true in {{#key}} sections,
+// so an absent value must be absent for a template to leave out its heading.
+void put(data& d, const std::string& key, const std::string& value) {
+    if (!value.empty()) d.set(key, value);
+}
+
 // Everything the page builders share for one build.
 class SiteBuilder {
 public:
-    SiteBuilder(const Library& lib, const Theme& theme, Diagnostics& diagnostics)
+    SiteBuilder(const Library& lib, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics)
         : lib_(lib),
+          analysis_(analysis),
           strings_(strings_for(theme, lib.config.language, diagnostics)),
           templates_(theme.templates, "themes/" + theme.name + "/templates", lib.templates,
                      join_repo_path(folder_of(lib.config.path), "templates"), diagnostics),
@@ -34,19 +45,35 @@ public:
 
     SiteFiles build(const Theme& theme) {
         SiteFiles files;
-        page(files, "index.html", "index", "", home_data(), lib_.config.sample_data || any_sample());
+        data home = home_data();
+        home.set("charts", overview_chart_data());
+        page(files, "index.html", "index", "", std::move(home), lib_.config.sample_data || any_sample());
         page(files, "departments/index.html", "departments", strings_.get("departments"), departments_data(),
              lib_.config.sample_data);
+        add_overview_charts(files);
         for (const auto& d : lib_.departments) {
             data extra = object();
-            extra.set("department", department_detail(d));
+            std::string chart = department_chart(d);
+            files.add("departments/" + d.id + "/completion.svg", standalone_svg(chart));
+            data detail = department_detail(d);
+            detail.set("chart", chart);
+            detail.set("chart_url", "departments/" + d.id + "/completion.svg");
+            extra.set("department", detail);
             extra.set("projects", department_projects(d));
             page(files, "departments/" + d.id + "/index.html", "department", d.name, std::move(extra),
                  d.sample_data || department_has_sample(d));
         }
         for (const auto& p : lib_.projects) {
             data extra = object();
-            extra.set("project", project_detail(p));
+            data detail = project_detail(p);
+            if (!lib_.reports_of(p.id).empty()) {
+                std::string chart = progress_chart(p);
+                files.add("projects/" + p.id + "/progress.svg", standalone_svg(chart));
+                detail.set("chart", chart);
+                detail.set("chart_url", "projects/" + p.id + "/progress.svg");
+            }
+            detail.set("has_chart", flag(!lib_.reports_of(p.id).empty()));
+            extra.set("project", detail);
             page(files, "projects/" + p.id + "/index.html", "project", p.title, std::move(extra), is_sample(p));
         }
         for (const auto& r : lib_.reports) {
@@ -108,13 +135,14 @@ private:
         data site = object();
         site.set("title", lib_.config.title);
         site.set("publisher", lib_.config.publisher);
-        site.set("description", lib_.config.description);
-        site.set("programme", lib_.config.programme);
+        put(site, "description", lib_.config.description);
+        put(site, "programme", lib_.config.programme);
         site.set("base_url", base_url_);
         d.set("site", site);
         data pg = object();
-        pg.set("title", title.empty() ? lib_.config.title : title);
+        pg.set("title", title.empty() ? strings_.get("home_title") : title);
         pg.set("kind", kind);
+        pg.set("is_" + kind, data(data::type::bool_true));
         std::string dir = path.ends_with("index.html") ? path.substr(0, path.size() - 10) : path;
         pg.set("url", base_url_ + dir);
         d.set("page", pg);
@@ -171,9 +199,9 @@ private:
         for (const auto& c : contacts) {
             data item = object();
             item.set("name", c.name);
-            item.set("role", c.role);
-            item.set("phone", c.phone);
-            item.set("email", c.email);
+            put(item, "role", c.role);
+            put(item, "phone", c.phone);
+            put(item, "email", c.email);
             out.push_back(item);
         }
         return out;
@@ -209,16 +237,25 @@ private:
         out.set("has_completion", flag(avg.has_value()));
         if (avg) out.set("average_completion_label", strings_.percent(*avg));
         out.set("sample_data", flag(d.sample_data));
+        set_counts(out, d.id);
         return out;
     }
 
     data department_detail(const Department& d) const {
         data out = department_summary(d);
-        out.set("description", d.description.empty() ? "" : render_markdown(d.description).html);
-        out.set("website", d.url);
+        put(out, "description", d.description.empty() ? "" : render_markdown(d.description).html);
+        put(out, "website", d.url);
         out.set("has_contacts", flag(!d.contacts.empty()));
         out.set("contacts", contact_list(d.contacts));
         return out;
+    }
+
+    void set_counts(data& out, const std::string& department) const {
+        Counts n = count_projects(department);
+        out.set("behind_count", std::to_string(n.behind));
+        out.set("late_count", std::to_string(n.late));
+        out.set("has_behind", flag(n.behind > 0));
+        out.set("has_late", flag(n.late > 0));
     }
 
     struct Status {
@@ -239,8 +276,8 @@ private:
         out.set("id", p.id);
         out.set("url", "projects/" + p.id + "/");
         out.set("title", p.title);
-        out.set("number", p.number);
-        out.set("number_label", strings_.item_number(p.number));
+        put(out, "number", p.number);
+        put(out, "number_label", strings_.item_number(p.number));
         out.set("year", std::to_string(p.year));
         if (const Department* d = lib_.department(p.department)) out.set("department", department_summary(*d));
         const Report* r = latest(p.id);
@@ -260,6 +297,81 @@ private:
         }
         out.set("report_count", std::to_string(lib_.reports_of(p.id).size()));
         out.set("sample_data", flag(is_sample(p)));
+        set_schedule(out, p);
+        return out;
+    }
+
+    const ProjectSchedule* schedule(const std::string& project) const {
+        auto it = analysis_.schedules.find(project);
+        return it == analysis_.schedules.end() ? nullptr : &it->second;
+    }
+
+    void set_schedule(data& out, const Project& p) const {
+        const ProjectSchedule* s = schedule(p.id);
+        bool judged = s && s->latest;
+        out.set("behind", flag(judged && s->behind));
+        out.set("late", flag(s && s->late()));
+        out.set("has_expected", flag(judged && s->expected.has_value()));
+        if (judged && s->expected) {
+            out.set("expected_label", strings_.percent(*s->expected));
+            out.set("expected_at_label", strings_.date(s->expected_at));
+        }
+        out.set("has_schedule", flag(judged));
+        if (judged) out.set("schedule_label", strings_.get(s->behind ? "behind_schedule" : "on_track"));
+        out.set("missing_count", std::to_string(s ? s->missing.size() : 0));
+        const Revision* updated = last_revision(p);
+        out.set("has_last_updated", flag(updated != nullptr));
+        if (updated) out.set("last_updated_label", strings_.date(date_of(updated->time, updated->offset)));
+    }
+
+    // The newest commit that touched the project's file or any of its reports.
+    const Revision* last_revision(const Project& p) const {
+        if (!analysis_.has_history || analysis_.history.shallow) return nullptr;
+        const Revision* best = nullptr;
+        auto consider = [&](const std::string& path) {
+            if (const FileHistory* h = analysis_.history_of(path); h && h->published) {
+                const Revision& r = h->last();
+                if (!best || r.time > best->time) best = &r;
+            }
+        };
+        consider("projects/" + p.id + ".md");
+        for (const Report* r : lib_.reports_of(p.id)) consider("reports/" + r->project + "/" + r->id + ".md");
+        return best;
+    }
+
+    data revision_data(const Revision& r) const {
+        data out = object();
+        out.set("date_label", strings_.date(date_of(r.time, r.offset)));
+        out.set("commit", r.commit.substr(0, 7));
+        out.set("summary", r.summary);
+        data changes = list();
+        for (const auto& c : r.changes) {
+            data item = object();
+            item.set("key", c.key);
+            item.set("before", c.before.empty() ? strings_.get("history_none") : c.before);
+            item.set("after", c.after.empty() ? strings_.get("history_none") : c.after);
+            item.set("is_completion", flag(c.key == "completion"));
+            changes.push_back(item);
+        }
+        out.set("has_changes", flag(!r.changes.empty()));
+        out.set("changes", changes);
+        out.set("body_changed", flag(r.body_changed));
+        return out;
+    }
+
+    data history_data(const Report& r) const {
+        data out = object();
+        const FileHistory* h = analysis_.history_of("reports/" + r.project + "/" + r.id + ".md");
+        bool known = analysis_.has_history && !analysis_.history.shallow && h && h->published;
+        out.set("known", flag(known));
+        out.set("incomplete", flag(analysis_.has_history && analysis_.history.shallow));
+        if (!known) return out;
+        out.set("published", revision_data(*h->published));
+        data amendments = list();
+        for (const auto& a : h->amendments) amendments.push_back(revision_data(a));
+        out.set("has_amendments", flag(!h->amendments.empty()));
+        out.set("amendments", amendments);
+        out.set("amendment_count", std::to_string(h->amendments.size()));
         return out;
     }
 
@@ -306,8 +418,8 @@ private:
         out.set("on_schedule", flag(r.on_schedule.value_or(false)));
         if (r.on_schedule)
             out.set("on_schedule_label", strings_.get(*r.on_schedule ? "on_schedule_yes" : "on_schedule_no"));
-        out.set("addressee", r.addressee);
-        out.set("signed_by", r.signed_by);
+        put(out, "addressee", r.addressee);
+        put(out, "signed_by", r.signed_by);
         out.set("leader_signature", flag(r.leader_signature));
         out.set("has_contacts", flag(!r.contacts.empty()));
         out.set("contacts", contact_list(r.contacts));
@@ -316,8 +428,8 @@ private:
             names.push_back(c.name);
             if (!c.phone.empty()) phones.push_back(c.phone);
         }
-        out.set("contact_names", strings_.join(names));
-        out.set("contact_phones", strings_.join(phones));
+        put(out, "contact_names", strings_.join(names));
+        put(out, "contact_phones", strings_.join(phones));
         if (with_body) {
             RenderedMarkdown md = render_markdown(r.body);
             out.set("body", md.html);
@@ -329,6 +441,7 @@ private:
                 sections.push_back(item);
             }
             out.set("sections", sections);
+            out.set("has_sections", flag(!md.sections.empty()));
         }
         out.set("has_goal_completion", flag(!r.goal_completion.empty()));
         data goals = list();
@@ -346,16 +459,21 @@ private:
         out.set("project", project_summary(p));
         if (const Department* d = lib_.department(p.department)) out.set("department", department_summary(*d));
         out.set("sample_data", flag(is_sample(p) || r.sample_data));
+        out.set("history", history_data(r));
+        double expected = expected_progress(p, std::min(r.period_end, analysis_.today));
+        out.set("expected_label", strings_.percent(std::round(expected * 10) / 10));
         return out;
     }
 
     data project_detail(const Project& p) const {
         data out = project_summary(p);
-        out.set("implementation", p.body.empty() ? "" : render_markdown(p.body).html);
-        out.set("target", p.target.empty() ? "" : render_markdown(p.target).html);
-        out.set("official", p.official);
+        put(out, "implementation", p.body.empty() ? "" : render_markdown(p.body).html);
+        put(out, "target", p.target.empty() ? "" : render_markdown(p.target).html);
+        put(out, "official", p.official);
         out.set("start", p.start.iso());
         out.set("end", p.end.iso());
+        out.set("start_label", strings_.date(p.start));
+        out.set("end_label", strings_.date(p.end));
         data co = list();
         for (const auto& id : p.co_departments)
             if (const Department* d = lib_.department(id)) co.push_back(department_summary(*d));
@@ -371,6 +489,171 @@ private:
         out.set("reports", rs);
         out.set("has_latest", flag(last != nullptr));
         if (last) out.set("latest", report_data(*last, true));
+        data missing = list();
+        if (const ProjectSchedule* s = schedule(p.id)) {
+            for (const auto& period : s->missing) {
+                data item = object();
+                item.set("period_label", strings_.period(period.start, period.end));
+                item.set("due_label", strings_.date(period.due));
+                missing.push_back(item);
+            }
+        }
+        out.set("missing_periods", missing);
+        data milestones = list();
+        for (const auto& m : p.milestones) {
+            data item = object();
+            item.set("date_label", strings_.date(m.date));
+            item.set("expected_label", strings_.percent(m.expected));
+            milestones.push_back(item);
+        }
+        out.set("has_milestones", flag(!p.milestones.empty()));
+        out.set("milestones", milestones);
+        return out;
+    }
+
+    std::string progress_chart(const Project& p) const {
+        LineChart c;
+        c.id = "progress-" + p.id;
+        c.title = strings_.format("chart_progress_title", {{"title", p.title}});
+        c.from = p.start;
+        c.to = p.end;
+        c.actual_name = strings_.get("reported_completion");
+        c.expected_name = strings_.get("expected_progress");
+        for (int m = 1; m <= 12; ++m) c.month_labels.push_back(strings_.get("month_short_" + std::to_string(m)));
+        std::vector<std::string> points;
+        for (const Report* r : lib_.reports_of(p.id)) {
+            double expected = std::round(expected_progress(p, r->period_end) * 10) / 10;
+            if (r->completion) {
+                c.actual.push_back({r->period_end, *r->completion, strings_.percent(*r->completion)});
+                points.push_back(strings_.format("chart_progress_point",
+                                                 {{"period", strings_.period(r->period_start, r->period_end)},
+                                                  {"value", strings_.percent(*r->completion)},
+                                                  {"expected", strings_.percent(expected)}}));
+            }
+        }
+        // The expected line's corners: start, each milestone, end.
+        c.expected.push_back({Date::from_days(p.start.days() - 1), 0, ""});
+        for (const auto& m : p.milestones) c.expected.push_back({m.date, m.expected, ""});
+        c.expected.push_back({p.end, 100, ""});
+        c.description = points.empty() ? strings_.get("chart_no_figures") : strings_.join(points);
+        return line_chart(c);
+    }
+
+    BarItem project_bar(const Project& p) const {
+        BarItem item;
+        item.label = p.number.empty() ? p.title : strings_.item_number(p.number) + " " + p.title;
+        const ProjectSchedule* s = schedule(p.id);
+        const Report* r = latest(p.id);
+        item.value = r && r->completion ? *r->completion : 0;
+        item.value_label = r && r->completion ? strings_.percent(*r->completion) : strings_.get("status_no_report");
+        if (s && s->expected) item.marker = *s->expected;
+        item.flagged = s && s->latest && s->behind;
+        item.flag_label = strings_.get("behind_short");
+        return item;
+    }
+
+    std::string department_chart(const Department& d) const {
+        BarChart c;
+        c.id = "completion-" + d.id;
+        c.title = strings_.format("chart_department_title", {{"name", d.name}});
+        c.marker_name = strings_.get("expected_progress");
+        c.flag_name = strings_.get("behind_schedule");
+        std::vector<std::string> parts;
+        for (const Project* p : ordered_projects()) {
+            if (!involves(*p, d.id)) continue;
+            BarItem item = project_bar(*p);
+            parts.push_back(item.label + " " + item.value_label + (item.flagged ? " " + item.flag_label : ""));
+            c.items.push_back(std::move(item));
+        }
+        c.description = parts.empty() ? strings_.get("chart_no_figures") : strings_.join(parts);
+        return bar_chart(c);
+    }
+
+    struct Counts {
+        int complete = 0, in_progress = 0, not_started = 0, no_report = 0, behind = 0, late = 0;
+    };
+
+    Counts count_projects(const std::string& department) const {
+        Counts n;
+        for (const auto& p : lib_.projects) {
+            if (!department.empty() && p.department != department) continue;
+            std::string key = status_of(p).key;
+            n.complete += key == "complete";
+            n.in_progress += key == "in-progress";
+            n.not_started += key == "not-started";
+            n.no_report += key == "no-report";
+            const ProjectSchedule* s = schedule(p.id);
+            n.behind += s && s->latest && s->behind;
+            n.late += s && s->late();
+        }
+        return n;
+    }
+
+    std::string departments_chart() const {
+        BarChart c;
+        c.id = "departments";
+        c.title = strings_.get("chart_departments_title");
+        std::vector<std::string> parts;
+        for (const auto& d : lib_.departments) {
+            BarItem item;
+            item.label = d.short_name.empty() ? d.name : d.short_name;
+            auto avg = department_average(d);
+            item.value = avg.value_or(0);
+            item.value_label = avg ? strings_.percent(*avg) : strings_.get("status_no_report");
+            parts.push_back(item.label + " " + item.value_label);
+            c.items.push_back(std::move(item));
+        }
+        c.description = parts.empty() ? strings_.get("chart_no_figures") : strings_.join(parts);
+        return bar_chart(c);
+    }
+
+    std::vector<std::pair<std::string, int>> status_rows() const {
+        Counts n = count_projects("");
+        return {{strings_.get("status_complete"), n.complete},       {strings_.get("status_in_progress"), n.in_progress},
+                {strings_.get("status_not_started"), n.not_started}, {strings_.get("status_no_report"), n.no_report},
+                {strings_.get("behind_schedule"), n.behind},         {strings_.get("late_report"), n.late}};
+    }
+
+    std::string status_chart() const {
+        BarChart c;
+        c.id = "status";
+        c.title = strings_.get("chart_status_title");
+        c.percent_axis = false;
+        int max = 1;
+        std::vector<std::string> parts;
+        for (const auto& [label, count] : status_rows()) {
+            BarItem item;
+            item.label = label;
+            item.value = count;
+            item.value_label = std::to_string(count);
+            max = std::max(max, count);
+            parts.push_back(label + " " + item.value_label);
+            c.items.push_back(std::move(item));
+        }
+        c.max = max <= 4 ? 4 : ((max + 3) / 4) * 4;
+        c.description = strings_.join(parts);
+        return bar_chart(c);
+    }
+
+    void add_overview_charts(SiteFiles& files) const {
+        files.add("charts/departments.svg", standalone_svg(departments_chart()));
+        files.add("charts/status.svg", standalone_svg(status_chart()));
+    }
+
+    data overview_chart_data() const {
+        data out = object();
+        out.set("departments", departments_chart());
+        out.set("departments_url", "charts/departments.svg");
+        out.set("status", status_chart());
+        out.set("status_url", "charts/status.svg");
+        data rows = list();
+        for (const auto& [label, count] : status_rows()) {
+            data item = object();
+            item.set("label", label);
+            item.set("count", std::to_string(count));
+            rows.push_back(item);
+        }
+        out.set("status_rows", rows);
         return out;
     }
 
@@ -431,11 +714,13 @@ private:
         totals.set("in_progress", std::to_string(in_progress));
         totals.set("not_started", std::to_string(not_started));
         totals.set("no_report", std::to_string(no_report));
+        set_counts(totals, "");
         out.set("totals", totals);
         return out;
     }
 
     const Library& lib_;
+    const Analysis& analysis_;
     Strings strings_;
     Templates templates_;
     std::string base_url_;
@@ -445,10 +730,39 @@ private:
 
 }  // namespace
 
-SiteFiles render_site(const Library& library, const Theme& theme, Diagnostics& diagnostics) {
-    SiteBuilder builder(library, theme, diagnostics);
+SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics) {
+    SiteBuilder builder(library, theme, analysis, diagnostics);
     if (diagnostics.has_errors()) return {};
     return builder.build(theme);
+}
+
+void check_roll_ups(const Library& library, Diagnostics& diagnostics) {
+    for (const auto& r : library.reports) {
+        if (r.goal_completion.empty()) continue;
+        const Project* p = library.project(r.project);
+        if (!p) continue;
+        std::map<std::string, double> stated;
+        for (const auto& gc : r.goal_completion) stated[gc.goal_id] = gc.completion;
+        std::function<void(const std::vector<Goal>&)> visit = [&](const std::vector<Goal>& goals) {
+            for (const auto& g : goals) {
+                visit(g.goals);
+                auto it = stated.find(g.id);
+                if (g.goals.empty() || it == stated.end()) continue;
+                std::map<std::string, double> without_self = stated;
+                without_self.erase(g.id);
+                auto derived = rolled_up_completion(g, without_self);
+                if (derived && std::abs(*derived - it->second) > 1.0) {
+                    std::size_t line = 0;
+                    for (const auto& gc : r.goal_completion)
+                        if (gc.goal_id == g.id) line = gc.line;
+                    diagnostics.warning(r.path, line, 0, "goal_completion." + g.id,
+                                        "states " + format_number(it->second) + "% but its parts average " +
+                                            format_number(*derived) + "%");
+                }
+            }
+        };
+        visit(p->goals);
+    }
 }
 
 BuildResult build_site(ContentSource& source, const BuildOptions& options) {
@@ -460,9 +774,22 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         return result;
     }
     if (options.base_url) library->config.base_url = *options.base_url;
+    Analysis analysis;
+    analysis.now = snapshot.commit_time;
+    analysis.today = date_of(snapshot.commit_time, snapshot.commit_offset);
+    analysis.schedules = judge_schedules(*library, analysis.today);
+    if (auto history = source.history(snapshot)) {
+        analysis.history = std::move(*history);
+        analysis.has_history = true;
+        if (analysis.history.shallow)
+            result.diagnostics.warning(snapshot.prefix, 0, 0, "",
+                                       "this is a shallow clone: git history is incomplete, so first-publication and "
+                                       "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
+    }
+    check_roll_ups(*library, result.diagnostics);
     Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
     if (result.diagnostics.has_errors()) return result;
-    SiteFiles files = render_site(*library, theme, result.diagnostics);
+    SiteFiles files = render_site(*library, theme, analysis, result.diagnostics);
     result.diagnostics.sort();
     if (result.diagnostics.has_errors()) return result;
     result.files = files.files().size();

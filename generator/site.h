@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "analysis.h"
 #include "content/model.h"
 #include "content/source.h"
 #include "diagnostics.h"
@@ -15,7 +16,11 @@ namespace gongkai {
 
 // Renders every page, chart and static file of a validated library into memory. Problems in the
 // theme or templates go into diagnostics.
-SiteFiles render_site(const Library& library, const Theme& theme, Diagnostics& diagnostics);
+SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics);
+
+// Warns where a report states a parent goal's completion that differs from its children's mean
+// by more than one percentage point.
+void check_roll_ups(const Library& library, Diagnostics& diagnostics);
 
 struct BuildOptions {
     std::optional<std::string> base_url;      // overrides gongkai.toml's

@@ -75,14 +75,20 @@ void collect_goal_ids(const std::vector<Goal>& goals, std::set<std::string>& out
     }
 }
 
-void check_references(Library& lib, Diagnostics& diagnostics) {
+// Ids of files that exist but could not be read: references to them are not reported again.
+struct Unreadable {
+    std::set<std::string> departments;
+    std::set<std::string> projects;
+};
+
+void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& diagnostics) {
     for (const auto& p : lib.projects) {
-        if (!lib.department(p.department))
+        if (!lib.department(p.department) && !unreadable.departments.contains(p.department))
             diagnostics.error(p.path, p.department_line, 0, "department",
                               "unknown department '" + p.department + "': no file departments/" + p.department + ".toml");
         std::set<std::string> seen;
         for (const auto& co : p.co_departments) {
-            if (!lib.department(co))
+            if (!lib.department(co) && !unreadable.departments.contains(co))
                 diagnostics.error(p.path, p.co_departments_line, 0, "co_departments",
                                   "unknown department '" + co + "': no file departments/" + co + ".toml");
             if (co == p.department || !seen.insert(co).second)
@@ -94,7 +100,8 @@ void check_references(Library& lib, Diagnostics& diagnostics) {
     for (const auto& r : lib.reports) {
         const Project* p = lib.project(r.project);
         if (!p) {
-            diagnostics.error(r.path, 0, 0, "",
+            if (!unreadable.projects.contains(r.project))
+                diagnostics.error(r.path, 0, 0, "",
                               "unknown project '" + r.project + "': no file projects/" + r.project + ".md");
             previous = &r;
             continue;
@@ -119,6 +126,7 @@ void check_references(Library& lib, Diagnostics& diagnostics) {
 
 std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics) {
     Library lib;
+    Unreadable unreadable;
     bool have_config = false;
     std::size_t before = diagnostics.error_count();
     for (const auto& file : snapshot.files) {
@@ -135,7 +143,11 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
                 lib.static_files.emplace(file.path.substr(7), file.data);
             continue;
         }
-        if (!check_text(file, diagnostics)) continue;
+        if (!check_text(file, diagnostics)) {
+            if (c.kind == Kind::department) unreadable.departments.insert(stem(file.path));
+            if (c.kind == Kind::project) unreadable.projects.insert(stem(file.path));
+            continue;
+        }
         switch (c.kind) {
         case Kind::config:
             if (auto cfg = parse_config(file, diagnostics)) lib.config = std::move(*cfg);
@@ -143,11 +155,17 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
             break;
         case Kind::department:
             check_id(stem(file.path), file, "department", diagnostics);
-            if (auto d = parse_department(file, diagnostics)) lib.departments.push_back(std::move(*d));
+            if (auto d = parse_department(file, diagnostics))
+                lib.departments.push_back(std::move(*d));
+            else
+                unreadable.departments.insert(stem(file.path));
             break;
         case Kind::project:
             check_id(stem(file.path), file, "project", diagnostics);
-            if (auto p = parse_project(file, diagnostics)) lib.projects.push_back(std::move(*p));
+            if (auto p = parse_project(file, diagnostics))
+                lib.projects.push_back(std::move(*p));
+            else
+                unreadable.projects.insert(stem(file.path));
             break;
         case Kind::report: {
             std::string folder = file.path.substr(8, file.path.rfind('/') - 8);
@@ -177,7 +195,7 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
         return std::tie(a.project, a.period_end, a.period_start, a.id) <
                std::tie(b.project, b.period_end, b.period_start, b.id);
     });
-    check_references(lib, diagnostics);
+    check_references(lib, unreadable, diagnostics);
     if (diagnostics.error_count() != before) return std::nullopt;
     return lib;
 }

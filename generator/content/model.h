@@ -36,6 +36,13 @@ struct Goal {
     std::vector<Goal> goals;
 };
 
+// When reports are due: each period of the frequency, by due_day of the following month.
+struct Calendar {
+    enum class Frequency { none, monthly, quarterly, half_yearly, yearly };
+    Frequency frequency = Frequency::none;
+    int due_day = 25;
+};
+
 struct SiteConfig {
     std::string path;  // of gongkai.toml, for messages
     std::string title;
@@ -46,6 +53,13 @@ struct SiteConfig {
     std::string programme;
     std::string theme = "default";
     bool sample_data = false;
+    Calendar calendar;
+};
+
+// Progress a project plans to have reached by a date (its own schedule, instead of even progress).
+struct Milestone {
+    Date date;
+    double expected = 0;  // percent
 };
 
 struct Department {
@@ -74,6 +88,7 @@ struct Project {
     Date start;
     Date end;
     std::vector<Goal> goals;
+    std::vector<Milestone> milestones;  // sorted by date
     std::string body;  // Markdown: the implementation statement
     std::size_t body_line = 0;
     bool sample_data = false;

@@ -59,7 +59,6 @@ void read_goals(TomlReader& r, std::vector<Goal>& out, std::set<std::string>& id
 std::optional<SiteConfig> parse_config(const SourceFile& file, Diagnostics& diagnostics) {
     auto table = parse_toml(file.data, file.repo_path, 1, diagnostics);
     if (!table) return std::nullopt;
-    std::size_t before = diagnostics.error_count();
     TomlReader r(*table, file.repo_path, 1, diagnostics);
     SiteConfig c;
     c.path = file.repo_path;
@@ -78,15 +77,32 @@ std::optional<SiteConfig> parse_config(const SourceFile& file, Diagnostics& diag
     c.theme = r.string("theme").value_or("default");
     if (!is_valid_id(c.theme)) r.error("theme", table->get("theme"), "a theme name is lower-case letters, digits and '-'");
     c.sample_data = r.boolean("sample_data").value_or(false);
-    r.finish("title, language, base_url, publisher, description, programme, sample_data, theme");
-    if (diagnostics.error_count() != before) return std::nullopt;
+    if (const toml::table* cal = r.table("calendar")) {
+        TomlReader cr(*cal, file.repo_path, 1, diagnostics, "calendar");
+        auto freq = cr.string("frequency", true);
+        using F = Calendar::Frequency;
+        static const std::pair<const char*, F> names[] = {
+            {"monthly", F::monthly}, {"quarterly", F::quarterly}, {"half-yearly", F::half_yearly}, {"yearly", F::yearly}};
+        bool known = false;
+        for (const auto& [name, f] : names) {
+            if (freq && *freq == name) {
+                c.calendar.frequency = f;
+                known = true;
+            }
+        }
+        if (freq && !known)
+            cr.error("frequency", cal->get("frequency"),
+                     "'" + *freq + "' is not a reporting frequency: use \"monthly\", \"quarterly\", \"half-yearly\" or \"yearly\"");
+        c.calendar.due_day = static_cast<int>(cr.integer("due_day", false, 1, 28).value_or(25));
+        cr.finish("frequency, due_day");
+    }
+    r.finish("title, language, base_url, publisher, description, programme, sample_data, theme, calendar");
     return c;
 }
 
 std::optional<Department> parse_department(const SourceFile& file, Diagnostics& diagnostics) {
     auto table = parse_toml(file.data, file.repo_path, 1, diagnostics);
     if (!table) return std::nullopt;
-    std::size_t before = diagnostics.error_count();
     TomlReader r(*table, file.repo_path, 1, diagnostics);
     Department d;
     d.id = stem(file.path);
@@ -100,7 +116,6 @@ std::optional<Department> parse_department(const SourceFile& file, Diagnostics& 
     d.sample_data = r.boolean("sample_data").value_or(false);
     d.contacts = read_contacts(r);
     r.finish("name, short_name, description, url, sample_data, contacts");
-    if (diagnostics.error_count() != before) return std::nullopt;
     return d;
 }
 
@@ -109,7 +124,6 @@ std::optional<Project> parse_project(const SourceFile& file, Diagnostics& diagno
     if (!fm) return std::nullopt;
     auto table = parse_toml(fm->toml, file.repo_path, fm->toml_line, diagnostics);
     if (!table) return std::nullopt;
-    std::size_t before = diagnostics.error_count();
     TomlReader r(*table, file.repo_path, fm->toml_line, diagnostics);
     Project p;
     p.id = stem(file.path);
@@ -134,8 +148,23 @@ std::optional<Project> parse_project(const SourceFile& file, Diagnostics& diagno
     p.sample_data = r.boolean("sample_data").value_or(false);
     std::set<std::string> goal_ids;
     read_goals(r, p.goals, goal_ids, 1);
-    r.finish("title, year, number, department, co_departments, official, target, start, end, sample_data, goals");
-    if (diagnostics.error_count() != before) return std::nullopt;
+    auto milestones = r.table_array("milestones");
+    for (std::size_t i = 0; i < milestones.size(); ++i) {
+        TomlReader m(*milestones[i], file.repo_path, fm->toml_line, diagnostics,
+                     "milestones[" + std::to_string(i + 1) + "]");
+        auto date = m.date("date", true);
+        auto expected = m.percent("expected", true);
+        m.finish("date, expected");
+        if (!date || !expected) continue;
+        if (!p.milestones.empty() && !(p.milestones.back().date < *date))
+            m.error("date", milestones[i]->get("date"), "milestones must be in date order, each on its own date");
+        else if (!p.milestones.empty() && *expected < p.milestones.back().expected)
+            m.error("expected", milestones[i]->get("expected"), "expected progress cannot go down from one milestone to the next");
+        else
+            p.milestones.push_back({*date, *expected});
+    }
+    r.finish("title, year, number, department, co_departments, official, target, start, end, sample_data, goals, "
+             "milestones");
     return p;
 }
 
@@ -144,7 +173,6 @@ std::optional<Report> parse_report(const SourceFile& file, Diagnostics& diagnost
     if (!fm) return std::nullopt;
     auto table = parse_toml(fm->toml, file.repo_path, fm->toml_line, diagnostics);
     if (!table) return std::nullopt;
-    std::size_t before = diagnostics.error_count();
     TomlReader r(*table, file.repo_path, fm->toml_line, diagnostics);
     Report rep;
     rep.id = stem(file.path);
@@ -186,7 +214,7 @@ std::optional<Report> parse_report(const SourceFile& file, Diagnostics& diagnost
     }
     r.finish("title, period_start, period_end, date, completion, on_schedule, addressee, signed_by, "
              "leader_signature, sample_data, contacts, goal_completion");
-    if (diagnostics.error_count() != before || !start || !end || !date) return std::nullopt;
+    if (!start || !end || !date) return std::nullopt;
     rep.period_start = *start;
     rep.period_end = *end;
     rep.date = *date;

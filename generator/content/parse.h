@@ -8,8 +8,9 @@
 
 namespace gongkai {
 
-// Each reads one file's text into the model, reporting every problem to diagnostics; a result
-// is returned only when the file is usable. Cross-file checks are the library's.
+// Each reads one file's text into the model, reporting every problem to diagnostics. A result is
+// returned whenever the file could be read far enough for its references to be checked too, so
+// one run reports as many mistakes as it can; it is only used when diagnostics hold no error.
 std::optional<SiteConfig> parse_config(const SourceFile& file, Diagnostics& diagnostics);
 std::optional<Department> parse_department(const SourceFile& file, Diagnostics& diagnostics);
 std::optional<Project> parse_project(const SourceFile& file, Diagnostics& diagnostics);

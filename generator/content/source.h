@@ -3,10 +3,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "diagnostics.h"
+#include "history.h"
 
 namespace gongkai {
 
@@ -22,6 +24,7 @@ struct Snapshot {
     std::vector<SourceFile> files;  // sorted by path
     std::string commit;             // full object id; "" when read from the working tree
     std::int64_t commit_time = 0;   // seconds since the epoch, the build's "now"
+    int commit_offset = 0;          // the committer's UTC offset, minutes
     std::string description;        // "HEAD (3f2a1c9)", "working tree"
     std::string prefix;             // the content root within the repository, for messages
 };
@@ -32,6 +35,8 @@ public:
     virtual ~ContentSource() = default;
     // Reads everything; problems that make a file unreadable go into diagnostics.
     virtual Snapshot read(Diagnostics& diagnostics) = 0;
+    // The record from git of the files of a snapshot this source read; none where there is no git.
+    virtual std::optional<History> history(const Snapshot&) const { return std::nullopt; }
 };
 
 // Content given as text, for tests and fuzzing.

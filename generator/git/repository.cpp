@@ -103,10 +103,23 @@ int collect(const char* root, const git_tree_entry* entry, void* payload) {
 
 Snapshot CommitSource::read(Diagnostics& diagnostics) {
     Snapshot snap;
+    if (worktree_) {
+        snap = DirectorySource(repo_.workdir() + dir_, dir_).read(diagnostics);
+        // A preview's "now" is the commit it is based on, as a build's would be.
+        if (git_repository_is_empty(repo_.get()) != 1) {
+            CommitPtr head = repo_.resolve(ref_);
+            snap.commit = oid_string(git_commit_id(head.get()));
+            snap.commit_time = static_cast<std::int64_t>(git_commit_time(head.get()));
+            snap.commit_offset = git_commit_time_offset(head.get());
+        }
+        snap.description = "working tree";
+        return snap;
+    }
     snap.prefix = dir_;
     CommitPtr commit = repo_.resolve(ref_);
     snap.commit = oid_string(git_commit_id(commit.get()));
     snap.commit_time = static_cast<std::int64_t>(git_commit_time(commit.get()));
+    snap.commit_offset = git_commit_time_offset(commit.get());
     snap.description = ref_ + " (" + snap.commit.substr(0, 7) + ")";
 
     git_tree* raw_tree = nullptr;
@@ -135,6 +148,15 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
     std::sort(snap.files.begin(), snap.files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
     return snap;
+}
+
+}  // namespace gongkai::git
+
+namespace gongkai::git {
+
+std::optional<History> CommitSource::history(const Snapshot& snapshot) const {
+    if (snapshot.commit.empty()) return std::nullopt;
+    return read_history(repo_, snapshot.commit, dir_, {"projects", "reports"});
 }
 
 }  // namespace gongkai::git

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "content/source.h"
+#include "history.h"
 
 namespace gongkai::git {
 
@@ -51,17 +52,20 @@ private:
     RepositoryPtr repo_;
 };
 
-// Content of one commit, below content_dir ("" for the whole tree).
+// Content of one commit, below content_dir ("" for the whole tree). With worktree set, the files
+// come from the working tree instead, for a preview; the time and history are still the commit's.
 class CommitSource final : public ContentSource {
 public:
-    CommitSource(const Repository& repo, std::string ref, std::string content_dir)
-        : repo_(repo), ref_(std::move(ref)), dir_(std::move(content_dir)) {}
+    CommitSource(const Repository& repo, std::string ref, std::string content_dir, bool worktree = false)
+        : repo_(repo), ref_(std::move(ref)), dir_(std::move(content_dir)), worktree_(worktree) {}
     Snapshot read(Diagnostics& diagnostics) override;
+    std::optional<History> history(const Snapshot& snapshot) const override;
 
 private:
     const Repository& repo_;
     std::string ref_;
     std::string dir_;
+    bool worktree_;
 };
 
 std::string oid_string(const git_oid* oid);

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace gongkai {
+
+namespace git {
+class Repository;
+}
+
+// A front-matter value that a commit changed ("completion": "85" -> "90").
+struct FieldChange {
+    std::string key;
+    std::string before;  // "" when the key was added
+    std::string after;   // "" when the key was removed
+};
+
+// One commit that touched a file.
+struct Revision {
+    std::string commit;    // full object id
+    std::int64_t time = 0; // committer time, seconds since the epoch
+    int offset = 0;        // committer's UTC offset in minutes
+    std::string summary;   // first line of the commit message
+    std::vector<FieldChange> changes;
+    bool body_changed = false;
+};
+
+// When a file was first published and every later amendment, oldest first.
+struct FileHistory {
+    std::optional<Revision> published;
+    std::vector<Revision> amendments;
+    // True when the history available starts after the file existed (a shallow clone): the
+    // "published" revision is then only the oldest commit we can see.
+    bool truncated = false;
+    const Revision& last() const { return amendments.empty() ? *published : amendments.back(); }
+};
+
+struct History {
+    bool shallow = false;
+    std::map<std::string, FileHistory> files;  // by path relative to the content folder
+};
+
+// Walks the first-parent history from commit back to the root in one pass, comparing trees
+// below content_dir/<folder> for each folder given, and records the history of every file there.
+// First-parent, because that is the order in which changes reached the published branch.
+History read_history(const git::Repository& repo, const std::string& commit, const std::string& content_dir,
+                     const std::vector<std::string>& folders);
+
+}  // namespace gongkai
