@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -14,14 +15,36 @@ namespace gongkai {
 struct Analysis {
     Date today;                                         // the commit's date
     std::int64_t now = 0;                               // the commit's time, seconds since the epoch
+    int now_offset = 0;                                 // the committer's UTC offset, minutes
     std::map<std::string, ProjectSchedule> schedules;   // by project id
     History history;                                    // empty when not built from a commit
     bool has_history = false;
 
+    // The record of a file (path relative to the content folder), or null where there is none
+    // to trust: no git, or a shallow clone whose dates would be wrong.
     const FileHistory* history_of(const std::string& content_path) const {
+        if (!has_history || history.shallow) return nullptr;
         auto it = history.files.find(content_path);
         return it == history.files.end() ? nullptr : &it->second;
     }
 };
+
+// A moment as RFC 3339 in the committer's own offset ("2020-10-21T09:30:00+08:00"; "Z" for UTC).
+std::string rfc3339(std::int64_t seconds, int offset_minutes);
+
+// Where git history records a file: paths relative to the content folder.
+std::string history_path(const Project& project);
+std::string history_path(const Report& report);
+
+// True when a project or report is fictional sample data: marked itself, or by its department or the site.
+bool is_sample_data(const Library& lib, const Project& project);
+bool is_sample_data(const Library& lib, const Report& report);
+
+// The newest revision (first publication or amendment) of a file, or null when history has none.
+const Revision* last_revision(const Analysis& analysis, const std::string& content_path);
+
+// The newest revision of a project's file or any of its reports: when its page last changed.
+const Revision* last_revision(const Library& lib, const Analysis& analysis, const Project& project);
+
 
 }  // namespace gongkai

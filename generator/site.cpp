@@ -7,6 +7,8 @@
 
 #include "analysis.h"
 #include "charts.h"
+#include "data.h"
+#include "feeds.h"
 #include "content/library.h"
 #include "html.h"
 #include "markdown.h"
@@ -87,6 +89,8 @@ public:
         for (const auto& [path, bytes] : theme.static_files)
             if (!lib_.static_files.contains(path)) files.add(path, bytes);
         for (const auto& [path, bytes] : lib_.static_files) files.add(path, bytes);
+        add_open_data(lib_, analysis_, base_url_, files);
+        add_feeds(lib_, analysis_, strings_, base_url_, files);  // last: the sitemap lists every page
         return files;
     }
 
@@ -152,10 +156,7 @@ private:
         files.add(path, templates_.render(kind, d));
     }
 
-    bool is_sample(const Project& p) const {
-        const Department* d = lib_.department(p.department);
-        return lib_.config.sample_data || p.sample_data || (d && d->sample_data);
-    }
+    bool is_sample(const Project& p) const { return is_sample_data(lib_, p); }
 
     bool any_sample() const {
         return std::any_of(lib_.projects.begin(), lib_.projects.end(), [&](const Project& p) { return is_sample(p); }) ||
@@ -319,24 +320,9 @@ private:
         out.set("has_schedule", flag(judged));
         if (judged) out.set("schedule_label", strings_.get(s->behind ? "behind_schedule" : "on_track"));
         out.set("missing_count", std::to_string(s ? s->missing.size() : 0));
-        const Revision* updated = last_revision(p);
+        const Revision* updated = last_revision(lib_, analysis_, p);
         out.set("has_last_updated", flag(updated != nullptr));
         if (updated) out.set("last_updated_label", strings_.date(date_of(updated->time, updated->offset)));
-    }
-
-    // The newest commit that touched the project's file or any of its reports.
-    const Revision* last_revision(const Project& p) const {
-        if (!analysis_.has_history || analysis_.history.shallow) return nullptr;
-        const Revision* best = nullptr;
-        auto consider = [&](const std::string& path) {
-            if (const FileHistory* h = analysis_.history_of(path); h && h->published) {
-                const Revision& r = h->last();
-                if (!best || r.time > best->time) best = &r;
-            }
-        };
-        consider("projects/" + p.id + ".md");
-        for (const Report* r : lib_.reports_of(p.id)) consider("reports/" + r->project + "/" + r->id + ".md");
-        return best;
     }
 
     data revision_data(const Revision& r) const {
@@ -361,8 +347,8 @@ private:
 
     data history_data(const Report& r) const {
         data out = object();
-        const FileHistory* h = analysis_.history_of("reports/" + r.project + "/" + r.id + ".md");
-        bool known = analysis_.has_history && !analysis_.history.shallow && h && h->published;
+        const FileHistory* h = analysis_.history_of(history_path(r));
+        bool known = h && h->published;
         out.set("known", flag(known));
         out.set("incomplete", flag(analysis_.has_history && analysis_.history.shallow));
         if (!known) return out;
@@ -776,6 +762,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     if (options.base_url) library->config.base_url = *options.base_url;
     Analysis analysis;
     analysis.now = snapshot.commit_time;
+    analysis.now_offset = snapshot.commit_offset;
     analysis.today = date_of(snapshot.commit_time, snapshot.commit_offset);
     analysis.schedules = judge_schedules(*library, analysis.today);
     if (auto history = source.history(snapshot)) {

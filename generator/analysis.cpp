@@ -1,0 +1,50 @@
+#include "analysis.h"
+
+#include <cstdio>
+
+namespace gongkai {
+
+std::string rfc3339(std::int64_t seconds, int offset_minutes) {
+    const std::int64_t local = seconds + static_cast<std::int64_t>(offset_minutes) * 60;
+    const Date day = date_of(seconds, offset_minutes);
+    const std::int64_t second_of_day = local - day.days() * 86400;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d", day.iso().c_str(), static_cast<int>(second_of_day / 3600),
+                  static_cast<int>(second_of_day / 60 % 60), static_cast<int>(second_of_day % 60));
+    std::string out = buf;
+    if (offset_minutes == 0) return out + "Z";
+    const int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
+    return out + buf;
+}
+
+bool is_sample_data(const Library& lib, const Project& project) {
+    const Department* d = lib.department(project.department);
+    return lib.config.sample_data || project.sample_data || (d && d->sample_data);
+}
+
+bool is_sample_data(const Library& lib, const Report& report) {
+    const Project* p = lib.project(report.project);
+    return report.sample_data || lib.config.sample_data || (p && is_sample_data(lib, *p));
+}
+
+std::string history_path(const Project& project) { return "projects/" + project.id + ".md"; }
+
+std::string history_path(const Report& report) { return "reports/" + report.project + "/" + report.id + ".md"; }
+
+const Revision* last_revision(const Analysis& analysis, const std::string& content_path) {
+    const FileHistory* h = analysis.history_of(content_path);
+    if (!h || (!h->published && h->amendments.empty())) return nullptr;
+    return &h->last();
+}
+
+const Revision* last_revision(const Library& lib, const Analysis& analysis, const Project& project) {
+    const Revision* newest = last_revision(analysis, history_path(project));
+    for (const Report* r : lib.reports_of(project.id)) {
+        const Revision* rev = last_revision(analysis, history_path(*r));
+        if (rev && (!newest || rev->time > newest->time)) newest = rev;
+    }
+    return newest;
+}
+
+}  // namespace gongkai

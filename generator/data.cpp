@@ -1,0 +1,598 @@
+#include "data.h"
+
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "html.h"
+#include "markdown.h"
+
+namespace gongkai {
+
+namespace {
+
+// A JSON value whose object keys keep the order they were added in, so files read as documented.
+class Json {
+public:
+    Json() = default;
+    static Json boolean(bool b) { return Json(Kind::literal, b ? "true" : "false"); }
+    static Json number(double v) { return std::isfinite(v) ? Json(Kind::literal, format_number(v)) : Json(); }
+    static Json integer(std::int64_t v) { return Json(Kind::literal, std::to_string(v)); }
+    static Json string(std::string s) { return Json(Kind::string, std::move(s)); }
+    static Json array() { return Json(Kind::array, ""); }
+    static Json object() { return Json(Kind::object, ""); }
+    static Json number_or_null(std::optional<double> v) { return v ? number(*v) : Json(); }
+    static Json boolean_or_null(std::optional<bool> v) { return v ? boolean(*v) : Json(); }
+
+    Json& set(std::string key, Json value) {
+        members_.emplace_back(std::move(key), std::move(value));
+        return *this;
+    }
+    Json& push(Json value) {
+        items_.push_back(std::move(value));
+        return *this;
+    }
+
+    // Two-space indented, as Python's json.dumps(indent=2) writes it.
+    void write(std::string& out, int depth) const;
+
+private:
+    enum class Kind { null, literal, string, array, object };
+    Json(Kind kind, std::string text) : kind_(kind), text_(std::move(text)) {}
+
+    Kind kind_ = Kind::null;
+    std::string text_;
+    std::vector<Json> items_;
+    std::vector<std::pair<std::string, Json>> members_;
+};
+
+void append_escape(std::string& out, unsigned code) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", code);
+    out += buf;
+}
+
+// Escapes < > & too, and U+2028/U+2029, so the text stays inert if pasted into HTML or a script.
+void write_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '<':
+        case '>':
+        case '&': append_escape(out, c); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                append_escape(out, c);
+            } else if (c == 0xe2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                       (static_cast<unsigned char>(s[i + 2]) == 0xa8 || static_cast<unsigned char>(s[i + 2]) == 0xa9)) {
+                append_escape(out, static_cast<unsigned char>(s[i + 2]) == 0xa8 ? 0x2028 : 0x2029);
+                i += 2;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    out += '"';
+}
+
+void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
+
+void Json::write(std::string& out, int depth) const {
+    switch (kind_) {
+    case Kind::null: out += "null"; break;
+    case Kind::literal: out += text_; break;
+    case Kind::string: write_string(out, text_); break;
+    case Kind::array:
+        if (items_.empty()) {
+            out += "[]";
+            break;
+        }
+        out += "[\n";
+        for (std::size_t i = 0; i < items_.size(); ++i) {
+            indent(out, depth + 1);
+            items_[i].write(out, depth + 1);
+            out += i + 1 < items_.size() ? ",\n" : "\n";
+        }
+        indent(out, depth);
+        out += ']';
+        break;
+    case Kind::object:
+        if (members_.empty()) {
+            out += "{}";
+            break;
+        }
+        out += "{\n";
+        for (std::size_t i = 0; i < members_.size(); ++i) {
+            indent(out, depth + 1);
+            write_string(out, members_[i].first);
+            out += ": ";
+            members_[i].second.write(out, depth + 1);
+            out += i + 1 < members_.size() ? ",\n" : "\n";
+        }
+        indent(out, depth);
+        out += '}';
+        break;
+    }
+}
+
+std::string dump(const Json& json) {
+    std::string out;
+    json.write(out, 0);
+    out += '\n';
+    return out;
+}
+
+Json string_or_null(const std::string* s) { return s ? Json::string(*s) : Json(); }
+
+// A cell as RFC 4180 writes it. A leading = + - @ tab or CR would make a spreadsheet run the cell
+// as a formula, so it is defused with a quote (OWASP's advice on CSV injection).
+std::string csv_cell(std::string_view value) {
+    std::string cell;
+    if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) cell = "'";
+    cell += value;
+    if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+    std::string quoted = "\"";
+    for (char c : cell) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+    }
+    quoted += '"';
+    return quoted;
+}
+
+void csv_row(std::string& out, const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) out += ',';
+        out += csv_cell(cells[i]);
+    }
+    out += "\r\n";
+}
+
+// Excel reads a CSV file as the system's legacy code page unless it starts with a byte-order mark.
+constexpr const char* utf8_bom = "\xEF\xBB\xBF";
+
+std::string csv_number(std::optional<double> v) { return v ? format_number(*v) : ""; }
+std::string csv_bool(std::optional<bool> v) { return v ? (*v ? "true" : "false") : ""; }
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += separator;
+        out += items[i];
+    }
+    return out;
+}
+
+// Schema building blocks. Every key gongkai writes is always present (null when unknown), so an
+// object's properties are all required.
+using Properties = std::vector<std::pair<std::string, Json>>;
+
+Json type_of(const char* type, bool nullable) {
+    Json s = Json::object();
+    if (nullable)
+        s.set("type", Json::array().push(Json::string(type)).push(Json::string("null")));
+    else
+        s.set("type", Json::string(type));
+    return s;
+}
+
+Json text(const char* description, bool nullable = false) {
+    return type_of("string", nullable).set("description", Json::string(description));
+}
+Json formatted(const char* format, const char* description, bool nullable = false) {
+    return type_of("string", nullable)
+        .set("format", Json::string(format))
+        .set("description", Json::string(description));
+}
+Json date(const char* description, bool nullable = false) { return formatted("date", description, nullable); }
+Json date_time(const char* description, bool nullable = false) { return formatted("date-time", description, nullable); }
+Json url(const char* description) { return formatted("uri-reference", description); }
+Json flag(const char* description, bool nullable = false) {
+    return type_of("boolean", nullable).set("description", Json::string(description));
+}
+Json percent(const char* description, bool nullable = false) {
+    return type_of("number", nullable)
+        .set("minimum", Json::integer(0))
+        .set("maximum", Json::integer(100))
+        .set("description", Json::string(description));
+}
+Json count(const char* description) {
+    return type_of("integer", false).set("minimum", Json::integer(0)).set("description", Json::string(description));
+}
+Json ref(const char* def) { return Json::object().set("$ref", Json::string(std::string("#/$defs/") + def)); }
+Json array_of(Json items, const char* description) {
+    return type_of("array", false).set("items", std::move(items)).set("description", Json::string(description));
+}
+// Adds the keywords of an object with exactly these properties, all of them required.
+Json with_properties(Json schema, Properties properties) {
+    Json props = Json::object();
+    Json required = Json::array();
+    for (auto& [name, property] : properties) {
+        required.push(Json::string(name));
+        props.set(name, std::move(property));
+    }
+    return schema.set("properties", std::move(props))
+        .set("required", std::move(required))
+        .set("additionalProperties", Json::boolean(false));
+}
+Json record(Properties properties) { return with_properties(type_of("object", false), std::move(properties)); }
+Json described(Json schema, const char* description) { return schema.set("description", Json::string(description)); }
+
+class OpenData {
+public:
+    OpenData(const Library& lib, const Analysis& analysis, const std::string& base_url)
+        : lib_(lib), analysis_(analysis), base_url_(base_url) {}
+
+    void add(SiteFiles& files) const {
+        files.add("data/projects.json", dump(projects_json()));
+        files.add("data/reports.json", dump(reports_json()));
+        files.add("data/projects.csv", projects_csv());
+        files.add("data/reports.csv", reports_csv());
+        files.add("data/projects.schema.json", dump(projects_schema()));
+        files.add("data/reports.schema.json", dump(reports_schema()));
+    }
+
+private:
+    std::string schema_url(const char* name) const { return base_url_ + "data/" + name + ".schema.json"; }
+    std::string project_url(const Project& p) const { return base_url_ + "projects/" + p.id + "/"; }
+    std::string report_url(const Report& r) const {
+        return base_url_ + "projects/" + r.project + "/reports/" + r.id + "/";
+    }
+
+    const ProjectSchedule& schedule_of(const Project& p) const {
+        static const ProjectSchedule none;
+        auto it = analysis_.schedules.find(p.id);
+        return it == analysis_.schedules.end() ? none : it->second;
+    }
+
+    const FileHistory* history_of(const Report& r) const {
+        const FileHistory* h = analysis_.history_of(history_path(r));
+        return h && h->published ? h : nullptr;
+    }
+
+    Json header(const char* schema) const {
+        Json j = Json::object();
+        j.set("$schema", Json::string(schema_url(schema)));
+        j.set("generator", Json::string(std::string("gongkai ") + GONGKAI_VERSION));
+        Json site = Json::object();
+        site.set("title", Json::string(lib_.config.title));
+        site.set("publisher", Json::string(lib_.config.publisher));
+        site.set("programme", Json::string(lib_.config.programme));
+        site.set("language", Json::string(lib_.config.language));
+        site.set("base_url", Json::string(base_url_));
+        j.set("site", std::move(site));
+        j.set("as_of", Json::string(analysis_.today.iso()));
+        return j;
+    }
+
+    Json goals_json(const std::vector<Goal>& goals) const {
+        Json out = Json::array();
+        for (const auto& g : goals)
+            out.push(Json::object()
+                         .set("id", Json::string(g.id))
+                         .set("title", Json::string(g.title))
+                         .set("goals", goals_json(g.goals)));
+        return out;
+    }
+
+    Json project_json(const Project& p) const {
+        auto reports = lib_.reports_of(p.id);
+        const Report* latest = reports.empty() ? nullptr : reports.back();
+        const ProjectSchedule& s = schedule_of(p);
+        Json j = Json::object();
+        j.set("id", Json::string(p.id));
+        j.set("url", Json::string(project_url(p)));
+        j.set("number", Json::string(p.number));
+        j.set("title", Json::string(p.title));
+        j.set("year", Json::integer(p.year));
+        j.set("department", Json::string(p.department));
+        Json co = Json::array();
+        for (const auto& id : p.co_departments) co.push(Json::string(id));
+        j.set("co_departments", std::move(co));
+        j.set("official", Json::string(p.official));
+        j.set("target", Json::string(p.target));
+        j.set("body_markdown", Json::string(p.body));
+        j.set("start", Json::string(p.start.iso()));
+        j.set("end", Json::string(p.end.iso()));
+        j.set("goals", goals_json(p.goals));
+        Json milestones = Json::array();
+        for (const auto& m : p.milestones)
+            milestones.push(
+                Json::object().set("date", Json::string(m.date.iso())).set("expected", Json::number(m.expected)));
+        j.set("milestones", std::move(milestones));
+        j.set("latest_report", string_or_null(latest ? &latest->id : nullptr));
+        j.set("completion", Json::number_or_null(latest ? latest->completion : std::nullopt));
+        j.set("on_schedule", Json::boolean_or_null(latest ? latest->on_schedule : std::nullopt));
+        j.set("expected_progress", Json::number_or_null(s.expected));
+        j.set("expected_at", s.expected ? Json::string(s.expected_at.iso()) : Json());
+        j.set("behind_schedule", Json::boolean(s.behind));
+        j.set("late_report", Json::boolean(s.late()));
+        Json missing = Json::array();
+        for (const auto& m : s.missing)
+            missing.push(Json::object()
+                             .set("start", Json::string(m.start.iso()))
+                             .set("end", Json::string(m.end.iso()))
+                             .set("due", Json::string(m.due.iso())));
+        j.set("missing_periods", std::move(missing));
+        j.set("report_count", Json::integer(static_cast<std::int64_t>(reports.size())));
+        const Revision* last = last_revision(lib_, analysis_, p);
+        j.set("last_updated", last ? Json::string(rfc3339(last->time, last->offset)) : Json());
+        j.set("sample_data", Json::boolean(is_sample_data(lib_, p)));
+        return j;
+    }
+
+    static Json revision_json(const Revision& r) {
+        return Json::object()
+            .set("commit", Json::string(r.commit))
+            .set("time", Json::string(rfc3339(r.time, r.offset)));
+    }
+
+    Json report_json(const Report& r) const {
+        Json j = Json::object();
+        j.set("id", Json::string(r.id));
+        j.set("project", Json::string(r.project));
+        j.set("url", Json::string(report_url(r)));
+        j.set("title", Json::string(r.title));
+        j.set("period_start", Json::string(r.period_start.iso()));
+        j.set("period_end", Json::string(r.period_end.iso()));
+        j.set("date", Json::string(r.date.iso()));
+        j.set("completion", Json::number_or_null(r.completion));
+        j.set("on_schedule", Json::boolean_or_null(r.on_schedule));
+        j.set("addressee", Json::string(r.addressee));
+        j.set("signed_by", Json::string(r.signed_by));
+        j.set("leader_signature", Json::boolean(r.leader_signature));
+        Json contacts = Json::array();
+        for (const auto& c : r.contacts)
+            contacts.push(Json::object()
+                              .set("name", Json::string(c.name))
+                              .set("role", Json::string(c.role))
+                              .set("phone", Json::string(c.phone))
+                              .set("email", Json::string(c.email)));
+        j.set("contacts", std::move(contacts));
+        Json goals = Json::object();
+        for (const auto& gc : r.goal_completion) goals.set(gc.goal_id, Json::number(gc.completion));
+        j.set("goal_completion", std::move(goals));
+        j.set("body_markdown", Json::string(r.body));
+        Json sections = Json::array();
+        for (const auto& s : render_markdown(r.body).sections)
+            sections.push(Json::object().set("id", Json::string(s.id)).set("title", Json::string(s.title)));
+        j.set("sections", std::move(sections));
+        const FileHistory* h = history_of(r);
+        j.set("first_published", h ? revision_json(*h->published) : Json());
+        Json amendments = Json::array();
+        if (h)
+            for (const auto& a : h->amendments) {
+                Json changes = Json::array();
+                for (const auto& c : a.changes)
+                    changes.push(Json::object()
+                                     .set("key", Json::string(c.key))
+                                     .set("before", Json::string(c.before))
+                                     .set("after", Json::string(c.after)));
+                amendments.push(revision_json(a)
+                                    .set("summary", Json::string(a.summary))
+                                    .set("changes", std::move(changes))
+                                    .set("body_changed", Json::boolean(a.body_changed)));
+            }
+        j.set("amendments", std::move(amendments));
+        j.set("history_truncated", Json::boolean(h && h->truncated));
+        j.set("sample_data", Json::boolean(is_sample_data(lib_, r)));
+        return j;
+    }
+
+    Json projects_json() const {
+        Json list = Json::array();
+        for (const auto& p : lib_.projects) list.push(project_json(p));
+        return header("projects").set("projects", std::move(list));
+    }
+
+    Json reports_json() const {
+        Json list = Json::array();
+        for (const auto& r : lib_.reports) list.push(report_json(r));
+        return header("reports").set("reports", std::move(list));
+    }
+
+    std::string projects_csv() const {
+        std::string out = utf8_bom;
+        csv_row(out, {"id", "number", "title", "year", "department", "department_name", "completion",
+                      "expected_progress", "behind_schedule", "late_report", "latest_report", "latest_report_date",
+                      "report_count", "url", "sample_data"});
+        for (const auto& p : lib_.projects) {
+            auto reports = lib_.reports_of(p.id);
+            const Report* latest = reports.empty() ? nullptr : reports.back();
+            const ProjectSchedule& s = schedule_of(p);
+            const Department* d = lib_.department(p.department);
+            csv_row(out, {p.id, p.number, p.title, std::to_string(p.year), p.department, d ? d->name : "",
+                          csv_number(latest ? latest->completion : std::nullopt), csv_number(s.expected),
+                          csv_bool(s.behind), csv_bool(s.late()), latest ? latest->id : "",
+                          latest ? latest->date.iso() : "", std::to_string(reports.size()), project_url(p),
+                          csv_bool(is_sample_data(lib_, p))});
+        }
+        return out;
+    }
+
+    std::string reports_csv() const {
+        std::string out = utf8_bom;
+        csv_row(out, {"project", "id", "title", "period_start", "period_end", "date", "completion", "on_schedule",
+                      "contacts", "phones", "first_published", "amendments", "url", "sample_data"});
+        for (const auto& r : lib_.reports) {
+            std::vector<std::string> names, phones;
+            for (const auto& c : r.contacts) {
+                names.push_back(c.name);
+                if (!c.phone.empty()) phones.push_back(c.phone);
+            }
+            const FileHistory* h = history_of(r);
+            csv_row(out, {r.project, r.id, r.title, r.period_start.iso(), r.period_end.iso(), r.date.iso(),
+                          csv_number(r.completion), csv_bool(r.on_schedule), join(names, "; "), join(phones, "; "),
+                          h ? rfc3339(h->published->time, h->published->offset) : "",
+                          std::to_string(h ? h->amendments.size() : 0), report_url(r),
+                          csv_bool(is_sample_data(lib_, r))});
+        }
+        return out;
+    }
+
+    // A schema document: the identifying keywords, then the root object that both files share.
+    Json schema(const char* name, const char* title, const char* list, Json item, Json defs) const {
+        Json s = Json::object();
+        s.set("$schema", Json::string("https://json-schema.org/draft/2020-12/schema"));
+        s.set("$id", Json::string(schema_url(name)));
+        s.set("title", Json::string(title));
+        s.set("type", Json::string("object"));
+        s = with_properties(
+            std::move(s),
+            {
+                {"$schema", url("the address of this file's JSON Schema")},
+                {"generator", text("the program and version that wrote this file")},
+                {"site", described(record({
+                                       {"title", text("the site's name")},
+                                       {"publisher", text("the reporting body that assigns the key work items")},
+                                       {"programme", text("the programme the items belong to; may be empty")},
+                                       {"language", text("the site's language, such as zh-CN or en")},
+                                       {"base_url", url("where the site is served; every url below starts with it")},
+                                   }),
+                                   "the site this data comes from")},
+                {"as_of", date("the date of the commit the site was built from: 'now' for every judgement")},
+                {list, array_of(std::move(item), title)},
+            });
+        s.set("$defs", std::move(defs));
+        return s;
+    }
+
+    Json projects_schema() const {
+        Json defs = Json::object();
+        defs.set("goal", described(record({
+                                       {"id", text("the goal's id within its project, such as 1 or 1.2")},
+                                       {"title", text("the goal's title")},
+                                       {"goals", array_of(ref("goal"), "the goal's finer parts")},
+                                   }),
+                                   "a sub-goal of a project"));
+        Json project = described(
+            record({
+                {"id", text("the project's permanent id")},
+                {"url", url("the project's page")},
+                {"number", text("the item's number in the publisher's list, as printed; may be empty")},
+                {"title", text("the item's title")},
+                {"year", type_of("integer", false)
+                             .set("minimum", Json::integer(1900))
+                             .set("maximum", Json::integer(2999))
+                             .set("description", Json::string("the year the item belongs to"))},
+                {"department", text("id of the lead department")},
+                {"co_departments", array_of(type_of("string", false), "ids of the co-responsible departments")},
+                {"official", text("the responsible official; may be empty")},
+                {"target", text("the yearly target, Markdown; may be empty")},
+                {"body_markdown", text("the implementation statement, Markdown")},
+                {"start", date("when the item starts")},
+                {"end", date("when the item is due")},
+                {"goals", array_of(ref("goal"), "the item's sub-goals, in order")},
+                {"milestones", array_of(record({
+                                            {"date", date("the milestone's date")},
+                                            {"expected", percent("progress planned by that date, in percent")},
+                                        }),
+                                        "the item's own schedule, by date; empty for even progress")},
+                {"latest_report", text("id of the newest report, or null before the first", true)},
+                {"completion", percent("the completion rate of the newest report, in percent", true)},
+                {"on_schedule", flag("the newest report's own judgement: is the item on schedule?", true)},
+                {"expected_progress",
+                 percent("progress expected at expected_at: the milestones, or time-proportional", true)},
+                {"expected_at", date("the newest report's period end, or as_of if earlier", true)},
+                {"behind_schedule", flag("completion falls short of expected progress, or judged behind")},
+                {"late_report", flag("a reporting period is past its due date without a report")},
+                {"missing_periods", array_of(record({
+                                                 {"start", date("first day of the period")},
+                                                 {"end", date("last day of the period")},
+                                                 {"due", date("when its report was due")},
+                                             }),
+                                             "periods past due without a report, oldest first")},
+                {"report_count", count("how many reports the project has")},
+                {"last_updated",
+                 date_time("the newest commit that changed the project or one of its reports", true)},
+                {"sample_data", flag("true: fictional sample data, not the real progress of any body")},
+            }),
+            "a key work project");
+        return schema("projects", "Projects", "projects", std::move(project), std::move(defs));
+    }
+
+    Json reports_schema() const {
+        Json defs = Json::object();
+        defs.set("revision", described(record({
+                                           {"commit", text("the git commit's full id")},
+                                           {"time", date_time("the commit's time, in the committer's offset")},
+                                       }),
+                                       "a commit that changed the report's file"));
+        Json report = described(
+            record({
+                {"id", text("the report's id within its project")},
+                {"project", text("id of the project")},
+                {"url", url("the report's permanent page")},
+                {"title", text("the title as the department wrote it; may be empty")},
+                {"period_start", date("first day the report covers")},
+                {"period_end", date("last day the report covers")},
+                {"date", date("the date the report was signed")},
+                {"completion", percent("the completion rate the department reports, in percent", true)},
+                {"on_schedule", flag("the department's own judgement: is the item on schedule?", true)},
+                {"addressee", text("who the report is addressed to; may be empty")},
+                {"signed_by", text("the unit that signs the report; may be empty")},
+                {"leader_signature", flag("the report carries a line for the leadership's signature")},
+                {"contacts", array_of(record({
+                                          {"name", text("the contact's name")},
+                                          {"role", text("may be empty")},
+                                          {"phone", text("may be empty")},
+                                          {"email", text("may be empty")},
+                                      }),
+                                      "contacts for this report")},
+                {"goal_completion", type_of("object", false)
+                                        .set("additionalProperties", percent("completion of the goal, in percent"))
+                                        .set("description", Json::string("completion in percent by goal id"))},
+                {"body_markdown", text("the report itself, Markdown")},
+                {"sections", array_of(record({
+                                          {"id", text("the section's anchor on the report's page")},
+                                          {"title", text("the section's heading")},
+                                      }),
+                                      "the report's level-2 headings, in order")},
+                {"first_published",
+                 Json::object()
+                     .set("anyOf", Json::array().push(ref("revision")).push(type_of("null", false)))
+                     .set("description",
+                          Json::string("the commit that first published the report, or null without git history"))},
+                {"amendments", array_of(record({
+                                            {"commit", text("the git commit's full id")},
+                                            {"time", date_time("the commit's time, in the committer's offset")},
+                                            {"summary", text("the first line of the commit message")},
+                                            {"changes", array_of(record({
+                                                                     {"key", text("the front matter key")},
+                                                                     {"before", text("empty when the key was added")},
+                                                                     {"after", text("empty when the key was removed")},
+                                                                 }),
+                                                                 "front matter values the commit changed")},
+                                            {"body_changed", flag("the commit changed the report's text")},
+                                        }),
+                                        "every later commit that changed the published report, oldest first")},
+                {"history_truncated",
+                 flag("the available history starts after the report existed (a shallow clone): "
+                      "first_published is only the oldest commit visible")},
+                {"sample_data", flag("true: fictional sample data, not the real progress of any body")},
+            }),
+            "a progress report");
+        return schema("reports", "Reports", "reports", std::move(report), std::move(defs));
+    }
+
+    const Library& lib_;
+    const Analysis& analysis_;
+    const std::string& base_url_;
+};
+
+}  // namespace
+
+void add_open_data(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files) {
+    OpenData(lib, analysis, base_url).add(files);
+}
+
+}  // namespace gongkai

@@ -1,0 +1,210 @@
+#include "feeds.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "data.h"
+#include "html.h"
+#include "schedule.h"
+
+namespace gongkai {
+
+namespace {
+
+// Feed readers only look at the newest entries; a full archive would grow the file without end.
+constexpr std::size_t max_entries = 50;
+
+// Text for XML content and attributes. XML 1.0 forbids most control characters even as
+// references, so they are dropped rather than escaped.
+std::string xml(std::string_view text) {
+    std::string clean;
+    clean.reserve(text.size());
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
+        clean += c;
+    }
+    return escape_html(clean);
+}
+
+// A moment and the offset it is shown in.
+struct Moment {
+    std::int64_t seconds = 0;
+    int offset = 0;
+    std::string text() const { return rfc3339(seconds, offset); }
+};
+
+Moment moment_of(const Revision& r) { return {r.time, r.offset}; }
+
+struct Entry {
+    const Report* report;
+    const Project* project;
+    Moment published;
+    Moment updated;
+    std::string path;  // ties in publication time are broken by it, for stable bytes
+};
+
+class Feeds {
+public:
+    Feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url)
+        : lib_(lib), analysis_(analysis), strings_(strings), base_url_(base_url) {}
+
+    void add(SiteFiles& files) const {
+        std::vector<Entry> all = entries([](const Project&) { return true; });
+        files.add("atom.xml",
+                  feed("atom.xml", sample_prefix(lib_.config.sample_data) + lib_.config.title, base_url_, all));
+        for (const auto& d : lib_.departments) {
+            std::vector<Entry> own = entries([&](const Project& p) { return p.department == d.id; });
+            std::string dir = "departments/" + d.id + "/";
+            std::string title =
+                sample_prefix(lib_.config.sample_data || d.sample_data) + lib_.config.title + " — " + d.name;
+            files.add(dir + "atom.xml", feed(dir + "atom.xml", title, base_url_ + dir, own));
+        }
+        std::string sitemap = sitemap_xml(files);
+        files.add("sitemap.xml", std::move(sitemap));
+        files.add("robots.txt", "User-agent: *\nAllow: /\n\nSitemap: " + base_url_ + "sitemap.xml\n");
+    }
+
+private:
+    std::string report_url(const Report& r) const {
+        return base_url_ + "projects/" + r.project + "/reports/" + r.id + "/";
+    }
+
+    // The reports of the projects that match, newest publication first.
+    template <typename Filter>
+    std::vector<Entry> entries(Filter matches) const {
+        std::vector<Entry> out;
+        for (const auto& r : lib_.reports) {
+            const Project* p = lib_.project(r.project);
+            if (!p || !matches(*p)) continue;
+            Entry e{&r, p, {r.date.days() * 86400, 0}, {}, history_path(r)};
+            const FileHistory* h = analysis_.history_of(e.path);
+            if (h && h->published) {
+                e.published = moment_of(*h->published);
+                e.updated = moment_of(h->last());
+            } else {
+                e.updated = e.published;
+            }
+            out.push_back(std::move(e));
+        }
+        std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
+            return std::tie(b.published.seconds, a.path) < std::tie(a.published.seconds, b.path);
+        });
+        if (out.size() > max_entries) out.resize(max_entries);
+        return out;
+    }
+
+    // Fictional figures stay marked wherever they reach, feed readers included.
+    std::string sample_prefix(bool sample) const { return sample ? strings_.get("sample_data_title_prefix") : ""; }
+
+    std::string entry_title(const Entry& e) const {
+        std::string title = e.report->title;
+        if (title.empty())
+            title = e.project->title + " " + strings_.period(e.report->period_start, e.report->period_end);
+        return sample_prefix(is_sample_data(lib_, *e.report)) + title;
+    }
+
+    std::string summary(const Report& r) const {
+        std::string out = strings_.period(r.period_start, r.period_end);
+        if (r.completion)
+            out += " · " + strings_.get("completion") + strings_.get("colon") + strings_.percent(*r.completion);
+        if (r.on_schedule) out += " · " + strings_.get(*r.on_schedule ? "on_schedule_yes" : "on_schedule_no");
+        return out;
+    }
+
+    std::string author_of(const Project& p) const {
+        const Department* d = lib_.department(p.department);
+        return d ? d->name : lib_.config.publisher;
+    }
+
+    std::string feed(const std::string& path, const std::string& title, const std::string& alternate,
+                     const std::vector<Entry>& entries) const {
+        Moment updated{analysis_.now, analysis_.now_offset};
+        if (!entries.empty()) {
+            updated = entries.front().updated;
+            for (const auto& e : entries)
+                if (e.updated.seconds > updated.seconds) updated = e.updated;
+        }
+        const std::string& publisher = lib_.config.publisher.empty() ? lib_.config.title : lib_.config.publisher;
+        std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+        out += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" + xml(lib_.config.language) + "\">\n";
+        out += "  <id>" + xml(base_url_ + path) + "</id>\n";
+        out += "  <title type=\"text\">" + xml(title) + "</title>\n";
+        out += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" + xml(base_url_ + path) + "\"/>\n";
+        out += "  <link rel=\"alternate\" type=\"text/html\" href=\"" + xml(alternate) + "\"/>\n";
+        out += "  <updated>" + updated.text() + "</updated>\n";
+        // Atom wants a feed-level author when there may be no entries to carry one.
+        out += "  <author>\n    <name>" + xml(publisher) + "</name>\n  </author>\n";
+        out += "  <generator>gongkai</generator>\n";
+        for (const auto& e : entries) {
+            const std::string url = xml(report_url(*e.report));
+            out += "  <entry>\n";
+            out += "    <id>" + url + "</id>\n";
+            out += "    <title type=\"text\">" + xml(entry_title(e)) + "</title>\n";
+            out += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + url + "\"/>\n";
+            out += "    <published>" + e.published.text() + "</published>\n";
+            out += "    <updated>" + e.updated.text() + "</updated>\n";
+            out += "    <author>\n      <name>" + xml(author_of(*e.project)) + "</name>\n    </author>\n";
+            out += "    <summary type=\"text\">" + xml(summary(*e.report)) + "</summary>\n";
+            out += "  </entry>\n";
+        }
+        out += "</feed>\n";
+        return out;
+    }
+
+    // The day each project and report page last changed, by page path, where history knows it.
+    std::vector<std::pair<std::string, Date>> last_modified() const {
+        std::vector<std::pair<std::string, Date>> out;
+        for (const auto& p : lib_.projects)
+            if (const Revision* rev = last_revision(lib_, analysis_, p))
+                out.emplace_back("projects/" + p.id + "/index.html", date_of(rev->time, rev->offset));
+        for (const auto& r : lib_.reports)
+            if (const Revision* rev = last_revision(analysis_, history_path(r)))
+                out.emplace_back("projects/" + r.project + "/reports/" + r.id + "/index.html",
+                                 date_of(rev->time, rev->offset));
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+    std::string sitemap_xml(const SiteFiles& files) const {
+        auto modified = last_modified();
+        std::vector<std::pair<std::string, std::string>> urls;  // url, lastmod
+        for (const auto& [path, bytes] : files.files()) {
+            if (!path.ends_with(".html") || path == "404.html") continue;
+            std::string url = base_url_ + path;
+            if (path == "index.html" || path.ends_with("/index.html")) url.resize(url.size() - 10);
+            std::string lastmod;
+            auto it = std::lower_bound(modified.begin(), modified.end(), path,
+                                       [](const auto& m, const std::string& key) { return m.first < key; });
+            if (it != modified.end() && it->first == path) lastmod = it->second.iso();
+            urls.emplace_back(std::move(url), std::move(lastmod));
+        }
+        std::sort(urls.begin(), urls.end());
+        std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        out += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+        for (const auto& [url, lastmod] : urls) {
+            out += "  <url>\n    <loc>" + xml(url) + "</loc>\n";
+            if (!lastmod.empty()) out += "    <lastmod>" + lastmod + "</lastmod>\n";
+            out += "  </url>\n";
+        }
+        out += "</urlset>\n";
+        return out;
+    }
+
+    const Library& lib_;
+    const Analysis& analysis_;
+    const Strings& strings_;
+    const std::string& base_url_;
+};
+
+}  // namespace
+
+void add_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
+               SiteFiles& files) {
+    Feeds(lib, analysis, strings, base_url).add(files);
+}
+
+}  // namespace gongkai

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "analysis.h"
+#include "content/model.h"
+#include "i18n.h"
+#include "writer.h"
+
+namespace gongkai {
+
+// Writes atom.xml for the site, departments/<id>/atom.xml for each lead department's reports,
+// sitemap.xml and robots.txt. The sitemap lists the pages already in files: call it after them.
+void add_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
+               SiteFiles& files);
+
+}  // namespace gongkai
