@@ -155,7 +155,7 @@ std::string line_chart(const LineChart& c) {
 }
 
 std::string bar_chart(const BarChart& c) {
-    const double W = 640, row = 34, label_w = 230, right = 90, top = c.marker_name.empty() && c.flag_name.empty() ? 30 : 56;
+    const double W = 640, row = 34, label_w = 210, right = 130, top = c.marker_name.empty() && c.flag_name.empty() ? 30 : 56;
     const double H = top + row * static_cast<double>(std::max<std::size_t>(c.items.size(), 1)) + 16;
     const double pw = W - label_w - right;
     const double max = c.max > 0 ? c.max : 1;

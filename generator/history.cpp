@@ -89,6 +89,24 @@ std::string blob_text(git_repository* repo, const git_oid& oid) {
     return std::string(static_cast<const char*>(git_blob_rawcontent(raw)), static_cast<std::size_t>(git_blob_rawsize(raw)));
 }
 
+// A table as one line people can read: "1: 88, 1.1: 90".
+std::string inline_table(const toml::table& table) {
+    std::ostringstream s;
+    bool first = true;
+    for (const auto& [k, v] : table) {
+        if (!first) s << ", ";
+        first = false;
+        s << k.str() << ": ";
+        if (v.is_string())
+            s << *v.value<std::string>();
+        else if (v.is_table())
+            s << "{" << inline_table(*v.as_table()) << "}";
+        else
+            v.visit([&s](const auto& node) { s << node; });
+    }
+    return s.str();
+}
+
 struct Parsed {
     std::map<std::string, std::string> fields;  // top-level key -> value as TOML writes it
     std::string body;
@@ -109,7 +127,7 @@ Parsed parse_for_comparison(const std::string& text) {
             if (v.is_string())
                 s << *v.value<std::string>();
             else if (v.is_table())
-                s << toml::toml_formatter(*v.as_table(), toml::format_flags::none);
+                s << inline_table(*v.as_table());
             else
                 v.visit([&s](const auto& node) { s << node; });
             out.fields.emplace(std::string(k.str()), s.str());

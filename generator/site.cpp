@@ -37,6 +37,7 @@ public:
     SiteBuilder(const Library& lib, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics)
         : lib_(lib),
           analysis_(analysis),
+          diagnostics_(diagnostics),
           strings_(strings_for(theme, lib.config.language, diagnostics)),
           templates_(theme.templates, "themes/" + theme.name + "/templates", lib.templates,
                      join_repo_path(folder_of(lib.config.path), "templates"), diagnostics),
@@ -88,7 +89,14 @@ public:
         page(files, "404.html", "404", strings_.get("not_found_title"), object(), lib_.config.sample_data);
         for (const auto& [path, bytes] : theme.static_files)
             if (!lib_.static_files.contains(path)) files.add(path, bytes);
-        for (const auto& [path, bytes] : lib_.static_files) files.add(path, bytes);
+        for (const auto& [path, bytes] : lib_.static_files) {
+            if (files.files().contains(path) && !theme.static_files.contains(path)) {
+                diagnostics_.error(join_repo_path(folder_of(lib_.config.path), "static/" + path), 0, 0, "",
+                                   "would replace the page gongkai writes at " + path + "; rename or move the file");
+                continue;
+            }
+            files.add(path, bytes);
+        }
         add_open_data(lib_, analysis_, base_url_, files);
         add_feeds(lib_, analysis_, strings_, base_url_, files);  // last: the sitemap lists every page
         return files;
@@ -316,6 +324,7 @@ private:
         if (judged && s->expected) {
             out.set("expected_label", strings_.percent(*s->expected));
             out.set("expected_at_label", strings_.date(s->expected_at));
+            out.set("expected_at_text", strings_.format("expected_at", {{"date", strings_.date(s->expected_at)}}));
         }
         out.set("has_schedule", flag(judged));
         if (judged) out.set("schedule_label", strings_.get(s->behind ? "behind_schedule" : "on_track"));
@@ -334,8 +343,12 @@ private:
         for (const auto& c : r.changes) {
             data item = object();
             item.set("key", c.key);
-            item.set("before", c.before.empty() ? strings_.get("history_none") : c.before);
-            item.set("after", c.after.empty() ? strings_.get("history_none") : c.after);
+            auto shown = [&](const std::string& v) {
+                if (v.empty()) return strings_.get("history_none");
+                return c.key == "completion" ? strings_.format("percent", {{"value", v}}) : v;
+            };
+            item.set("before", shown(c.before));
+            item.set("after", shown(c.after));
             item.set("is_completion", flag(c.key == "completion"));
             changes.push_back(item);
         }
@@ -481,6 +494,7 @@ private:
                 data item = object();
                 item.set("period_label", strings_.period(period.start, period.end));
                 item.set("due_label", strings_.date(period.due));
+                item.set("due_text", strings_.format("missing_period_due", {{"due", strings_.date(period.due)}}));
                 missing.push_back(item);
             }
         }
@@ -531,7 +545,12 @@ private:
         const ProjectSchedule* s = schedule(p.id);
         const Report* r = latest(p.id);
         item.value = r && r->completion ? *r->completion : 0;
-        item.value_label = r && r->completion ? strings_.percent(*r->completion) : strings_.get("status_no_report");
+        if (r && r->completion)
+            item.value_label = strings_.percent(*r->completion);
+        else if (r && r->on_schedule)
+            item.value_label = strings_.get(*r->on_schedule ? "on_track" : "behind_schedule");
+        else
+            item.value_label = strings_.get("status_no_report");
         if (s && s->expected) item.marker = *s->expected;
         item.flagged = s && s->latest && s->behind;
         item.flag_label = strings_.get("behind_short");
@@ -707,6 +726,7 @@ private:
 
     const Library& lib_;
     const Analysis& analysis_;
+    Diagnostics& diagnostics_;
     Strings strings_;
     Templates templates_;
     std::string base_url_;

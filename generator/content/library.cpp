@@ -116,7 +116,7 @@ void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& d
         }
         if (previous && previous->project == r.project && previous->period_start == r.period_start &&
             previous->period_end == r.period_end)
-            diagnostics.error(r.path, 0, 0, "period_end",
+            diagnostics.error(r.path, r.period_end_line, 0, "period_end",
                               "covers the same period as " + previous->path + ": one report per project per period");
         previous = &r;
     }

@@ -107,6 +107,7 @@ struct Report {
     std::string title;
     Date period_start;
     Date period_end;
+    std::size_t period_end_line = 0;
     Date date;
     std::optional<double> completion;
     std::optional<bool> on_schedule;

@@ -217,6 +217,7 @@ std::optional<Report> parse_report(const SourceFile& file, Diagnostics& diagnost
     if (!start || !end || !date) return std::nullopt;
     rep.period_start = *start;
     rep.period_end = *end;
+    rep.period_end_line = r.line_of(table->get("period_end"));
     rep.date = *date;
     return rep;
 }

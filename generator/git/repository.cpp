@@ -43,10 +43,10 @@ std::string Repository::workdir() const {
 }
 
 CommitPtr Repository::resolve(const std::string& ref) const {
-    if (git_repository_is_empty(repo_.get()) == 1)
-        throw Error("the repository is empty: commit the content first (git add, git commit)");
     git_object* obj = nullptr;
     int rc = git_revparse_single(&obj, repo_.get(), ref.c_str());
+    if (rc < 0 && git_repository_head_unborn(repo_.get()) == 1 && (ref == "HEAD" || ref == "@"))
+        throw Error("the repository is empty: commit the content first (git add, git commit)");
     if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC)
         throw Error("'" + ref + "' does not name a commit in this repository");
     check(rc, "cannot resolve '" + ref + "'");
@@ -106,7 +106,7 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
     if (worktree_) {
         snap = DirectorySource(repo_.workdir() + dir_, dir_).read(diagnostics);
         // A preview's "now" is the commit it is based on, as a build's would be.
-        if (git_repository_is_empty(repo_.get()) != 1) {
+        if (git_repository_head_unborn(repo_.get()) != 1 || ref_ != "HEAD") {
             CommitPtr head = repo_.resolve(ref_);
             snap.commit = oid_string(git_commit_id(head.get()));
             snap.commit_time = static_cast<std::int64_t>(git_commit_time(head.get()));
