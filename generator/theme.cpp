@@ -36,7 +36,7 @@ std::vector<std::string> files_below(const fs::path& dir) {
     if (!fs::is_directory(dir, ec)) return out;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
-        if (it->is_regular_file()) out.push_back(fs::relative(it->path(), dir).generic_string());
+        if (it->is_regular_file()) out.push_back(it->path().lexically_relative(dir).generic_string());
     }
     std::sort(out.begin(), out.end());
     return out;

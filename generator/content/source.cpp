@@ -34,7 +34,7 @@ Snapshot DirectorySource::read(Diagnostics& diagnostics) {
     for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
         const auto& entry = *it;
-        std::string rel = fs::relative(entry.path(), root_).generic_string();
+        std::string rel = entry.path().lexically_relative(root_).generic_string();
         std::string name = entry.path().filename().string();
         if (name == ".git") {
             it.disable_recursion_pending();

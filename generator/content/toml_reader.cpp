@@ -1,5 +1,6 @@
 #include "content/toml_reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -86,7 +87,7 @@ std::optional<std::string> TomlReader::string(std::string_view key, bool require
 
 std::optional<std::int64_t> TomlReader::integer(std::string_view key, bool required, std::int64_t min,
                                                 std::int64_t max) {
-    const toml::node* node = get(key, required, std::to_string(min));
+    const toml::node* node = get(key, required, std::to_string(std::clamp<std::int64_t>(2020, min, max)));
     if (!node) return std::nullopt;
     if (!node->is_integer()) {
         error(key, node, "expected a whole number, found " + describe_type(*node));

@@ -1,0 +1,118 @@
+#include <catch2/catch.hpp>
+
+#include "git_repo.h"
+#include "site_files.h"
+
+using namespace gongkai;
+using gongkai::test::basic_site;
+using gongkai::test::fixture_themes_dir;
+using gongkai::test::GitRepo;
+using gongkai::test::gongkai_cli;
+using gongkai::test::TempDir;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool says(const test::CommandResult& r, const std::string& text) {
+    if (r.output.find(text) != std::string::npos) return true;
+    UNSCOPED_INFO("the output does not say \"" << text << "\":\n" << r.output);
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("cli: a folder that is not a git repository", "[integration][cli]") {
+    TempDir plain, out;
+    test::write_files(plain.path(), basic_site());
+    auto r = gongkai_cli({"build", "--repo", plain.path().string(), "--out", (out / "site").string()}, out.path());
+    CHECK(r.status == 2);
+    CHECK(says(r, "not a git repository"));
+    CHECK_FALSE(fs::exists(out / "site"));
+}
+
+TEST_CASE("cli: a ref that names no commit", "[integration][cli]") {
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.commit("Seed");
+    TempDir out;
+    auto r = gongkai_cli({"build", "--repo", repo.dir(), "--ref", "no-such-branch", "--out", (out / "site").string(),
+                          "--theme-dir", fixture_themes_dir()});
+    CHECK(r.status == 2);
+    CHECK(says(r, "'no-such-branch' does not name a commit"));
+    CHECK_FALSE(fs::exists(out / "site"));
+}
+
+TEST_CASE("cli: an empty repository", "[integration][cli]") {
+    // Whatever the name of the branch that HEAD waits for.
+    std::string branch = GENERATE(as<std::string>(), "master", "main", "trunk");
+    INFO("initial branch " << branch);
+    GitRepo repo(branch);
+    TempDir out;
+    auto r = gongkai_cli({"build", "--repo", repo.dir(), "--out", (out / "site").string()});
+    CHECK(r.status == 2);
+    CHECK(says(r, "the repository is empty"));
+    CHECK_FALSE(fs::exists(out / "site"));
+}
+
+TEST_CASE("cli: bad usage exits 2", "[integration][cli]") {
+    TempDir cwd;
+    CHECK(gongkai_cli({}, cwd.path()).status == 2);
+    CHECK(gongkai_cli({"publish"}, cwd.path()).status == 2);
+    CHECK(gongkai_cli({"build", "--no-such-option"}, cwd.path()).status == 2);
+    CHECK(test::list_files(cwd.path()).empty());
+}
+
+TEST_CASE("cli: --version and --help exit 0", "[integration][cli]") {
+    auto v = gongkai_cli({"--version"});
+    CHECK(v.status == 0);
+    CHECK(says(v, "gongkai "));
+    auto h = gongkai_cli({"build", "--help"});
+    CHECK(h.status == 0);
+    CHECK(says(h, "--content-dir"));
+}
+
+TEST_CASE("cli: check validates and writes nothing", "[integration][cli]") {
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.commit("Seed");
+    TempDir cwd;
+    auto r = gongkai_cli({"check", "--repo", repo.dir(), "--theme-dir", fixture_themes_dir()}, cwd.path());
+    INFO(r.output);
+    CHECK(r.status == 0);
+    CHECK(says(r, "no errors found"));
+    CHECK(test::list_files(cwd.path()).empty());
+    CHECK(fs::is_empty(cwd.path()));
+    // Nor in the repository, where a default --out would land.
+    CHECK_FALSE(fs::exists(repo.path() / "site"));
+}
+
+TEST_CASE("cli: check lists every error with its file and line, and exits 1", "[integration][cli]") {
+    GitRepo repo;
+    auto files = basic_site();
+    files["departments/health.toml"] = "name = \"卫健委\"\nwebsite = \"https://example.org/\"\n";
+    files["reports/2020-001/2020-06.md"] =
+        "+++\nperiod_start = 2020-01-01\nperiod_end = 2019-06-30\ndate = 2020-07-05\ncompletion = 140\n+++\n";
+    repo.write(files);
+    repo.commit("Three mistakes");
+    TempDir cwd;
+    auto r = gongkai_cli({"check", "--repo", repo.dir(), "--theme-dir", fixture_themes_dir()}, cwd.path());
+    CHECK(r.status == 1);
+    CHECK(test::says_at(r, "departments/health.toml:2:", "error: website: unknown key"));
+    CHECK(test::says_at(r, "reports/2020-001/2020-06.md:3:", "error: period_end: the period ends (2019-06-30)"));
+    CHECK(test::says_at(r, "reports/2020-001/2020-06.md:5:", "error: completion: 140 is out of range"));
+    CHECK(says(r, "3 error(s)"));
+    CHECK(fs::is_empty(cwd.path()));
+}
+
+TEST_CASE("cli: check reads the repository it stands in by default", "[integration][cli]") {
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.commit("Seed");
+    fs::create_directories(repo.path() / "departments");
+    auto r = gongkai_cli({"check", "--theme-dir", fixture_themes_dir()}, repo.path() / "departments");
+    INFO(r.output);
+    CHECK(r.status == 0);
+    CHECK_FALSE(fs::exists(repo.path() / "site"));
+    CHECK_FALSE(fs::exists(repo.path() / "departments/site"));
+}

@@ -1,0 +1,104 @@
+#include "git_repo.h"
+
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <stdexcept>
+
+namespace gongkai::test {
+
+namespace {
+
+// Keeps the user's and the system's git configuration (hooks, signing, templates) out of the tests.
+const std::string git_env =
+    "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0 "
+    "GIT_AUTHOR_NAME='Gongkai Test' GIT_AUTHOR_EMAIL=test@example.org "
+    "GIT_COMMITTER_NAME='Gongkai Test' GIT_COMMITTER_EMAIL=test@example.org ";
+
+const std::string git_config =
+    "-c user.name='Gongkai Test' -c user.email=test@example.org -c init.defaultBranch=main "
+    "-c commit.gpgsign=false -c core.autocrlf=false";
+
+}  // namespace
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    return out + "'";
+}
+
+CommandResult run(const std::string& command) {
+    CommandResult result;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (!pipe) throw std::runtime_error("cannot run: " + command);
+    std::array<char, 4096> buf;
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), n);
+    int status = ::pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+bool says_at(const CommandResult& result, const std::string& prefix, const std::string& text) {
+    std::size_t pos = 0;
+    while (pos < result.output.size()) {
+        std::size_t end = result.output.find('\n', pos);
+        if (end == std::string::npos) end = result.output.size();
+        std::string line = result.output.substr(pos, end - pos);
+        if (line.starts_with(prefix) && line.find(text) != std::string::npos) return true;
+        pos = end + 1;
+    }
+    UNSCOPED_INFO("no line of the output starts with \"" << prefix << "\" and says \"" << text << "\":\n"
+                                                         << result.output);
+    return false;
+}
+
+CommandResult gongkai_cli(const std::vector<std::string>& args, const fs::path& cwd) {
+    std::string command = "cd " + shell_quote(cwd.string()) + " && " + shell_quote(GONGKAI_TEST_BINARY);
+    for (const auto& a : args) command += " " + shell_quote(a);
+    return run(command);
+}
+
+GitRepo::GitRepo(const std::string& initial_branch) {
+    git("init -q -b " + shell_quote(initial_branch));
+}
+
+std::string GitRepo::git(const std::string& args) const {
+    // Git's raw date format: seconds since the epoch and a zone; 2020-10-21 12:00 in Shanghai.
+    std::string date = "'" + std::to_string(1603252800 + 86400 * commits_) + " +0800'";
+    std::string command = "cd " + shell_quote(dir()) + " && " + git_env + "GIT_AUTHOR_DATE=" + date +
+                          " GIT_COMMITTER_DATE=" + date + " git " + git_config + " " + args;
+    CommandResult r = run(command);
+    if (r.status != 0) FAIL("git " << args << " failed (" << r.status << "):\n" << r.output);
+    return r.output;
+}
+
+void GitRepo::write(const std::string& rel, std::string_view data) const {
+    write_file(path() / rel, data);
+}
+
+void GitRepo::write(const Files& files) const {
+    write_files(path(), files);
+}
+
+void GitRepo::remove(const std::string& rel) const {
+    fs::remove(path() / rel);
+}
+
+std::string GitRepo::commit(const std::string& message) {
+    git("add -A");
+    git("commit -q -m " + shell_quote(message));
+    ++commits_;
+    std::string id = git("rev-parse HEAD");
+    while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.pop_back();
+    return id;
+}
+
+}  // namespace gongkai::test

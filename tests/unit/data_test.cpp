@@ -1,0 +1,588 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "data.h"
+
+using namespace gongkai;
+
+namespace {
+
+const std::string base = "https://example.org/progress/";
+
+// Seconds since the epoch of a local time at a UTC offset in minutes.
+std::int64_t at(Date d, int hour, int minute, int offset) {
+    return d.days() * 86400 + hour * 3600 + minute * 60 - offset * 60;
+}
+
+Report report(const std::string& project, const std::string& id, Date start, Date end, Date date) {
+    Report r;
+    r.project = project;
+    r.id = id;
+    r.path = "content/reports/" + project + "/" + id + ".md";
+    r.period_start = start;
+    r.period_end = end;
+    r.date = date;
+    return r;
+}
+
+// Two departments, three projects (one without reports), three reports; sorted as the loader sorts.
+Library library() {
+    Library lib;
+    lib.config.title = "长宁区重点工作推进情况";
+    lib.config.publisher = "长宁区人民政府";
+    lib.config.programme = "区政府重点工作";
+    lib.config.language = "zh-CN";
+    lib.config.base_url = base;
+
+    Department education;
+    education.id = "education";
+    education.name = "长宁区教育局";
+    Department finance;
+    finance.id = "finance";
+    finance.name = "长宁区财政局";
+    finance.sample_data = true;
+    lib.departments = {education, finance};
+
+    Project p1;
+    p1.id = "2020-043";
+    p1.title = "推进教育“优质+均衡”发展三年行动计划";
+    p1.year = 2020;
+    p1.number = "043";
+    p1.department = "education";
+    p1.co_departments = {"finance"};
+    p1.official = "王副区长";
+    p1.target = "全年完成 3 所学校建设";
+    p1.body = "落实：区教育局\n";
+    p1.start = {2020, 1, 1};
+    p1.end = {2020, 12, 31};
+    p1.goals = {Goal{"1", "长宁教育“优质+均衡”发展", {Goal{"1.1", "高中", {}}, Goal{"1.2", "初中", {}}}},
+                Goal{"2", "人才引进", {}}};
+    p1.milestones = {Milestone{{2020, 6, 30}, 40}};
+
+    Project p2;
+    p2.id = "2020-050";
+    p2.title = "预算 <script>alert(1)</script> & 公开";
+    p2.year = 2020;
+    p2.number = "050";
+    p2.department = "finance";
+    p2.start = {2020, 1, 1};
+    p2.end = {2020, 12, 31};
+
+    Project p3;
+    p3.id = "2020-060";
+    p3.title = "Quiet project";
+    p3.year = 2020;
+    p3.department = "education";
+    p3.start = {2020, 1, 1};
+    p3.end = {2020, 12, 31};
+    lib.projects = {p1, p2, p3};
+
+    Report r1 = report("2020-043", "2020-06", {2020, 1, 1}, {2020, 6, 30}, {2020, 6, 28});
+    r1.title = "=HYPERLINK(\"http://x\",\"y\")";
+    r1.completion = 50;
+    r1.body = "上半年进展\n";
+
+    Report r2 = report("2020-043", "2020-10", {2020, 1, 1}, {2020, 10, 31}, {2020, 10, 21});
+    r2.title = "长宁区教育局关于 1-10 月推进情况的反馈";
+    r2.completion = 90;
+    r2.addressee = "区府办";
+    r2.signed_by = "长宁区教育局";
+    r2.leader_signature = true;
+    r2.contacts = {Contact{"宗宏", "", "22050725", ""}, Contact{"黄丽灵", "联络员", "22050779", "hll@example.org"}};
+    r2.goal_completion = {GoalCompletion{"1", 51, 0}, GoalCompletion{"1.1", 58.5, 0}};
+    r2.body =
+        "根据督查通知的要求，“现将”反馈如下：\n\n## （一）目前进展情况\n\n"
+        "### 1. 优质+均衡\n\n</script>\x01 line\xe2\x80\xa8sep\n\n## （二）存在的困难\n\n无\n";
+
+    Report r3 = report("2020-050", "2020-q3", {2020, 7, 1}, {2020, 9, 30}, {2020, 10, 15});
+    r3.on_schedule = false;
+    r3.contacts = {Contact{"-张三", "", "+86 21 5555", ""}};
+    lib.reports = {r1, r2, r3};
+    return lib;
+}
+
+Analysis analysis(const Library& lib) {
+    Analysis a;
+    a.today = {2020, 11, 1};
+    a.now = at({2020, 11, 1}, 12, 0, 480);
+
+    ProjectSchedule s1;
+    s1.latest = &lib.reports[1];
+    s1.expected = 83.3;
+    s1.expected_at = {2020, 10, 31};
+    a.schedules["2020-043"] = s1;
+    ProjectSchedule s2;
+    s2.latest = &lib.reports[2];
+    s2.expected = 74.9;
+    s2.expected_at = {2020, 9, 30};
+    s2.behind = true;
+    s2.missing = {CalendarPeriod{{2020, 10, 1}, {2020, 10, 31}, {2020, 10, 25}}};
+    a.schedules["2020-050"] = s2;
+    a.schedules["2020-060"] = ProjectSchedule{};
+
+    a.has_history = true;
+    Revision published{std::string(40, 'a'), at({2020, 10, 21}, 9, 30, 480), 480, "发布 1-10 月报告", {}, false};
+    Revision amended{std::string(40, 'b'), at({2020, 10, 23}, 10, 0, 480), 480, "更正完成率 <b>", {}, true};
+    amended.changes = {FieldChange{"completion", "85", "90"}, FieldChange{"addressee", "", "区府办"}};
+    a.history.files["reports/2020-043/2020-10.md"] = FileHistory{published, {amended}, false};
+    Revision june{std::string(40, 'c'), at({2020, 7, 1}, 8, 0, 480), 480, "June", {}, false};
+    a.history.files["reports/2020-043/2020-06.md"] = FileHistory{june, {}, true};
+    Revision plan{std::string(40, 'd'), at({2020, 1, 5}, 17, 45, -330), -330, "plan", {}, false};
+    a.history.files["projects/2020-043.md"] = FileHistory{plan, {}, false};
+    return a;
+}
+
+std::map<std::string, std::string> build(const Library& lib, const Analysis& a) {
+    SiteFiles files;
+    add_open_data(lib, a, base, files);
+    return files.files();
+}
+
+// The lines of the first array item under "<list>": [, which the writer indents by six spaces.
+std::vector<std::string> first_item_keys(const std::string& json, const std::string& list) {
+    std::vector<std::string> keys;
+    std::size_t pos = json.find("\n  \"" + list + "\": [\n");
+    if (pos == std::string::npos) return keys;
+    pos = json.find('\n', pos + 1) + 1;
+    while (pos < json.size()) {
+        std::size_t end = json.find('\n', pos);
+        std::string line = json.substr(pos, end - pos);
+        if (line == "    }" || line == "    },") break;
+        if (line.starts_with("      \"")) keys.push_back(line.substr(7, line.find('"', 7) - 7));
+        pos = end + 1;
+    }
+    return keys;
+}
+
+// The names in the schema's "required" list for the items of the file's list, indented by eight.
+std::vector<std::string> item_required(const std::string& schema) {
+    std::vector<std::string> names;
+    std::size_t pos = schema.find("\n        \"required\": [\n");
+    if (pos == std::string::npos) return names;
+    pos = schema.find('\n', pos + 1) + 1;
+    while (pos < schema.size() && schema.compare(pos, 11, "          \"") == 0) {
+        std::size_t end = schema.find('\n', pos);
+        names.push_back(schema.substr(pos + 11, schema.find('"', pos + 11) - pos - 11));
+        pos = end + 1;
+    }
+    return names;
+}
+
+}  // namespace
+
+TEST_CASE("data: six files, in data/", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    std::vector<std::string> paths;
+    for (const auto& [path, bytes] : files) paths.push_back(path);
+    CHECK(paths == std::vector<std::string>{"data/projects.csv", "data/projects.json", "data/projects.schema.json",
+                                            "data/reports.csv", "data/reports.json", "data/reports.schema.json"});
+    for (const auto& [path, bytes] : files) {
+        INFO(path);
+        CHECK(bytes.ends_with("\n"));
+    }
+}
+
+TEST_CASE("data: both JSON files open with their schema, the generator, the site and the build's date", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    const std::string header_tail = R"(  "generator": "gongkai )" GONGKAI_VERSION R"(",
+  "site": {
+    "title": "长宁区重点工作推进情况",
+    "publisher": "长宁区人民政府",
+    "programme": "区政府重点工作",
+    "language": "zh-CN",
+    "base_url": "https://example.org/progress/"
+  },
+  "as_of": "2020-11-01",
+)";
+    CHECK(files["data/projects.json"].starts_with(
+        "{\n  \"$schema\": \"https://example.org/progress/data/projects.schema.json\",\n" + header_tail +
+        "  \"projects\": [\n"));
+    CHECK(files["data/reports.json"].starts_with(
+        "{\n  \"$schema\": \"https://example.org/progress/data/reports.schema.json\",\n" + header_tail +
+        "  \"reports\": [\n"));
+}
+
+TEST_CASE("data: projects.json holds a project's plan, its latest figures and the schedule judgements", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    const std::string& json = files["data/projects.json"];
+    // Every key, in the documented order; last_updated is the amendment of the newest report.
+    CHECK_THAT(json, Catch::Contains(R"(    {
+      "id": "2020-043",
+      "url": "https://example.org/progress/projects/2020-043/",
+      "number": "043",
+      "title": "推进教育“优质+均衡”发展三年行动计划",
+      "year": 2020,
+      "department": "education",
+      "co_departments": [
+        "finance"
+      ],
+      "official": "王副区长",
+      "target": "全年完成 3 所学校建设",
+      "body_markdown": "落实：区教育局\n",
+      "start": "2020-01-01",
+      "end": "2020-12-31",
+      "goals": [
+        {
+          "id": "1",
+          "title": "长宁教育“优质+均衡”发展",
+          "goals": [
+            {
+              "id": "1.1",
+              "title": "高中",
+              "goals": []
+            },
+            {
+              "id": "1.2",
+              "title": "初中",
+              "goals": []
+            }
+          ]
+        },
+        {
+          "id": "2",
+          "title": "人才引进",
+          "goals": []
+        }
+      ],
+      "milestones": [
+        {
+          "date": "2020-06-30",
+          "expected": 40
+        }
+      ],
+      "latest_report": "2020-10",
+      "completion": 90,
+      "on_schedule": null,
+      "expected_progress": 83.3,
+      "expected_at": "2020-10-31",
+      "behind_schedule": false,
+      "late_report": false,
+      "missing_periods": [],
+      "report_count": 2,
+      "last_updated": "2020-10-23T10:00:00+08:00",
+      "sample_data": false
+    },
+)"));
+}
+
+TEST_CASE("data: a project behind schedule, late, and marked sample through its department", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    const std::string& json = files["data/projects.json"];
+    CHECK_THAT(json, Catch::Contains(R"(      "latest_report": "2020-q3",
+      "completion": null,
+      "on_schedule": false,
+      "expected_progress": 74.9,
+      "expected_at": "2020-09-30",
+      "behind_schedule": true,
+      "late_report": true,
+      "missing_periods": [
+        {
+          "start": "2020-10-01",
+          "end": "2020-10-31",
+          "due": "2020-10-25"
+        }
+      ],
+      "report_count": 1,
+      "last_updated": null,
+      "sample_data": true
+    },)"));
+}
+
+TEST_CASE("data: a project without reports has nulls, not zeros", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    CHECK_THAT(files["data/projects.json"], Catch::Contains(R"(      "latest_report": null,
+      "completion": null,
+      "on_schedule": null,
+      "expected_progress": null,
+      "expected_at": null,
+      "behind_schedule": false,
+      "late_report": false,
+      "missing_periods": [],
+      "report_count": 0,
+      "last_updated": null,
+      "sample_data": false
+    }
+  ]
+}
+)"));
+    CHECK(files["data/projects.json"].ends_with("    }\n  ]\n}\n"));
+}
+
+TEST_CASE("data: JSON escapes quotes, control characters and < > & so it is inert inside HTML", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    for (const char* path : {"data/projects.json", "data/reports.json"}) {
+        INFO(path);
+        const std::string& json = files[path];
+        CHECK(json.find('<') == std::string::npos);
+        CHECK(json.find('>') == std::string::npos);
+        CHECK(json.find('&') == std::string::npos);
+        CHECK(json.find('\x01') == std::string::npos);
+        CHECK(json.find("\xe2\x80\xa8") == std::string::npos);
+    }
+    CHECK_THAT(files["data/projects.json"],
+               Catch::Contains(R"("title": "预算 \u003cscript\u003ealert(1)\u003c/script\u003e \u0026 公开",)"));
+    const std::string& reports = files["data/reports.json"];
+    CHECK_THAT(reports, Catch::Contains(R"j("title": "=HYPERLINK(\"http://x\",\"y\")",)j"));
+    CHECK_THAT(reports,
+               Catch::Contains(
+                   R"("body_markdown": "根据督查通知的要求，“现将”反馈如下：\n\n## （一）目前进展情况\n\n)"
+                   R"(### 1. 优质+均衡\n\n\u003c/script\u003e\u0001 line\u2028sep\n\n## （二）存在的困难\n\n无\n",)"));
+    CHECK_THAT(reports, Catch::Contains(R"("summary": "更正完成率 \u003cb\u003e",)"));
+}
+
+TEST_CASE("data: reports.json holds a report's figures, contacts, sections and its record from git", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    const std::string& json = files["data/reports.json"];
+    CHECK(first_item_keys(json, "reports") == std::vector<std::string>{"id",
+                                                                       "project",
+                                                                       "url",
+                                                                       "title",
+                                                                       "period_start",
+                                                                       "period_end",
+                                                                       "date",
+                                                                       "completion",
+                                                                       "on_schedule",
+                                                                       "addressee",
+                                                                       "signed_by",
+                                                                       "leader_signature",
+                                                                       "contacts",
+                                                                       "goal_completion",
+                                                                       "body_markdown",
+                                                                       "sections",
+                                                                       "first_published",
+                                                                       "amendments",
+                                                                       "history_truncated",
+                                                                       "sample_data"});
+    CHECK_THAT(json, Catch::Contains(R"(      "id": "2020-10",
+      "project": "2020-043",
+      "url": "https://example.org/progress/projects/2020-043/reports/2020-10/",
+      "title": "长宁区教育局关于 1-10 月推进情况的反馈",
+      "period_start": "2020-01-01",
+      "period_end": "2020-10-31",
+      "date": "2020-10-21",
+      "completion": 90,
+      "on_schedule": null,
+      "addressee": "区府办",
+      "signed_by": "长宁区教育局",
+      "leader_signature": true,
+      "contacts": [
+        {
+          "name": "宗宏",
+          "role": "",
+          "phone": "22050725",
+          "email": ""
+        },
+        {
+          "name": "黄丽灵",
+          "role": "联络员",
+          "phone": "22050779",
+          "email": "hll@example.org"
+        }
+      ],
+      "goal_completion": {
+        "1": 51,
+        "1.1": 58.5
+      },
+)"));
+    CHECK_THAT(json, Catch::Contains(R"(      "sections": [
+        {
+          "id": "section-1",
+          "title": "（一）目前进展情况"
+        },
+        {
+          "id": "section-2",
+          "title": "（二）存在的困难"
+        }
+      ],
+      "first_published": {
+        "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "time": "2020-10-21T09:30:00+08:00"
+      },
+      "amendments": [
+        {
+          "commit": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+          "time": "2020-10-23T10:00:00+08:00",
+          "summary": "更正完成率 \u003cb\u003e",
+          "changes": [
+            {
+              "key": "completion",
+              "before": "85",
+              "after": "90"
+            },
+            {
+              "key": "addressee",
+              "before": "",
+              "after": "区府办"
+            }
+          ],
+          "body_changed": true
+        }
+      ],
+      "history_truncated": false,
+      "sample_data": false
+    },
+)"));
+    // A shallow clone's oldest visible commit is flagged, not passed off as the first publication.
+    CHECK_THAT(json, Catch::Contains(R"(      "first_published": {
+        "commit": "cccccccccccccccccccccccccccccccccccccccc",
+        "time": "2020-07-01T08:00:00+08:00"
+      },
+      "amendments": [],
+      "history_truncated": true,)"));
+    CHECK_THAT(json, Catch::Contains(R"(      "first_published": null,
+      "amendments": [],
+      "history_truncated": false,
+      "sample_data": true
+    }
+  ]
+}
+)"));
+}
+
+TEST_CASE("data: without git history every date from git is null", "[data]") {
+    Library lib = library();
+    Analysis a = analysis(lib);
+    a.history = History{};
+    a.has_history = false;
+    auto files = build(lib, a);
+    const std::string& reports = files["data/reports.json"];
+    CHECK(reports.find("\"first_published\": {") == std::string::npos);
+    CHECK(reports.find("\"amendments\": [\n") == std::string::npos);
+    CHECK(files["data/projects.json"].find("\"last_updated\": \"") == std::string::npos);
+    CHECK(files["data/reports.csv"].find("+08:00") == std::string::npos);
+}
+
+TEST_CASE("data: the schemas are draft 2020-12, addressed under the site, and require every key written", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    for (const std::string name : {"projects", "reports"}) {
+        INFO(name);
+        const std::string& schema = files["data/" + name + ".schema.json"];
+        CHECK(
+            schema.starts_with("{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$id\": "
+                               "\"https://example.org/progress/data/" +
+                               name + ".schema.json\",\n"));
+        std::vector<std::string> keys = first_item_keys(files["data/" + name + ".json"], name);
+        CHECK(keys.size() >= 20);
+        CHECK(item_required(schema) == keys);
+        CHECK_THAT(schema, Catch::Contains("\"additionalProperties\": false"));
+        CHECK_THAT(schema, Catch::Contains(R"("completion": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 100,)"));
+    }
+    CHECK_THAT(files["data/projects.schema.json"], Catch::Contains(R"("last_updated": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",)"));
+    CHECK_THAT(files["data/projects.schema.json"], Catch::Contains(R"("$ref": "#/$defs/goal")"));
+    CHECK_THAT(files["data/reports.schema.json"], Catch::Contains(R"("$ref": "#/$defs/revision")"));
+}
+
+TEST_CASE("data: projects.csv opens in a spreadsheet: BOM, CRLF, a header, one row per project, sample marked",
+          "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    CHECK(files["data/projects.csv"] ==
+          "\xEF\xBB\xBF"
+          "id,number,title,year,department,department_name,completion,expected_progress,behind_schedule,"
+          "late_report,latest_report,latest_report_date,report_count,url,sample_data\r\n"
+          "2020-043,043,推进教育“优质+均衡”发展三年行动计划,2020,education,长宁区教育局,90,83.3,false,false,"
+          "2020-10,2020-10-21,2,https://example.org/progress/projects/2020-043/,false\r\n"
+          "2020-050,050,预算 <script>alert(1)</script> & 公开,2020,finance,长宁区财政局,,74.9,true,true,"
+          "2020-q3,2020-10-15,1,https://example.org/progress/projects/2020-050/,true\r\n"
+          "2020-060,,Quiet project,2020,education,长宁区教育局,,,false,false,,,0,"
+          "https://example.org/progress/projects/2020-060/,false\r\n");
+}
+
+TEST_CASE("data: reports.csv quotes what needs quoting and defuses formulas", "[data]") {
+    Library lib = library();
+    auto files = build(lib, analysis(lib));
+    CHECK(files["data/reports.csv"] ==
+          "\xEF\xBB\xBF"
+          "project,id,title,period_start,period_end,date,completion,on_schedule,contacts,phones,first_published,"
+          "amendments,url,sample_data\r\n"
+          "2020-043,2020-06,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2020-01-01,2020-06-30,2020-06-28,50,,,,"
+          "2020-07-01T08:00:00+08:00,0,https://example.org/progress/projects/2020-043/reports/2020-06/,false\r\n"
+          "2020-043,2020-10,长宁区教育局关于 1-10 月推进情况的反馈,2020-01-01,2020-10-31,2020-10-21,90,,"
+          "宗宏; 黄丽灵,22050725; 22050779,2020-10-21T09:30:00+08:00,1,"
+          "https://example.org/progress/projects/2020-043/reports/2020-10/,false\r\n"
+          "2020-050,2020-q3,,2020-07-01,2020-09-30,2020-10-15,,false,'-张三,'+86 21 5555,,0,"
+          "https://example.org/progress/projects/2020-050/reports/2020-q3/,true\r\n");
+}
+
+TEST_CASE("data: CSV cells with line breaks are quoted, and every formula lead is defused", "[data]") {
+    Library lib = library();
+    lib.reports[2].title = "第一行\n第二行";
+    lib.reports[0].title = "@SUM(A1)";
+    lib.reports[1].title = "\tx";
+    lib.reports[1].contacts = {Contact{"+1", "", "", ""}, Contact{"=2", "", "", ""}};
+    lib.reports[1].contacts[0].phone = "\r1";
+    auto files = build(lib, analysis(lib));
+    const std::string& csv = files["data/reports.csv"];
+    CHECK_THAT(csv, Catch::Contains(",\"第一行\n第二行\","));
+    CHECK_THAT(csv, Catch::Contains(",'@SUM(A1),"));
+    CHECK_THAT(csv, Catch::Contains(",'\tx,"));
+    CHECK_THAT(csv, Catch::Contains(",'+1; =2,\"'\r1\","));
+    // Every record ends in CRLF; the only bare LF is inside the quoted title.
+    std::size_t bare = 0;
+    for (std::size_t i = 0; i < csv.size(); ++i)
+        if (csv[i] == '\n' && (i == 0 || csv[i - 1] != '\r')) ++bare;
+    CHECK(bare == 1);
+}
+
+TEST_CASE("data: the same content gives the same bytes", "[data]") {
+    Library lib = library();
+    Analysis a = analysis(lib);
+    CHECK(build(lib, a) == build(lib, a));
+    Library copy = library();
+    CHECK(build(copy, analysis(copy)) == build(lib, a));
+}
+
+TEST_CASE("data: times are RFC 3339 in the committer's own offset", "[data]") {
+    CHECK(rfc3339(0, 0) == "1970-01-01T00:00:00Z");
+    CHECK(rfc3339(-1, 0) == "1969-12-31T23:59:59Z");
+    CHECK(rfc3339(at({2020, 10, 21}, 0, 30, 480), 480) == "2020-10-21T00:30:00+08:00");
+    CHECK(rfc3339(at({2020, 1, 5}, 17, 45, -330), -330) == "2020-01-05T17:45:00-05:30");
+    CHECK(rfc3339(at({2020, 12, 31}, 23, 59, 59), 59) == "2020-12-31T23:59:00+00:59");
+}
+
+TEST_CASE("data: a project's last update is its newest revision, whichever file it touched", "[data]") {
+    Library lib = library();
+    Analysis a = analysis(lib);
+    Revision late{std::string(40, 'e'), at({2020, 10, 30}, 20, 0, -300), -300, "plan change", {}, false};
+    a.history.files["projects/2020-043.md"].amendments.push_back(late);
+    const Revision* last = last_revision(lib, a, lib.projects[0]);
+    REQUIRE(last);
+    CHECK(last->commit == std::string(40, 'e'));
+    CHECK_THAT(build(lib, a)["data/projects.json"], Catch::Contains(R"("last_updated": "2020-10-30T20:00:00-05:00",)"));
+    CHECK(last_revision(lib, a, lib.projects[1]) == nullptr);
+    CHECK(history_path(lib.reports[1]) == "reports/2020-043/2020-10.md");
+    CHECK(history_path(lib.projects[0]) == "projects/2020-043.md");
+}
+
+TEST_CASE("data: a history entry without a publication is treated as no history", "[data]") {
+    Library lib = library();
+    Analysis a = analysis(lib);
+    a.history.files["reports/2020-050/2020-q3.md"] = FileHistory{};
+    auto files = build(lib, a);
+    CHECK_THAT(files["data/reports.json"], Catch::Contains(R"(      "first_published": null,
+      "amendments": [],
+      "history_truncated": false,
+      "sample_data": true)"));
+    CHECK(last_revision(a, "reports/2020-050/2020-q3.md") == nullptr);
+}

@@ -1,0 +1,77 @@
+#include "i18n.h"
+
+#include <catch2/catch.hpp>
+
+using namespace gongkai;
+
+namespace {
+
+Strings chinese() {
+    return Strings({{"item_number", "第 {number} 项"},
+                    {"date", "{year} 年 {month} 月 {day} 日"},
+                    {"period_months", "{year} 年 {from}–{to} 月"},
+                    {"period_month", "{year} 年 {month} 月"},
+                    {"period_dates", "{from} 至 {to}"},
+                    {"percent", "{value}%"},
+                    {"list_separator", "、"}});
+}
+
+Strings english() {
+    return Strings({{"item_number", "Item {number}"},
+                    {"date", "{day} {month_name} {year}"},
+                    {"period_months", "{from_name}–{to_name} {year}"},
+                    {"period_month", "{month_name} {year}"},
+                    {"period_dates", "{from} to {to}"},
+                    {"percent", "{value}%"},
+                    {"list_separator", ", "},
+                    {"month_1", "January"},
+                    {"month_2", "February"},
+                    {"month_10", "October"},
+                    {"month_12", "December"}});
+}
+
+}  // namespace
+
+TEST_CASE("strings: dates without leading zeros", "[i18n]") {
+    CHECK(chinese().date(Date{2020, 10, 21}) == "2020 年 10 月 21 日");
+    CHECK(chinese().date(Date{2021, 1, 5}) == "2021 年 1 月 5 日");
+    CHECK(english().date(Date{2020, 10, 21}) == "21 October 2020");
+}
+
+TEST_CASE("strings: a period of whole months of one year", "[i18n]") {
+    CHECK(chinese().period(Date{2020, 1, 1}, Date{2020, 10, 31}) == "2020 年 1–10 月");
+    CHECK(english().period(Date{2020, 1, 1}, Date{2020, 10, 31}) == "January–October 2020");
+    // February of a leap year ends on the 29th.
+    CHECK(chinese().period(Date{2020, 1, 1}, Date{2020, 2, 29}) == "2020 年 1–2 月");
+    CHECK(chinese().period(Date{2020, 10, 1}, Date{2020, 10, 31}) == "2020 年 10 月");
+    CHECK(english().period(Date{2020, 12, 1}, Date{2020, 12, 31}) == "December 2020");
+}
+
+TEST_CASE("strings: any other period shows both dates", "[i18n]") {
+    CHECK(chinese().period(Date{2020, 1, 1}, Date{2020, 10, 21}) == "2020 年 1 月 1 日 至 2020 年 10 月 21 日");
+    CHECK(chinese().period(Date{2020, 10, 1}, Date{2021, 3, 31}) == "2020 年 10 月 1 日 至 2021 年 3 月 31 日");
+    CHECK(chinese().period(Date{2020, 2, 1}, Date{2020, 2, 28}) == "2020 年 2 月 1 日 至 2020 年 2 月 28 日");
+}
+
+TEST_CASE("strings: percentages and item numbers", "[i18n]") {
+    CHECK(chinese().percent(90) == "90%");
+    CHECK(chinese().percent(87.5) == "87.5%");
+    CHECK(chinese().item_number("043") == "第 043 项");
+    CHECK(english().item_number("043") == "Item 043");
+    CHECK(chinese().item_number("") == "");
+}
+
+TEST_CASE("strings: lists are joined with the language's separator", "[i18n]") {
+    CHECK(chinese().join({"宗宏", "黄丽灵"}) == "宗宏、黄丽灵");
+    CHECK(english().join({"a", "b", "c"}) == "a, b, c");
+    CHECK(chinese().join({"宗宏"}) == "宗宏");
+    CHECK(chinese().join({}) == "");
+}
+
+TEST_CASE("strings: a missing key shows the key, an unknown placeholder stays", "[i18n]") {
+    Strings s(std::map<std::string, std::string>{{"greeting", "你好 {name}，{unknown}"}});
+    CHECK(s.get("nothing_here") == "nothing_here");
+    CHECK(s.format("greeting", {{"name", "宗宏"}}) == "你好 宗宏，{unknown}");
+    // A value is inserted as it is, never read again for placeholders.
+    CHECK(s.format("greeting", {{"name", "{name}"}}) == "你好 {name}，{unknown}");
+}

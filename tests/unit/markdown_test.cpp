@@ -1,0 +1,108 @@
+#include "markdown.h"
+
+#include <catch2/catch.hpp>
+
+using namespace gongkai;
+
+namespace {
+
+bool contains(const std::string& html, const std::string& text) {
+    if (html.find(text) != std::string::npos) return true;
+    UNSCOPED_INFO("the HTML does not contain \"" << text << "\":\n" << html);
+    return false;
+}
+
+bool lacks(const std::string& html, const std::string& text) {
+    if (html.find(text) == std::string::npos) return true;
+    UNSCOPED_INFO("the HTML contains \"" << text << "\", which it must not:\n" << html);
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("markdown: paragraphs, emphasis and Chinese text", "[markdown]") {
+    auto md = render_markdown("根据督查通知的要求，现将**完成情况**反馈如下：\n");
+    CHECK(md.html == "<p>根据督查通知的要求，现将<strong>完成情况</strong>反馈如下：</p>\n");
+    CHECK(md.sections.empty());
+}
+
+TEST_CASE("markdown: GitHub tables", "[markdown]") {
+    auto md = render_markdown("| 分目标 | 完成率 |\n| --- | ---: |\n| 高中 | 58% |\n");
+    CHECK(contains(md.html, "<table>"));
+    CHECK(contains(md.html, "<th>分目标</th>"));
+    CHECK(contains(md.html, "<td align=\"right\">58%</td>"));
+}
+
+TEST_CASE("markdown: strikethrough and autolinks", "[markdown]") {
+    auto md = render_markdown("~~旧目标~~ 见 https://www.shcn.gov.cn/\n");
+    CHECK(contains(md.html, "<del>旧目标</del>"));
+    CHECK(contains(md.html, "<a href=\"https://www.shcn.gov.cn/\">"));
+}
+
+TEST_CASE("markdown: raw HTML never passes through", "[markdown]") {
+    auto md = render_markdown(
+        "<script>alert(1)</script>\n\n"
+        "段落 <img src=x onerror=\"alert(2)\"> 与 <a href=\"#\" onclick=\"alert(3)\">链接</a>\n\n"
+        "<div style=\"display:none\">隐藏</div>\n\n"
+        "<iframe src=\"https://evil.example/\"></iframe>\n");
+    CHECK(lacks(md.html, "<script"));
+    CHECK(lacks(md.html, "alert("));
+    CHECK(lacks(md.html, "onerror"));
+    CHECK(lacks(md.html, "onclick"));
+    CHECK(lacks(md.html, "<img"));
+    CHECK(lacks(md.html, "<div"));
+    CHECK(lacks(md.html, "<iframe"));
+    // The text around inline HTML stays.
+    CHECK(contains(md.html, "段落"));
+    CHECK(contains(md.html, "链接"));
+}
+
+TEST_CASE("markdown: HTML written in code is shown as text", "[markdown]") {
+    auto md = render_markdown("`<script>` 标签\n\n```\n<b>x</b>\n```\n");
+    CHECK(contains(md.html, "<code>&lt;script&gt;</code>"));
+    CHECK(contains(md.html, "&lt;b&gt;x&lt;/b&gt;"));
+    CHECK(lacks(md.html, "<script>"));
+}
+
+TEST_CASE("markdown: javascript:, vbscript: and data: links are removed", "[markdown]") {
+    auto md = render_markdown(
+        "[一](javascript:alert(1)) [二](JAVASCRIPT:alert(2)) [三](vbscript:msgbox) "
+        "[四](data:text/html;base64,PHNjcmlwdD4=) <javascript:alert(5)> [五](https://example.org/)\n");
+    CHECK(lacks(md.html, "href=\"javascript:"));
+    CHECK(lacks(md.html, "href=\"JAVASCRIPT:"));
+    CHECK(lacks(md.html, "href=\"vbscript:"));
+    CHECK(lacks(md.html, "href=\"data:"));
+    CHECK(lacks(md.html, "alert(1)"));
+    CHECK(contains(md.html, "<a href=\"https://example.org/\">五</a>"));
+    CHECK(contains(md.html, "一"));
+}
+
+TEST_CASE("markdown: level-2 headings are the sections, with ids", "[markdown]") {
+    auto md = render_markdown(
+        "引言\n\n## （一）目前进展情况\n\n### 1. 长宁教育\n\n正文\n\n## （二）存在的*困难*\n\n## "
+        "（三）下一步工作措施\n");
+    REQUIRE(md.sections.size() == 3);
+    CHECK(md.sections[0].id == "section-1");
+    CHECK(md.sections[0].title == "（一）目前进展情况");
+    CHECK(md.sections[1].title == "（二）存在的困难");
+    CHECK(md.sections[2].id == "section-3");
+    CHECK(contains(md.html, "<h2 id=\"section-1\">（一）目前进展情况</h2>"));
+    CHECK(contains(md.html, "<h2 id=\"section-2\">（二）存在的<em>困难</em></h2>"));
+    CHECK(contains(md.html, "<h2 id=\"section-3\">"));
+    // Level-3 headings are sub-goals, not sections.
+    CHECK(contains(md.html, "<h3>1. 长宁教育</h3>"));
+}
+
+TEST_CASE("markdown: setext level-2 headings count as sections too", "[markdown]") {
+    auto md = render_markdown("进展\n----\n\n正文\n");
+    REQUIRE(md.sections.size() == 1);
+    CHECK(md.sections[0].title == "进展");
+    CHECK(contains(md.html, "<h2 id=\"section-1\">进展</h2>"));
+}
+
+TEST_CASE("markdown: an <h2> typed as raw HTML gets no section id", "[markdown]") {
+    auto md = render_markdown("<h2>伪造</h2>\n\n## 真的\n");
+    REQUIRE(md.sections.size() == 1);
+    CHECK(contains(md.html, "<h2 id=\"section-1\">真的</h2>"));
+    CHECK(lacks(md.html, "伪造</h2>"));
+}

@@ -1,0 +1,116 @@
+#include "writer.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "fixture.h"
+#include "site_files.h"
+
+using namespace gongkai;
+using gongkai::test::file_contains;
+using gongkai::test::list_files;
+using gongkai::test::read_tree;
+using gongkai::test::TempDir;
+
+namespace {
+
+SiteFiles pages(std::initializer_list<std::pair<std::string, std::string>> files) {
+    SiteFiles out;
+    for (const auto& [path, data] : files) out.add(path, data);
+    return out;
+}
+
+// Everything in parent, including hidden folders a half-finished build might leave.
+std::vector<std::string> entries(const std::filesystem::path& parent) {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(parent)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("site files: a path that would leave the site is refused", "[writer]") {
+    SiteFiles files;
+    CHECK_THROWS_AS(files.add("../evil", "x"), WriteError);
+    CHECK_THROWS_AS(files.add("/etc/passwd", "x"), WriteError);
+    CHECK_THROWS_AS(files.add("projects/../../evil", "x"), WriteError);
+    CHECK_THROWS_WITH(files.add("../evil", "x"), Catch::Contains("'../evil'"));
+    CHECK(files.files().empty());
+}
+
+TEST_CASE("site files: two files at one path are refused", "[writer]") {
+    SiteFiles files;
+    files.add("index.html", "first");
+    CHECK_THROWS_WITH(files.add("index.html", "second"), Catch::Contains("same file 'index.html'"));
+    CHECK(files.files().at("index.html") == "first");
+}
+
+TEST_CASE("write_site: creates the folder with every file and the marker", "[writer]") {
+    TempDir tmp;
+    auto out = tmp / "site";
+    write_site(out, pages({{"index.html", "<h1>首页</h1>"}, {"projects/2020-043/index.html", "项目"}}));
+    CHECK(list_files(out) == std::vector<std::string>{".gongkai-site", "index.html", "projects/2020-043/index.html"});
+    CHECK(file_contains(out, "index.html", "<h1>首页</h1>"));
+    CHECK(entries(tmp.path()) == std::vector<std::string>{"site"});
+}
+
+TEST_CASE("write_site: a second build replaces the whole site", "[writer]") {
+    TempDir tmp;
+    auto out = tmp / "site";
+    write_site(out, pages({{"index.html", "old"}, {"old-page/index.html", "gone soon"}}));
+    write_site(out, pages({{"index.html", "new"}}));
+    CHECK(list_files(out) == std::vector<std::string>{".gongkai-site", "index.html"});
+    CHECK(file_contains(out, "index.html", "new"));
+    // No temporary folder is left beside the site.
+    CHECK(entries(tmp.path()) == std::vector<std::string>{"site"});
+}
+
+TEST_CASE("write_site: an empty folder may be used", "[writer]") {
+    TempDir tmp;
+    auto out = tmp / "site";
+    std::filesystem::create_directory(out);
+    write_site(out, pages({{"index.html", "x"}}));
+    CHECK(file_contains(out, "index.html", "x"));
+}
+
+TEST_CASE("write_site: refuses a folder it did not write, unless forced", "[writer]") {
+    TempDir tmp;
+    auto out = tmp / "documents";
+    test::write_file(out / "thesis.docx", "years of work");
+    CHECK_THROWS_WITH(write_site(out, pages({{"index.html", "x"}})), Catch::Contains("--force"));
+    CHECK(list_files(out) == std::vector<std::string>{"thesis.docx"});
+    CHECK(entries(tmp.path()) == std::vector<std::string>{"documents"});
+
+    write_site(out, pages({{"index.html", "x"}}), WriteOptions{.force = true});
+    CHECK(list_files(out) == std::vector<std::string>{".gongkai-site", "index.html"});
+}
+
+TEST_CASE("write_site: a file where the folder should be is an error", "[writer]") {
+    TempDir tmp;
+    test::write_file(tmp / "site", "a file");
+    CHECK_THROWS_AS(write_site(tmp / "site", pages({{"index.html", "x"}})), WriteError);
+    CHECK(test::read_file(tmp / "site") == "a file");
+}
+
+TEST_CASE("write_site: a failed write leaves the previous site as it was", "[writer]") {
+    TempDir tmp;
+    auto out = tmp / "site";
+    write_site(out, pages({{"index.html", "previous"}, {"assets/style.css", "body{}"}}));
+    auto before = read_tree(out);
+
+    // "a" is written as a file, so the folder "a/" cannot be made: the write fails half-way.
+    SiteFiles broken = pages({{"a", "file"}, {"a/b/index.html", "page"}, {"index.html", "next"}});
+    CHECK_THROWS_AS(write_site(out, broken), WriteError);
+    CHECK(read_tree(out) == before);
+    CHECK(entries(tmp.path()) == std::vector<std::string>{"site"});
+}
+
+TEST_CASE("write_site: folders left by a killed build are cleared", "[writer]") {
+    TempDir tmp;
+    auto stale = tmp / ".site.gongkai-new-999999";
+    test::write_file(stale / ".gongkai-site", "marker");
+    test::write_file(stale / "index.html", "half");
+    write_site(tmp / "site", pages({{"index.html", "x"}}));
+    CHECK(entries(tmp.path()) == std::vector<std::string>{"site"});
+}
