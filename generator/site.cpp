@@ -773,7 +773,12 @@ void check_roll_ups(const Library& library, Diagnostics& diagnostics) {
 
 BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     BuildResult result;
+    auto progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
+        if (options.progress) options.progress(stage, done, total);
+    };
+    progress("read", 0, 1);
     Snapshot snapshot = source.read(result.diagnostics);
+    progress("read", 1, 1);
     auto library = load_library(snapshot, result.diagnostics);
     if (!library) {
         result.diagnostics.sort();
@@ -796,11 +801,17 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     check_roll_ups(*library, result.diagnostics);
     Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
     if (result.diagnostics.has_errors()) return result;
+    progress("render", 0, 1);
     SiteFiles files = render_site(*library, theme, analysis, result.diagnostics);
+    progress("render", 1, 1);
     result.diagnostics.sort();
     if (result.diagnostics.has_errors()) return result;
     result.files = files.files().size();
-    if (options.write) write_site(options.out, files, WriteOptions{options.force});
+    if (options.write) {
+        progress("write", 0, 1);
+        write_site(options.out, files, WriteOptions{options.force});
+        progress("write", 1, 1);
+    }
     return result;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <string_view>
 #include <optional>
 #include <string>
 
@@ -22,12 +24,16 @@ SiteFiles render_site(const Library& library, const Theme& theme, const Analysis
 // by more than one percentage point.
 void check_roll_ups(const Library& library, Diagnostics& diagnostics);
 
+// Told how far a build has come: a stage's name and how many of its items are done.
+using ProgressFn = std::function<void(std::string_view stage, std::size_t done, std::size_t total)>;
+
 struct BuildOptions {
     std::optional<std::string> base_url;      // overrides gongkai.toml's
     std::optional<std::string> themes_dir;    // where to find themes
     std::filesystem::path out = "site";
     bool write = true;                        // false: validate and render, write nothing (check)
     bool force = false;                       // replace an output folder gongkai did not create
+    ProgressFn progress;                      // optional
 };
 
 struct BuildResult {
