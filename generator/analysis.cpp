@@ -4,6 +4,12 @@
 
 namespace gongkai {
 
+RenderedMarkdown Analysis::body_of(const Library& library, const Report& report) const {
+    auto index = static_cast<std::size_t>(&report - library.reports.data());
+    if (index < report_bodies.size()) return report_bodies[index];
+    return render_markdown(report.body);
+}
+
 std::string rfc3339(std::int64_t seconds, int offset_minutes) {
     const std::int64_t local = seconds + static_cast<std::int64_t>(offset_minutes) * 60;
     const Date day = date_of(seconds, offset_minutes);

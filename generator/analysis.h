@@ -2,10 +2,12 @@
 
 #include <cstdint>
 #include <map>
+#include <vector>
 #include <string>
 
 #include "content/model.h"
 #include "history.h"
+#include "markdown.h"
 #include "schedule.h"
 
 namespace gongkai {
@@ -19,6 +21,11 @@ struct Analysis {
     std::map<std::string, ProjectSchedule> schedules;   // by project id
     History history;                                    // empty when not built from a commit
     bool has_history = false;
+    // Every report's body rendered once, in library order, for the pages and the data alike.
+    std::vector<RenderedMarkdown> report_bodies;
+
+    // The rendered body of the library's report at index (rendering it if none was prepared).
+    RenderedMarkdown body_of(const Library& library, const Report& report) const;
 
     // The record of a file (path relative to the content folder), or null where there is none
     // to trust: no git, or a shallow clone whose dates would be wrong.

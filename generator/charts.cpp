@@ -191,7 +191,8 @@ std::string bar_chart(const BarChart& c) {
     double y = top;
     for (const auto& item : c.items) {
         out += "<g class=\"gk-row\">";
-        out += text(label_w - 8, y + row / 2 + 4, fit_label(item.label, 16.5), "end");
+        // The label column holds (label_w - 8) / 13 ems at font size 13, less one for the "…".
+        out += text(label_w - 8, y + row / 2 + 4, fit_label(item.label, (label_w - 8) / 13.0 - 1.0), "end");
         double w = sx(item.value) - label_w;
         out += "<rect x=\"" + num(label_w) + "\" y=\"" + num(y + 7) + "\" width=\"" + num(pw) + "\" height=\"" +
                num(row - 14) + "\" fill=\"#eef2f6\"/>";
@@ -204,6 +205,7 @@ std::string bar_chart(const BarChart& c) {
                    "\" fill=\"" + ink + "\"/>";
         }
         std::string value = item.value_label + (item.flagged && !item.flag_label.empty() ? " " + item.flag_label : "");
+        value = fit_label(value, (right - 8) / 13.0 - 1.0);
         out += text(label_w + pw + 6, y + row / 2 + 4, value, "start", item.flagged ? warn : ink, " font-weight=\"bold\"");
         out += "</g>";
         y += row;

@@ -1,69 +1,51 @@
 #include "cli.h"
 
 #include <CLI/CLI.hpp>
-#include <git2.h>
 
 #include <iostream>
-#include <memory>
 
-#include "git/repository.h"
-#include "site.h"
-#include "writer.h"
+#include "commands/build.h"
+#include "commands/new.h"
+#include "commands/serve.h"
+#include "commands/version.h"
 
 namespace gongkai {
 
 namespace {
 
-struct SourceOptions {
-    std::string repo = ".";
-    std::string ref = "HEAD";
-    std::string content_dir;
-    bool worktree = false;
+// --quiet and --verbose, which every command takes.
+struct Noise {
+    bool quiet = false;
+    bool verbose = false;
+    Verbosity level() const { return quiet ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal; }
 };
 
-void add_source_options(CLI::App* cmd, SourceOptions& o) {
-    cmd->add_option("--repo", o.repo, "The content's git repository (working tree or bare); default: the one you stand in");
-    cmd->add_option("--ref", o.ref, "The commit to read: a branch, tag or commit id")->capture_default_str();
-    cmd->add_option("--content-dir", o.content_dir, "The folder within the repository that holds gongkai.toml");
-    cmd->add_flag("--worktree", o.worktree, "Read uncommitted files from the working tree (preview)");
+void add_noise_options(CLI::App* command, Noise& noise) {
+    auto* q = command->add_flag("--quiet,-q", noise.quiet, "Print errors only");
+    command->add_flag("--verbose,-v", noise.verbose, "Also print what is read from where, and each stage's time")
+        ->excludes(q);
 }
 
-std::string trim_slashes(std::string s) {
-    while (!s.empty() && s.back() == '/') s.pop_back();
-    while (s.starts_with("./")) s.erase(0, 2);
-    return s == "." ? "" : s;
-}
-
-// Opens the content source the options name; the repository must outlive it.
-std::unique_ptr<ContentSource> open_source(const SourceOptions& o, std::unique_ptr<git::Repository>& repo) {
-    repo = std::make_unique<git::Repository>(o.repo);
-    std::string dir = trim_slashes(o.content_dir);
-    if (o.worktree) repo->workdir();  // says plainly that a bare repository has no working tree
-    return std::make_unique<git::CommitSource>(*repo, o.ref, dir, o.worktree);
-}
-
-int report(const BuildResult& result, const char* done) {
-    print(std::cerr, result.diagnostics);
-    if (!result.ok()) {
-        std::cerr << "gongkai: " << result.diagnostics.error_count() << " error(s)";
-        if (result.diagnostics.warning_count()) std::cerr << ", " << result.diagnostics.warning_count() << " warning(s)";
-        std::cerr << "; nothing was written\n";
-        return 1;
-    }
-    std::cerr << "gongkai: " << done << '\n';
-    return 0;
+CLI::Option* add_format_option(CLI::App* command, std::string& format) {
+    return command
+        ->add_option("--format", format,
+                     "How to print problems: human (with the line and what to write instead), github (annotations "
+                     "for GitHub Actions) or json")
+        ->check(CLI::IsMember({"human", "github", "json"}))
+        ->capture_default_str();
 }
 
 }  // namespace
 
 int run_cli(int argc, char** argv) {
     CLI::App app{"gongkai: public progress disclosure, from a git commit to a static site"};
-    app.set_version_flag("--version", std::string("gongkai ") + GONGKAI_VERSION + " (libgit2 " + LIBGIT2_VERSION +
-                                          ", cmark-gfm, toml++, kainjow mustache)");
+    app.set_version_flag("--version", [] { return version_text(); }, "Print gongkai's and its libraries' versions");
     app.require_subcommand(1);
 
     SourceOptions source;
     BuildOptions options;
+    Noise noise;
+    std::string format = "human";
     std::string out = "site";
     std::string base_url;
     std::string themes_dir;
@@ -74,10 +56,56 @@ int run_cli(int argc, char** argv) {
     build->add_option("--base-url", base_url, "Where the site is served, e.g. https://example.org/progress/");
     build->add_option("--theme-dir", themes_dir, "The folder that holds themes");
     build->add_flag("--force", options.force, "Replace an output folder that gongkai did not create");
+    build->add_option("--jobs,-j", options.jobs, "Threads to build with; 0: one per core (the output is the same)")
+        ->capture_default_str();
+    add_format_option(build, format);
+    add_noise_options(build, noise);
 
     CLI::App* check = app.add_subcommand("check", "Validate the content of a commit; write nothing");
     add_source_options(check, source);
     check->add_option("--theme-dir", themes_dir, "The folder that holds themes");
+    check->add_option("--jobs,-j", options.jobs, "Threads to use; 0: one per core")->capture_default_str();
+    add_format_option(check, format);
+    add_noise_options(check, noise);
+
+    ServeOptions serve_options;
+    CLI::App* serve = app.add_subcommand("serve", "Preview the working tree in a browser; rebuild and reload on change");
+    add_source_options(serve, serve_options.source, false);
+    serve->add_option("--ref", serve_options.source.ref, "The commit whose date and history the preview uses")
+        ->capture_default_str();
+    serve->add_option("--port,-p", serve_options.port, "The port to listen on; 0 for any free one")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    serve->add_option("--bind", serve_options.bind, "The address to listen on")->capture_default_str();
+    serve->add_option("--theme-dir", themes_dir, "The folder that holds themes");
+    add_noise_options(serve, noise);
+
+    NewOptions new_options;
+    CLI::App* create = app.add_subcommand("new", "Start a new content file in the working tree");
+    create->require_subcommand(1);
+    add_noise_options(create, noise);
+    CLI::App* new_site = create->add_subcommand("site", "Write gongkai.toml, the site settings");
+    add_source_options(new_site, new_options.source, false);
+    new_site->add_option("--title", new_options.title, "The site's name");
+    new_site->add_option("--language", new_options.language, "zh-CN or en")->check(CLI::IsMember({"zh-CN", "en"}));
+    CLI::App* new_department = create->add_subcommand("department", "Write departments/<id>.toml");
+    add_source_options(new_department, new_options.source, false);
+    new_department->add_option("id", new_options.id, "The department's id, e.g. education")->required();
+    new_department->add_option("--name", new_options.name, "The department's full name");
+    CLI::App* new_project = create->add_subcommand("project", "Write projects/<id>.md");
+    add_source_options(new_project, new_options.source, false);
+    new_project->add_option("id", new_options.id, "The project's id, e.g. 2020-043")->required();
+    new_project->add_option("--title", new_options.title, "The item's title");
+    new_project->add_option("--department", new_options.department, "The lead department's id");
+    new_project->add_option("--year", new_options.year, "The year the item belongs to; default: this year")
+        ->check(CLI::Range(1900, 2999));
+    CLI::App* new_report = create->add_subcommand(
+        "report", "Write reports/<project>/<period>.md, following the project's previous report");
+    add_source_options(new_report, new_options.source, false);
+    new_report->add_option("project", new_options.id, "The project's id")->required();
+    new_report->add_option("period", new_options.period,
+                           "The period: 2020-10, 2020-q3, 2020-h1 or 2020; default: the current one");
+    for (auto* kind : {new_site, new_department, new_project, new_report}) add_noise_options(kind, noise);
 
     try {
         app.parse(argc, argv);
@@ -86,28 +114,21 @@ int run_cli(int argc, char** argv) {
         return rc == 0 ? 0 : 2;
     }
 
-    if (!base_url.empty()) options.base_url = base_url;
+    Console console(*parse_diagnostic_format(format), noise.level(), std::cout, std::cerr);
     if (!themes_dir.empty()) options.themes_dir = themes_dir;
+    if (serve->parsed()) {
+        serve_options.themes_dir = options.themes_dir;
+        return run_serve(serve_options, console);
+    }
+    if (create->parsed()) {
+        for (auto* kind : create->get_subcommands())
+            if (kind->parsed()) new_options.kind = kind->get_name();
+        return run_new(new_options, console);
+    }
+    if (!base_url.empty()) options.base_url = base_url;
     options.out = out;
     options.write = build->parsed();
-
-    try {
-        std::unique_ptr<git::Repository> repo;
-        auto content = open_source(source, repo);
-        BuildResult result = build_site(*content, options);
-        if (options.write)
-            return report(result, ("wrote " + std::to_string(result.files) + " files to " + out).c_str());
-        return report(result, "no errors found");
-    } catch (const git::Error& e) {
-        std::cerr << "gongkai: error: " << e.what() << '\n';
-        return 2;
-    } catch (const WriteError& e) {
-        std::cerr << "gongkai: error: " << e.what() << "\ngongkai: the previous site was left as it was\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "gongkai: error: " << e.what() << '\n';
-        return 2;
-    }
+    return run_build(source, options, console);
 }
 
 }  // namespace gongkai

@@ -363,7 +363,7 @@ private:
         j.set("goal_completion", std::move(goals));
         j.set("body_markdown", Json::string(r.body));
         Json sections = Json::array();
-        for (const auto& s : render_markdown(r.body).sections)
+        for (const auto& s : analysis_.body_of(lib_, r).sections)
             sections.push(Json::object().set("id", Json::string(s.id)).set("title", Json::string(s.title)));
         j.set("sections", std::move(sections));
         const FileHistory* h = history_of(r);
@@ -383,7 +383,9 @@ private:
                                     .set("body_changed", Json::boolean(a.body_changed)));
             }
         j.set("amendments", std::move(amendments));
-        j.set("history_truncated", Json::boolean(h && h->truncated));
+        // A shallow clone hides when anything was published: say so rather than give no date.
+        j.set("history_truncated", Json::boolean((analysis_.has_history && analysis_.history.shallow) ||
+                                                 (h && h->truncated)));
         j.set("sample_data", Json::boolean(is_sample_data(lib_, r)));
         return j;
     }

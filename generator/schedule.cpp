@@ -66,7 +66,7 @@ std::vector<CalendarPeriod> due_periods(const Calendar& calendar, const Date& fr
         int due_year = end_month == 12 ? year + 1 : year;
         int due_month = end_month == 12 ? 1 : end_month + 1;
         Date due{due_year, due_month, calendar.due_day};
-        if (to < start || today < due) break;
+        if (to < start || !(due < today)) break;  // late only once the due day has passed
         if (!(end < from)) out.push_back({start, end, due});
         month += step;
         if (month > 12) {
@@ -87,10 +87,10 @@ std::map<std::string, ProjectSchedule> judge_schedules(const Library& lib, const
             s.expected_at = std::min(s.latest->period_end, today);
             double expected = std::round(expected_progress(p, s.expected_at) * 10) / 10;
             s.expected = expected;
-            if (s.latest->completion)
-                s.behind = *s.latest->completion < expected;
-            else if (s.latest->on_schedule)
-                s.behind = !*s.latest->on_schedule;
+            // Behind when the figure falls short, or when the department itself says so.
+            bool short_of_expected = s.latest->completion && *s.latest->completion < expected;
+            bool judged_behind = s.latest->on_schedule && !*s.latest->on_schedule;
+            s.behind = short_of_expected || judged_behind;
         }
         for (const auto& period : due_periods(lib.config.calendar, p.start, p.end, today)) {
             bool reported = std::any_of(reports.begin(), reports.end(), [&](const Report* r) {

@@ -25,7 +25,7 @@ struct CalendarPeriod {
     Date due;
 };
 
-// The calendar periods that overlap [from, to] and fell due on or before today, oldest first.
+// The calendar periods that overlap [from, to] and whose due day is over by today, oldest first.
 std::vector<CalendarPeriod> due_periods(const Calendar& calendar, const Date& from, const Date& to, const Date& today);
 
 // The two judgements readers look for first, for one project at one moment.

@@ -12,6 +12,7 @@
 #include "content/library.h"
 #include "html.h"
 #include "markdown.h"
+#include "parallel.h"
 #include "schedule.h"
 #include "templates.h"
 
@@ -42,51 +43,86 @@ public:
           templates_(theme.templates, "themes/" + theme.name + "/templates", lib.templates,
                      join_repo_path(folder_of(lib.config.path), "templates"), diagnostics),
           base_url_(with_slash(lib.config.base_url)) {
-        for (const auto& [k, v] : strings_.table()) t_.set(k, v);
         for (const auto& r : lib_.reports) latest_[r.project] = &r;  // reports are oldest first
+        shared_ = make_shared_values();
     }
 
-    SiteFiles build(const Theme& theme) {
-        SiteFiles files;
-        data home = home_data();
-        home.set("charts", overview_chart_data());
-        page(files, "index.html", "index", "", std::move(home), lib_.config.sample_data || any_sample());
-        page(files, "departments/index.html", "departments", strings_.get("departments"), departments_data(),
-             lib_.config.sample_data);
-        add_overview_charts(files);
+    SiteFiles build(const Theme& theme, unsigned workers) {
+        prepare();
+        // Every page is a job producing its files; jobs run on all cores and their files are
+        // added in job order, so the output does not depend on the number of threads.
+        std::vector<std::function<void(std::vector<std::pair<std::string, std::string>>&)>> jobs;
+        jobs.push_back([this](auto& out) {
+            data home = home_data();
+            home.set("charts", overview_chart_data());
+            out.emplace_back("index.html", page("index.html", "index", "", home, lib_.config.sample_data || any_sample()));
+            out.emplace_back("charts/departments.svg", standalone_svg(departments_chart()));
+            out.emplace_back("charts/status.svg", standalone_svg(status_chart()));
+        });
+        jobs.push_back([this](auto& out) {
+            out.emplace_back("departments/index.html", page("departments/index.html", "departments",
+                                                            strings_.get("departments"), departments_data(),
+                                                            lib_.config.sample_data));
+        });
         for (const auto& d : lib_.departments) {
-            data extra = object();
-            std::string chart = department_chart(d);
-            files.add("departments/" + d.id + "/completion.svg", standalone_svg(chart));
-            data detail = department_detail(d);
-            detail.set("chart", chart);
-            detail.set("chart_url", "departments/" + d.id + "/completion.svg");
-            extra.set("department", detail);
-            extra.set("projects", department_projects(d));
-            page(files, "departments/" + d.id + "/index.html", "department", d.name, std::move(extra),
-                 d.sample_data || department_has_sample(d));
+            jobs.push_back([this, &d](auto& out) {
+                std::string chart = department_chart(d);
+                data detail = department_detail(d);
+                detail.set("chart", chart);
+                detail.set("chart_url", "departments/" + d.id + "/completion.svg");
+                data extra = object();
+                extra.set("department", detail);
+                extra.set("projects", department_projects(d));
+                std::string path = "departments/" + d.id + "/index.html";
+                out.emplace_back(path, page(path, "department", d.name, extra, d.sample_data || department_has_sample(d)));
+                out.emplace_back("departments/" + d.id + "/completion.svg", standalone_svg(chart));
+            });
         }
         for (const auto& p : lib_.projects) {
-            data extra = object();
-            data detail = project_detail(p);
-            if (!lib_.reports_of(p.id).empty()) {
-                std::string chart = progress_chart(p);
-                files.add("projects/" + p.id + "/progress.svg", standalone_svg(chart));
-                detail.set("chart", chart);
-                detail.set("chart_url", "projects/" + p.id + "/progress.svg");
-            }
-            detail.set("has_chart", flag(!lib_.reports_of(p.id).empty()));
-            extra.set("project", detail);
-            page(files, "projects/" + p.id + "/index.html", "project", p.title, std::move(extra), is_sample(p));
+            jobs.push_back([this, &p](auto& out) {
+                data detail = project_detail(p);
+                bool has_chart = !lib_.reports_of(p.id).empty();
+                std::string chart = has_chart ? progress_chart(p) : "";
+                if (has_chart) {
+                    detail.set("chart", chart);
+                    detail.set("chart_url", "projects/" + p.id + "/progress.svg");
+                }
+                detail.set("has_chart", flag(has_chart));
+                data extra = object();
+                extra.set("project", detail);
+                std::string path = "projects/" + p.id + "/index.html";
+                out.emplace_back(path, page(path, "project", p.title, extra, is_sample(p)));
+                if (has_chart) out.emplace_back("projects/" + p.id + "/progress.svg", standalone_svg(chart));
+            });
         }
         for (const auto& r : lib_.reports) {
-            const Project& p = *lib_.project(r.project);
-            data extra = object();
-            extra.set("report", report_data(r, true));
-            page(files, report_url(r) + "index.html", "report", report_title(r, p), std::move(extra),
-                 is_sample(p) || r.sample_data);
+            jobs.push_back([this, &r](auto& out) {
+                const Project& p = *lib_.project(r.project);
+                data extra = object();
+                data report = report_data(r, true);
+        // The printed report carries its project's implementation statement, as the original does.
+        if (!p.body.empty()) {
+            data project = project_summary(p);
+            project.set("implementation", render_markdown(p.body).html);
+            report.set("project", project);
         }
-        page(files, "404.html", "404", strings_.get("not_found_title"), object(), lib_.config.sample_data);
+        extra.set("report", report);
+                std::string path = report_url(r) + "index.html";
+                out.emplace_back(path, page(path, "report", report_title(r, p), extra, is_sample(p) || r.sample_data));
+            });
+        }
+        jobs.push_back([this](auto& out) {
+            out.emplace_back("404.html", page("404.html", "404", strings_.get("not_found_title"), object(),
+                                              lib_.config.sample_data));
+        });
+
+        std::vector<std::vector<std::pair<std::string, std::string>>> results(jobs.size());
+        parallel_for(jobs.size(), workers, [&](std::size_t i, unsigned) { jobs[i](results[i]); });
+        SiteFiles files;
+        for (auto& result : results)
+            for (auto& [path, bytes] : result) files.add(path, std::move(bytes));
+        results.clear();
+
         for (const auto& [path, bytes] : theme.static_files)
             if (!lib_.static_files.contains(path)) files.add(path, bytes);
         for (const auto& [path, bytes] : lib_.static_files) {
@@ -98,7 +134,13 @@ public:
             files.add(path, bytes);
         }
         add_open_data(lib_, analysis_, base_url_, files);
-        add_feeds(lib_, analysis_, strings_, base_url_, files);  // last: the sitemap lists every page
+        if (has_host(base_url_)) {
+            add_feeds(lib_, analysis_, strings_, base_url_, files);  // last: the sitemap lists every page
+        } else {
+            diagnostics_.warning(lib_.config.path, 0, 0, "base_url",
+                                 "'" + base_url_ + "' has no host, so sitemap.xml, robots.txt and the Atom feeds, "
+                                 "which need absolute addresses, were not written; use https://…");
+        }
         return files;
     }
 
@@ -116,6 +158,10 @@ private:
     static std::string folder_of(const std::string& path) {
         auto slash = path.rfind('/');
         return slash == std::string::npos ? "" : path.substr(0, slash);
+    }
+
+    static bool has_host(const std::string& url) {
+        return url.starts_with("https://") || url.starts_with("http://");
     }
 
     static std::string with_slash(std::string url) {
@@ -139,18 +185,29 @@ private:
         return root;
     }
 
-    void page(SiteFiles& files, const std::string& path, const std::string& kind, const std::string& title, data extra,
-              bool sample) {
-        data d = std::move(extra);
+    // Values every page has, made once: the site, the strings, the partials.
+    data make_shared_values() const {
+        data d = object();
         d.set("lang", lib_.config.language);
-        d.set("root", kind == "404" ? base_path() : root_for(path));
         data site = object();
         site.set("title", lib_.config.title);
         site.set("publisher", lib_.config.publisher);
         put(site, "description", lib_.config.description);
         put(site, "programme", lib_.config.programme);
         site.set("base_url", base_url_);
+        site.set("has_feeds", flag(has_host(base_url_)));
         d.set("site", site);
+        d.set("generator", std::string("gongkai ") + GONGKAI_VERSION);
+        data t = object();
+        for (const auto& [k, v] : strings_.table()) t.set(k, v);
+        d.set("t", t);
+        templates_.add_partials(d);
+        return d;
+    }
+
+    std::string page(const std::string& path, const std::string& kind, const std::string& title, data d,
+                     bool sample) const {
+        d.set("root", kind == "404" ? base_path() : root_for(path));
         data pg = object();
         pg.set("title", title.empty() ? strings_.get("home_title") : title);
         pg.set("kind", kind);
@@ -159,9 +216,7 @@ private:
         pg.set("url", base_url_ + dir);
         d.set("page", pg);
         d.set("sample_data", flag(sample));
-        d.set("generator", std::string("gongkai ") + GONGKAI_VERSION);
-        d.set("t", t_);
-        files.add(path, templates_.render(kind, d));
+        return templates_.render(kind, shared_, d);
     }
 
     bool is_sample(const Project& p) const { return is_sample_data(lib_, p); }
@@ -232,7 +287,16 @@ private:
         return sum / n;
     }
 
-    data department_summary(const Department& d) const {
+    // Summaries appear on many pages: made once per build, before any page, then only read.
+    void prepare() {
+        for (const auto& d : lib_.departments) department_cache_.emplace(d.id, make_department_summary(d));
+        for (const auto& p : lib_.projects) project_cache_.emplace(p.id, make_project_summary(p));
+    }
+
+    const data& department_summary(const Department& d) const { return department_cache_.at(d.id); }
+    const data& project_summary(const Project& p) const { return project_cache_.at(p.id); }
+
+    data make_department_summary(const Department& d) const {
         data out = object();
         out.set("id", d.id);
         out.set("url", "departments/" + d.id + "/");
@@ -280,7 +344,7 @@ private:
         return {"in-progress", strings_.get("status_in_progress")};
     }
 
-    data project_summary(const Project& p) const {
+    data make_project_summary(const Project& p) const {
         data out = object();
         out.set("id", p.id);
         out.set("url", "projects/" + p.id + "/");
@@ -430,7 +494,7 @@ private:
         put(out, "contact_names", strings_.join(names));
         put(out, "contact_phones", strings_.join(phones));
         if (with_body) {
-            RenderedMarkdown md = render_markdown(r.body);
+            const RenderedMarkdown md = analysis_.body_of(lib_, r);
             out.set("body", md.html);
             data sections = list();
             for (const auto& s : md.sections) {
@@ -522,7 +586,8 @@ private:
         for (int m = 1; m <= 12; ++m) c.month_labels.push_back(strings_.get("month_short_" + std::to_string(m)));
         std::vector<std::string> points;
         for (const Report* r : lib_.reports_of(p.id)) {
-            double expected = std::round(expected_progress(p, r->period_end) * 10) / 10;
+            // As the judgement does: a period still running is judged at the build's date.
+            double expected = std::round(expected_progress(p, std::min(r->period_end, analysis_.today)) * 10) / 10;
             if (r->completion) {
                 c.actual.push_back({r->period_end, *r->completion, strings_.percent(*r->completion)});
                 points.push_back(strings_.format("chart_progress_point",
@@ -548,12 +613,13 @@ private:
         if (r && r->completion)
             item.value_label = strings_.percent(*r->completion);
         else if (r && r->on_schedule)
-            item.value_label = strings_.get(*r->on_schedule ? "on_track" : "behind_schedule");
+            item.value_label = strings_.get(*r->on_schedule ? "on_track" : "behind_short");
         else
             item.value_label = strings_.get("status_no_report");
         if (s && s->expected) item.marker = *s->expected;
         item.flagged = s && s->latest && s->behind;
-        item.flag_label = strings_.get("behind_short");
+        bool judged_in_words = r && !r->completion;  // the value already says "behind"
+        item.flag_label = judged_in_words ? "" : strings_.get("behind_short");
         return item;
     }
 
@@ -604,7 +670,11 @@ private:
             item.label = d.short_name.empty() ? d.name : d.short_name;
             auto avg = department_average(d);
             item.value = avg.value_or(0);
-            item.value_label = avg ? strings_.percent(*avg) : strings_.get("status_no_report");
+            bool reported = std::any_of(lib_.projects.begin(), lib_.projects.end(), [&](const Project& p) {
+                return p.department == d.id && latest(p.id);
+            });
+            // Reports with yes/no judgements only have no figure to average: a dash, not "no report".
+            item.value_label = avg ? strings_.percent(*avg) : strings_.get(reported ? "no_value" : "status_no_report");
             parts.push_back(item.label + " " + item.value_label);
             c.items.push_back(std::move(item));
         }
@@ -638,11 +708,6 @@ private:
         c.max = max <= 4 ? 4 : ((max + 3) / 4) * 4;
         c.description = strings_.join(parts);
         return bar_chart(c);
-    }
-
-    void add_overview_charts(SiteFiles& files) const {
-        files.add("charts/departments.svg", standalone_svg(departments_chart()));
-        files.add("charts/status.svg", standalone_svg(status_chart()));
     }
 
     data overview_chart_data() const {
@@ -730,16 +795,19 @@ private:
     Strings strings_;
     Templates templates_;
     std::string base_url_;
-    data t_ = object();
+    data shared_;
     std::map<std::string, const Report*> latest_;
+    std::map<std::string, data> department_cache_;
+    std::map<std::string, data> project_cache_;
 };
 
 }  // namespace
 
-SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics) {
+SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics,
+                      unsigned jobs) {
     SiteBuilder builder(library, theme, analysis, diagnostics);
     if (diagnostics.has_errors()) return {};
-    return builder.build(theme);
+    return builder.build(theme, worker_count(jobs));
 }
 
 void check_roll_ups(const Library& library, Diagnostics& diagnostics) {
@@ -799,10 +867,16 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                                        "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
     }
     check_roll_ups(*library, result.diagnostics);
+    progress("markdown", 0, library->reports.size());
+    analysis.report_bodies.resize(library->reports.size());
+    parallel_for(library->reports.size(), worker_count(options.jobs), [&](std::size_t i, unsigned) {
+        analysis.report_bodies[i] = render_markdown(library->reports[i].body);
+    });
+    progress("markdown", library->reports.size(), library->reports.size());
     Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
     if (result.diagnostics.has_errors()) return result;
     progress("render", 0, 1);
-    SiteFiles files = render_site(*library, theme, analysis, result.diagnostics);
+    SiteFiles files = render_site(*library, theme, analysis, result.diagnostics, options.jobs);
     progress("render", 1, 1);
     result.diagnostics.sort();
     if (result.diagnostics.has_errors()) return result;

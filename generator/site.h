@@ -18,7 +18,9 @@ namespace gongkai {
 
 // Renders every page, chart and static file of a validated library into memory. Problems in the
 // theme or templates go into diagnostics.
-SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics);
+// jobs is the number of threads (0: one per core); the output is the same for any number.
+SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics,
+                      unsigned jobs = 0);
 
 // Warns where a report states a parent goal's completion that differs from its children's mean
 // by more than one percentage point.
@@ -34,6 +36,7 @@ struct BuildOptions {
     bool write = true;                        // false: validate and render, write nothing (check)
     bool force = false;                       // replace an output folder gongkai did not create
     ProgressFn progress;                      // optional
+    unsigned jobs = 0;                        // threads; 0: one per core
 };
 
 struct BuildResult {

@@ -1,13 +1,72 @@
 #include "templates.h"
 
+#include "html.h"
+
 #include <array>
 #include <algorithm>
+#include <vector>
 
 namespace gongkai {
 
 namespace {
 constexpr std::array<const char*, 6> page_names = {"index", "departments", "department", "project", "report", "404"};
 }
+
+namespace {
+
+// Replaces each partial tag "{{> name}}" with the partial's text, recursively, so a page is
+// parsed once instead of every partial being parsed again at every use. A partial that includes
+// itself (a goal and its finer parts) is inlined one level and then left as a tag, which the
+// renderer resolves at run time. A tag alone on its line takes the whole line, as the Mustache
+// spec's standalone rule does.
+std::string expand_partials(const std::string& text, const std::map<std::string, std::string>& sources,
+                            std::vector<std::string>& stack) {
+    if (text.find("{{=") != std::string::npos) return text;  // custom delimiters: leave as written
+    std::string out;
+    out.reserve(text.size() * 2);
+    std::size_t pos = 0;
+    while (true) {
+        std::size_t open = text.find("{{>", pos);
+        if (open == std::string::npos) break;
+        std::size_t close = text.find("}}", open);
+        if (close == std::string::npos) break;
+        std::string name = text.substr(open + 3, close - open - 3);
+        name.erase(0, name.find_first_not_of(" \t"));
+        name.erase(name.find_last_not_of(" \t") + 1);
+        auto it = sources.find(name);
+        bool recursive = std::find(stack.begin(), stack.end(), name) != stack.end();
+        if (it == sources.end() || recursive) {
+            out.append(text, pos, close + 2 - pos);
+            pos = close + 2;
+            continue;
+        }
+        std::size_t line_start = text.rfind('\n', open);
+        line_start = line_start == std::string::npos ? 0 : line_start + 1;
+        std::size_t line_end = text.find('\n', close);
+        bool standalone = text.find_first_not_of(" \t", line_start) == open &&
+                          (line_end == std::string::npos ? text.size() : line_end) ==
+                              (text.find_first_not_of(" \t\r", close + 2) == std::string::npos
+                                   ? text.size()
+                                   : text.find_first_not_of(" \t\r", close + 2));
+        stack.push_back(name);
+        std::string body = expand_partials(it->second, sources, stack);
+        stack.pop_back();
+        if (standalone) {
+            out.append(text, pos, line_start - pos);
+            out += body;
+            if (!body.empty() && body.back() != '\n') out += '\n';
+            pos = line_end == std::string::npos ? text.size() : line_end + 1;
+        } else {
+            out.append(text, pos, open - pos);
+            out += body;
+            pos = close + 2;
+        }
+    }
+    out.append(text, pos, std::string::npos);
+    return out;
+}
+
+}  // namespace
 
 bool Templates::is_page(const std::string& name) {
     return std::find(page_names.begin(), page_names.end(), name) != page_names.end();
@@ -26,12 +85,18 @@ Templates::Templates(const std::map<std::string, std::string>& theme, const std:
         origin[name] = override_origin + "/" + name + ".mustache";
     }
     for (const auto& [name, text] : sources_) {
-        auto tmpl = std::make_unique<mustache::mustache>(text);
-        if (!tmpl->is_valid()) {
-            diagnostics.error(origin[name], 0, 0, "", "template error: " + tmpl->error_message());
+        // Each template is checked as written, so an error names the file it is in.
+        mustache::mustache tmpl(text);
+        if (!tmpl.is_valid()) {
+            diagnostics.error(origin[name], 0, 0, "", "template error: " + tmpl.error_message());
             continue;
         }
-        if (is_page(name)) pages_.emplace(name, std::move(tmpl));
+        if (!is_page(name)) continue;
+        std::vector<std::string> stack{name};
+        auto expanded = std::make_unique<mustache::mustache>(expand_partials(text, sources_, stack));
+        expanded->set_custom_escape([](const std::string& s) { return escape_html(s); });
+        if (expanded->is_valid()) pages_.emplace(name, std::move(expanded));
+        else diagnostics.error(origin[name], 0, 0, "", "template error with its partials: " + expanded->error_message());
     }
     for (const char* name : page_names) {
         if (!sources_.contains(name))
@@ -39,15 +104,25 @@ Templates::Templates(const std::map<std::string, std::string>& theme, const std:
     }
 }
 
-std::string Templates::render(const std::string& name, mustache::data& data) const {
-    auto it = pages_.find(name);
-    if (it == pages_.end()) return {};
+void Templates::add_partials(mustache::data& data) const {
     for (const auto& [partial_name, text] : sources_) {
         if (is_page(partial_name)) continue;
         const std::string* source = &text;
         data.set(partial_name, mustache::partial([source] { return *source; }));
     }
-    return it->second->render(data);
+}
+
+std::string Templates::render(const std::string& name, mustache::data& data) const {
+    add_partials(data);
+    return render(name, data, mustache::data(mustache::data::type::object));
+}
+
+std::string Templates::render(const std::string& name, const mustache::data& shared, const mustache::data& page) const {
+    auto it = pages_.find(name);
+    if (it == pages_.end()) return {};
+    mustache::context<std::string> ctx(&shared);
+    ctx.push(&page);
+    return it->second->render(ctx);
 }
 
 }  // namespace gongkai

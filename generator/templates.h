@@ -22,8 +22,13 @@ public:
               const std::map<std::string, std::string>& overrides, const std::string& override_origin,
               Diagnostics& diagnostics);
 
-    // Renders page template name with data; partials are added to data.
+    // Renders page template name with page's values, falling back to shared for names page lacks
+    // (the site, the strings): values every page has are made once, not copied into each page.
+    std::string render(const std::string& name, const mustache::data& shared, const mustache::data& page) const;
+    // Renders with data alone, adding the partials to it.
     std::string render(const std::string& name, mustache::data& data) const;
+    // Adds every partial to data, for the renderer to find by name.
+    void add_partials(mustache::data& data) const;
 
     static bool is_page(const std::string& name);
 

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""gongkai's benchmark: gongkai against Hugo on the same corpus, in the same run.
+
+For each size N it writes a deterministic corpus (bench/corpus.py), then alternates full builds
+of `gongkai build` and `hugo` (median of --runs each), measures the floor (cmark-gfm alone plus
+writing the files, divided by the cores), and an incremental rebuild after one report changes.
+It prints a Markdown table; paste it into bench/RESULTS.md with the machine described.
+
+Usage: bench/run [--sizes 1000,10000,50000,100000] [--runs 5] [--smoke] [--no-hugo-above N]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def timed(cmd, cwd):
+    """Runs cmd under /usr/bin/time; returns (wall s, cpu s, peak RSS MiB)."""
+    fd, report = tempfile.mkstemp()
+    os.close(fd)
+    try:
+        subprocess.run(["/usr/bin/time", "-o", report, "-f", "%e %U %S %M", *cmd], cwd=cwd, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall, user, system, rss_kb = open(report).read().split()[-4:]
+        return float(wall), float(user) + float(system), int(rss_kb) / 1024
+    finally:
+        os.unlink(report)
+
+
+def count_html(folder):
+    return sum(1 for _, _, files in os.walk(folder) for f in files if f.endswith(".html"))
+
+
+def median_of(samples):
+    return tuple(statistics.median(s[i] for s in samples) for i in range(3))
+
+
+def git(repo, *args, date):
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.invalid",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.invalid",
+               GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=repo, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def bench_size(n, args, build, work):
+    corpus = os.path.join(work, f"corpus-{n}")
+    if not os.path.isdir(os.path.join(corpus, "gongkai", ".git")):
+        shutil.rmtree(corpus, ignore_errors=True)
+        subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), str(n), corpus], check=True,
+                       stdout=subprocess.DEVNULL)
+    gk_repo = os.path.join(corpus, "gongkai")
+    hugo_site = os.path.join(corpus, "hugo")
+    gk_out = os.path.join(work, f"out-gongkai-{n}")
+    hugo_out = os.path.join(work, f"out-hugo-{n}")
+    gongkai = os.path.join(build, "gongkai")
+    with_hugo = shutil.which("hugo") and n <= args.no_hugo_above
+
+    gk_runs, hugo_runs = [], []
+    for _ in range(args.runs):
+        shutil.rmtree(gk_out, ignore_errors=True)
+        gk_runs.append(timed([gongkai, "build", "--quiet", "--out", gk_out], gk_repo))
+        if with_hugo:
+            shutil.rmtree(hugo_out, ignore_errors=True)
+            hugo_runs.append(timed(["hugo", "--quiet", "-d", hugo_out], hugo_site))
+    gk = median_of(gk_runs)
+    hu = median_of(hugo_runs) if hugo_runs else None
+    gk_pages = count_html(gk_out)
+    hugo_pages = count_html(hugo_out) if hugo_runs else 0
+
+    # Floor: cmark-gfm alone on every body plus writing as many files, over the cores.
+    floor_out = subprocess.run([os.path.join(build, "gongkai-floor"), os.path.join(gk_repo, "reports"),
+                                os.path.join(work, "floor-scratch")], check=True, capture_output=True,
+                               text=True).stdout.split()
+    values = dict(zip(floor_out[::2], floor_out[1::2]))
+    cores = os.cpu_count() or 1
+    floor = (float(values["render_cpu"]) + float(values["write_cpu"])) / cores
+
+    # Incremental: one report changes in a new commit; rebuild into the same folder.
+    changed = sorted(os.listdir(os.path.join(gk_repo, "reports")))[0]
+    report_dir = os.path.join(gk_repo, "reports", changed)
+    report = os.path.join(report_dir, sorted(os.listdir(report_dir))[-1])
+    incremental = []
+    for i in range(args.runs):
+        with open(report, "a", encoding="utf-8") as f:
+            f.write(f"\n补充说明 {i}。\n")
+        git(gk_repo, "commit", "-q", "-am", f"Amend {changed}", date=f"2020-11-0{i % 9 + 1}T10:00:00+08:00")
+        incremental.append(timed([gongkai, "build", "--quiet", "--out", gk_out], gk_repo))
+    inc = median_of(incremental)
+    git(gk_repo, "reset", "-q", "--hard", "HEAD~%d" % args.runs, date="2020-11-01T10:00:00+08:00")
+
+    return {"n": n, "gk": gk, "hu": hu, "gk_pages": gk_pages, "hugo_pages": hugo_pages, "floor": floor,
+            "render_cpu": float(values["render_cpu"]), "write_cpu": float(values["write_cpu"]), "inc": inc}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,50000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="one small run, as CI does")
+    parser.add_argument("--no-hugo-above", type=int, default=50000)
+    parser.add_argument("--work", default=os.path.join(ROOT, "build-bench", "work"))
+    args = parser.parse_args()
+    if args.smoke:
+        args.sizes, args.runs = "300", 1
+
+    build = os.path.join(ROOT, "build-bench")
+    subprocess.run(["cmake", "-S", ROOT, "-B", build, "-DCMAKE_BUILD_TYPE=Release", "-DBUILD_TESTING=OFF"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", build, "-j", str(os.cpu_count() or 1), "--target", "gongkai",
+                    "gongkai-floor"], check=True, stdout=subprocess.DEVNULL)
+    os.makedirs(args.work, exist_ok=True)
+
+    print(f"cores: {os.cpu_count()}; runs per size: {args.runs} (median); hugo: "
+          f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[0] if shutil.which('hugo') else 'not installed'}")
+    print()
+    print("| reports | gongkai wall s | gongkai CPU s | gongkai peak MiB | pages/s | Hugo wall s | Hugo CPU s "
+          "| Hugo peak MiB | Hugo/gongkai wall | floor s | gongkai/floor | incremental s | incremental/full |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in [int(s) for s in args.sizes.split(",")]:
+        r = bench_size(n, args, build, args.work)
+        gw, gc, gm = r["gk"]
+        hugo = ("%.2f | %.2f | %.0f | %.1f×" % (r["hu"][0], r["hu"][1], r["hu"][2], r["hu"][0] / gw)
+                if r["hu"] else "skipped | | | ")
+        print(f"| {n} | {gw:.2f} | {gc:.2f} | {gm:.0f} | {r['gk_pages'] / gw:.0f} | {hugo} | {r['floor']:.2f} "
+              f"| {gw / r['floor']:.2f} | {r['inc'][0]:.2f} | {100 * r['inc'][0] / gw:.1f}% |", flush=True)
+        if args.smoke and r["gk_pages"] < n:
+            print(f"smoke run: expected at least {n} pages, found {r['gk_pages']}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+#include "commands/build.h"
+
+#include "commands/progress.h"
+#include "theme.h"
+
+namespace gongkai {
+
+namespace {
+
+// The files and language of the content, read a second time only when there is something to
+// quote: builds without diagnostics never pay for it.
+SourceTexts texts_for(ContentSource& content, const Diagnostics& diagnostics, const Console& console) {
+    if (diagnostics.items().empty() || console.format() != DiagnosticFormat::human) return {};
+    Diagnostics ignored;
+    try {
+        return SourceTexts::from(content.read(ignored));
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+}  // namespace
+
+int run_build(const SourceOptions& source, BuildOptions options, Console& console) {
+    try {
+        OpenSource open = open_source(source);
+        console.detail("reading " + std::string(source.worktree ? "the working tree of " : "") + source.ref + " in " +
+                       source.repo + (source.dir().empty() ? "" : ", content folder " + source.dir()));
+        console.detail("themes from " + find_themes_dir(options.themes_dir).string());
+        Progress progress(console.verbosity(), console.err());
+        options.progress = progress.callback();
+        BuildResult result = build_site(*open.content, options);
+        progress.finish();
+        console.diagnostics(result.diagnostics, texts_for(*open.content, result.diagnostics, console));
+        if (!result.ok()) {
+            console.error_summary(result.diagnostics, "nothing was written");
+            return 1;
+        }
+        if (options.write)
+            console.note("wrote " + std::to_string(result.files) + " files to " + options.out.string());
+        else
+            console.note("no errors found (" + std::to_string(result.files) + " files would be written)");
+        return 0;
+    } catch (const git::Error& e) {
+        console.fatal(e.what());
+        return 2;
+    } catch (const WriteError& e) {
+        console.fatal(std::string(e.what()) + "; the previous site was left as it was");
+        return 2;
+    } catch (const std::exception& e) {
+        console.fatal(e.what());
+        return 2;
+    }
+}
+
+}  // namespace gongkai

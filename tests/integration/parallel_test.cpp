@@ -1,0 +1,86 @@
+// A build on many threads writes exactly what a build on one thread writes.
+#include <catch2/catch.hpp>
+
+#include "content/library.h"
+#include "content/source.h"
+#include "fixture.h"
+#include "site.h"
+#include "site_files.h"
+
+using namespace gongkai;
+using namespace gongkai::test;
+
+namespace {
+
+// A site big enough that threads interleave: 4 departments, 24 projects, 6 reports each.
+Files many_reports() {
+    Files files;
+    files["gongkai.toml"] =
+        "title = \"并行构建\"\nlanguage = \"zh-CN\"\nbase_url = \"https://example.org/p/\"\npublisher = \"示例区\"\n"
+        "sample_data = true\n[calendar]\nfrequency = \"monthly\"\ndue_day = 25\n";
+    for (int d = 0; d < 4; ++d)
+        files["departments/d" + std::to_string(d) + ".toml"] = "name = \"部门 " + std::to_string(d) + "\"\n";
+    for (int p = 0; p < 24; ++p) {
+        std::string id = "2020-" + std::to_string(100 + p);
+        files["projects/" + id + ".md"] = "+++\ntitle = \"项目 " + std::to_string(p) + "\"\nyear = 2020\nnumber = \"" +
+                                          std::to_string(100 + p) + "\"\ndepartment = \"d" + std::to_string(p % 4) +
+                                          "\"\n[[goals]]\nid = \"1\"\ntitle = \"目标\"\n+++\n落实：**推进** 工作。\n";
+        for (int m = 1; m <= 6; ++m) {
+            std::string month = (m < 10 ? "0" : "") + std::to_string(m);
+            files["reports/" + id + "/2020-" + month + ".md"] =
+                "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-" + month + "-28\ndate = 2020-" + month +
+                "-20\ncompletion = " + std::to_string((m * 13 + p * 7) % 101) +
+                "\n+++\n## （一）进展\n\n| 指标 | 值 |\n| --- | ---: |\n| A | " + std::to_string(m) + " |\n\n## （二）困难\n\n无。\n";
+        }
+    }
+    return files;
+}
+
+SiteFiles render_with(const Files& content, unsigned jobs) {
+    MemorySource source(content, 1604000000);  // 2020-10-29
+    Diagnostics diagnostics;
+    Snapshot snapshot = source.read(diagnostics);
+    auto library = load_library(snapshot, diagnostics);
+    INFO(listing(diagnostics));
+    REQUIRE(library);
+    Diagnostics theme_problems;
+    Theme theme = load_theme(source_themes_dir(), "default", theme_problems);
+    Analysis analysis;
+    analysis.today = Date{2020, 10, 29};
+    analysis.schedules = judge_schedules(*library, analysis.today);
+    SiteFiles files = render_site(*library, theme, analysis, diagnostics, jobs);
+    REQUIRE_FALSE(diagnostics.has_errors());
+    return files;
+}
+
+}  // namespace
+
+TEST_CASE("parallel: four threads write the same bytes as one", "[integration][parallel]") {
+    Files content = many_reports();
+    SiteFiles serial = render_with(content, 1);
+    SiteFiles parallel = render_with(content, 4);
+    REQUIRE(serial.files().size() > 24 * 6);
+    REQUIRE(serial.files().size() == parallel.files().size());
+    for (const auto& [path, bytes] : serial.files()) {
+        INFO("page " << path);
+        auto it = parallel.files().find(path);
+        REQUIRE(it != parallel.files().end());
+        CHECK(it->second == bytes);
+    }
+}
+
+TEST_CASE("parallel: the whole pipeline gives the same folder for -j 1 and -j 3", "[integration][parallel]") {
+    Files content = many_reports();
+    TempDir dir;
+    BuildOptions one;
+    one.out = dir / "one";
+    one.themes_dir = source_themes_dir();
+    one.jobs = 1;
+    BuildOptions three = one;
+    three.out = dir / "three";
+    three.jobs = 3;
+    MemorySource a(content, 1604000000), b(content, 1604000000);
+    REQUIRE(build_site(a, one).ok());
+    REQUIRE(build_site(b, three).ok());
+    CHECK(differences(dir / "one", dir / "three").empty());
+}

@@ -1,0 +1,210 @@
+#include <fcntl.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "git_repo.h"
+#include "site_files.h"
+
+using namespace gongkai;
+using gongkai::test::basic_site;
+using gongkai::test::fixture_themes_dir;
+using gongkai::test::GitRepo;
+using gongkai::test::TempDir;
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// `gongkai serve --port 0` in a child process, its output in a file; killed if a test ends early.
+class Server {
+public:
+    explicit Server(const GitRepo& repo) {
+        log_ = log_dir_ / "serve.log";
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            ::dup2(fd, 1);
+            ::dup2(fd, 2);
+            std::string themes = fixture_themes_dir();
+            ::execl(GONGKAI_TEST_BINARY, "gongkai", "serve", "--port", "0", "--repo", repo.dir().c_str(),
+                    "--theme-dir", themes.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        // The address the server prints once it listens.
+        std::regex address("http://127\\.0\\.0\\.1:([0-9]+)/");
+        for (auto until = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < until;) {
+            std::smatch m;
+            std::string text = output();
+            if (std::regex_search(text, m, address)) {
+                port_ = std::stoi(m[1].str());
+                break;
+            }
+            std::this_thread::sleep_for(50ms);
+        }
+        if (port_ == 0) FAIL("gongkai serve printed no address:\n" << output());
+    }
+
+    ~Server() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", port_);
+        c.set_read_timeout(10, 0);
+        return c;
+    }
+
+    // The page at path once it contains text (it may take a rebuild); fails after a while.
+    httplib::Result fetch_until(const std::string& path, const std::string& text) const {
+        httplib::Client c = client();
+        for (auto until = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < until;) {
+            auto res = c.Get(path.c_str());
+            if (res && res->body.find(text) != std::string::npos) return res;
+            std::this_thread::sleep_for(100ms);
+        }
+        FAIL("the page " << path << " never said \"" << text << "\"; gongkai serve said:\n" << output());
+        return c.Get(path.c_str());
+    }
+
+    // Sends a signal and returns the exit status, or -1 when it did not exit by itself in time.
+    int stop(int signal) {
+        ::kill(pid_, signal);
+        for (auto until = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < until;) {
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            }
+            std::this_thread::sleep_for(50ms);
+        }
+        return -1;
+    }
+
+    std::string output() const { return fs::exists(log_) ? test::read_file(log_) : ""; }
+
+private:
+    TempDir log_dir_;
+    fs::path log_;
+    pid_t pid_ = -1;
+    int port_ = 0;
+};
+
+void seed(GitRepo& repo) {
+    repo.write(basic_site());
+    repo.commit("Seed");
+}
+
+}  // namespace
+
+TEST_CASE("serve: serves the working tree with a reload script that built sites never get", "[integration][serve]") {
+    GitRepo repo;
+    seed(repo);
+    // Uncommitted: the working tree is what serve shows.
+    std::string config = test::read_file(repo.path() / "gongkai.toml");
+    config.replace(config.find("测试区重点工作推进情况"), std::string("测试区重点工作推进情况").size(), "尚未提交的标题");
+    repo.write("gongkai.toml", config);
+    Server server(repo);
+    auto home = server.fetch_until("/", "尚未提交的标题");
+    REQUIRE(home);
+    CHECK(home->status == 200);
+    CHECK(home->get_header_value("Content-Type") == "text/html; charset=utf-8");
+    CHECK(home->body.find("new EventSource(\"/__gongkai/events?since=") != std::string::npos);
+
+    auto c = server.client();
+    auto dir = c.Get("/departments/education");
+    REQUIRE(dir);
+    CHECK(dir->status == 301);
+    CHECK(dir->get_header_value("Location") == "/departments/education/");
+    auto missing = c.Get("/no/such/page/");
+    REQUIRE(missing);
+    CHECK(missing->status == 404);
+    auto escape = c.Get("/../../etc/passwd");
+    REQUIRE(escape);
+    CHECK(escape->status != 200);
+
+    TempDir out;
+    auto built = test::gongkai_cli({"build", "--worktree", "--repo", repo.dir(), "--out", (out / "site").string(),
+                                    "--theme-dir", fixture_themes_dir()});
+    REQUIRE(built.status == 0);
+    for (const auto& file : test::list_files(out / "site")) {
+        INFO(file);
+        CHECK(test::read_file(out / "site" / file).find("__gongkai") == std::string::npos);
+    }
+    CHECK(server.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("serve: rebuilds on change, tells open pages to reload, and shows a broken build's errors",
+          "[integration][serve]") {
+    GitRepo repo;
+    seed(repo);
+    Server server(repo);
+    REQUIRE(server.fetch_until("/", "测试区重点工作推进情况"));
+
+    // An open page listens for the reload event.
+    std::atomic<bool> reloaded = false;
+    std::thread listener([&] {
+        httplib::Client c = server.client();
+        c.Get("/__gongkai/events?since=1", [&](const char* data, std::size_t size) {
+            if (std::string(data, size).find("event: reload") != std::string::npos) reloaded = true;
+            return !reloaded.load();
+        });
+    });
+    std::this_thread::sleep_for(500ms);
+    std::string config = test::read_file(repo.path() / "gongkai.toml");
+    auto renamed = config;
+    renamed.replace(renamed.find("测试区重点工作推进情况"), std::string("测试区重点工作推进情况").size(), "改名后的网站");
+    repo.write("gongkai.toml", renamed);
+    CHECK(server.fetch_until("/", "改名后的网站")->status == 200);
+    listener.join();
+    CHECK(reloaded);
+
+    // Broken content: the browser gets the error, not the stale site.
+    repo.write("reports/2020-001/2020-12.md",
+               "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-12-31\ndate = 2020-12-20\ncompletion = \"90%\"\n+++\n");
+    auto error = server.fetch_until("/", "reports/2020-001/2020-12.md:5:14");
+    CHECK(error->status == 500);
+    CHECK(error->body.find("网站未能生成") != std::string::npos);
+    CHECK(error->body.find("completion = &quot;90%&quot;") != std::string::npos);  // escaped
+    CHECK(error->body.find("改名后的网站") == std::string::npos);
+    CHECK(error->body.find("/__gongkai/events?since=") != std::string::npos);
+    CHECK(server.fetch_until("/projects/2020-001/", "网站未能生成")->status == 500);
+    CHECK(server.output().find("the browser shows them") != std::string::npos);
+
+    // Fixed: the site is back.
+    repo.remove("reports/2020-001/2020-12.md");
+    CHECK(server.fetch_until("/", "改名后的网站")->status == 200);
+
+    int status = server.stop(SIGINT);
+    INFO(server.output());
+    CHECK(status == 0);
+    CHECK(server.output().find("gongkai: stopped") != std::string::npos);
+}
+
+TEST_CASE("serve: a port in use, or not a repository, exits 2", "[integration][serve]") {
+    GitRepo repo;
+    seed(repo);
+    Server first(repo);
+    std::string port = std::regex_replace(first.output(), std::regex("[\\s\\S]*127\\.0\\.0\\.1:([0-9]+)/[\\s\\S]*"), "$1");
+    // timeout: should the port be shared after all, the test fails instead of waiting forever.
+    auto busy = test::run("timeout 20 " + test::shell_quote(GONGKAI_TEST_BINARY) + " serve --port " + port + " --repo " +
+                          test::shell_quote(repo.dir()) + " --theme-dir " + test::shell_quote(fixture_themes_dir()));
+    CHECK(busy.status == 2);
+    CHECK(busy.output.find("cannot listen on 127.0.0.1:" + port) != std::string::npos);
+    TempDir plain;
+    CHECK(test::gongkai_cli({"serve", "--port", "0", "--repo", plain.path().string()}).status == 2);
+}

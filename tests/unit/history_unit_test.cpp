@@ -1,0 +1,214 @@
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "git/repository.h"
+#include "git_repo.h"
+#include "history.h"
+
+using namespace gongkai;
+using gongkai::test::GitRepo;
+using gongkai::test::run;
+using gongkai::test::shell_quote;
+using gongkai::test::TempDir;
+
+// read_history on real repositories: one walk of the first-parent history records, for every
+// file below the folders asked for, the commit that added it and each later one that changed it.
+
+namespace {
+
+std::string report(const std::string& completion, const std::string& more = "", const std::string& body = "进展。\n") {
+    return "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-10-31\ndate = 2020-11-02\ncompletion = " + completion +
+           "\n" + more + "+++\n" + body;
+}
+
+History history_of(const GitRepo& repo, const std::string& content_dir = "") {
+    git::Repository r(repo.dir());
+    std::string head = repo.git("rev-parse HEAD").substr(0, 40);
+    return read_history(r, head, content_dir, {"projects", "reports"});
+}
+
+std::string changes(const Revision& r) {
+    std::string out;
+    for (const auto& c : r.changes) out += c.key + ": " + c.before + " -> " + c.after + "\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("history walk: the commit that added a file publishes it; later ones amend it", "[history]") {
+    GitRepo repo;
+    repo.write("reports/2020-007/2020-09.md", report("70"));
+    std::string first = repo.commit("发布 9 月报告");
+    repo.write("reports/2020-007/2020-10.md", report("80"));
+    std::string second = repo.commit("发布 10 月报告");
+    repo.write("reports/2020-007/2020-10.md", report("85"));
+    std::string third = repo.commit("更正 10 月完成率\n\n说明：统计口径有误。");
+
+    History h = history_of(repo);
+    CHECK_FALSE(h.shallow);
+    REQUIRE(h.files.size() == 2);
+    const FileHistory& september = h.files.at("reports/2020-007/2020-09.md");
+    REQUIRE(september.published);
+    CHECK(september.published->commit == first);
+    CHECK(september.amendments.empty());
+    CHECK_FALSE(september.truncated);
+
+    const FileHistory& october = h.files.at("reports/2020-007/2020-10.md");
+    REQUIRE(october.published);
+    CHECK(october.published->commit == second);
+    CHECK(october.published->time == 1603252800 + 86400);
+    CHECK(october.published->offset == 480);
+    CHECK(october.published->summary == "发布 10 月报告");
+    REQUIRE(october.amendments.size() == 1);
+    const Revision& amended = october.amendments[0];
+    CHECK(amended.commit == third);
+    CHECK(amended.summary == "更正 10 月完成率");
+    CHECK(changes(amended) == "completion: 80 -> 85\n");
+    CHECK_FALSE(amended.body_changed);
+    CHECK(october.last().commit == third);
+}
+
+TEST_CASE("history walk: keys added, removed and changed, tables inline, and the text", "[history]") {
+    GitRepo repo;
+    repo.write("reports/2020-007/2020-10.md",
+               report("80", "addressee = \"区府办\"\n\n[goal_completion]\n\"1\" = 70\n"));
+    repo.commit("发布");
+    repo.write("reports/2020-007/2020-10.md",
+               report("80", "signed_by = \"示例区交通委员会\"\n\n[goal_completion]\n\"1\" = 75\n\"1.1\" = 90\n",
+                      "进展（修订）。\n"));
+    repo.commit("修订");
+    History history = history_of(repo);
+    const FileHistory& h = history.files.at("reports/2020-007/2020-10.md");
+    REQUIRE(h.amendments.size() == 1);
+    CHECK(changes(h.amendments[0]) ==
+          "addressee: 区府办 -> \n"
+          "goal_completion: 1: 70 -> 1: 75, 1.1: 90\n"
+          "signed_by:  -> 示例区交通委员会\n");
+    CHECK(h.amendments[0].body_changed);
+}
+
+TEST_CASE("history walk: a change of the text alone is an amendment without field changes", "[history]") {
+    GitRepo repo;
+    repo.write("reports/2020-007/2020-10.md", report("80"));
+    repo.commit("发布");
+    repo.write("reports/2020-007/2020-10.md", report("80", "", "进展，补充一句。\n"));
+    repo.commit("补充正文");
+    History history = history_of(repo);
+    const FileHistory& h = history.files.at("reports/2020-007/2020-10.md");
+    REQUIRE(h.amendments.size() == 1);
+    CHECK(h.amendments[0].changes.empty());
+    CHECK(h.amendments[0].body_changed);
+}
+
+TEST_CASE("history walk: commits that touch other files do not amend a report", "[history]") {
+    GitRepo repo;
+    repo.write("reports/2020-007/2020-10.md", report("80"));
+    repo.write("projects/2020-007.md", "+++\ntitle = \"完善慢行交通网络\"\n+++\n");
+    repo.commit("发布");
+    repo.write("README.md", "说明\n");
+    repo.commit("说明");
+    repo.write("projects/2020-007.md", "+++\ntitle = \"完善城市慢行交通网络\"\n+++\n");
+    repo.write("reports/2020-008/2020-10.md", report("50"));
+    repo.commit("改标题，发布 008");
+    History h = history_of(repo);
+    CHECK(h.files.at("reports/2020-007/2020-10.md").amendments.empty());
+    REQUIRE(h.files.at("projects/2020-007.md").amendments.size() == 1);
+    CHECK(changes(h.files.at("projects/2020-007.md").amendments[0]) ==
+          "title: 完善慢行交通网络 -> 完善城市慢行交通网络\n");
+    CHECK_FALSE(h.files.contains("README.md"));
+    CHECK(h.files.size() == 3);
+}
+
+TEST_CASE("history walk: paths are relative to the content folder", "[history]") {
+    GitRepo repo;
+    repo.write("content/reports/2020-007/2020-10.md", report("80"));
+    repo.write("reports/2020-007/2020-10.md", report("10"));  // outside the content: not ours
+    repo.commit("发布");
+    repo.write("content/reports/2020-007/2020-10.md", report("85"));
+    repo.commit("更正");
+    History h = history_of(repo, "content");
+    REQUIRE(h.files.size() == 1);
+    const FileHistory& f = h.files.at("reports/2020-007/2020-10.md");
+    REQUIRE(f.amendments.size() == 1);
+    CHECK(changes(f.amendments[0]) == "completion: 80 -> 85\n");
+}
+
+TEST_CASE("history walk: along the first parent, a branch's work arrives with its merge", "[history]") {
+    GitRepo repo;
+    repo.write("reports/2020-007/2020-09.md", report("70"));
+    repo.commit("发布 9 月报告");
+    repo.git("checkout -q -b draft");
+    repo.write("reports/2020-007/2020-10.md", report("80"));
+    repo.commit("起草 10 月报告");
+    repo.write("reports/2020-007/2020-10.md", report("85"));
+    repo.commit("修改草稿");
+    repo.git("checkout -q main");
+    repo.write("reports/2020-007/2020-09.md", report("72"));
+    repo.commit("更正 9 月报告");
+    repo.git("merge -q --no-ff -m 'Merge 10 月报告' draft");
+    std::string merge = repo.git("rev-parse HEAD").substr(0, 40);
+    History h = history_of(repo);
+    const FileHistory& october = h.files.at("reports/2020-007/2020-10.md");
+    REQUIRE(october.published);
+    CHECK(october.published->commit == merge);
+    CHECK(october.published->summary == "Merge 10 月报告");
+    CHECK(october.amendments.empty());
+    CHECK(h.files.at("reports/2020-007/2020-09.md").amendments.size() == 1);
+}
+
+TEST_CASE("history walk: a shallow clone is known to be shallow", "[history]") {
+    GitRepo repo;
+    repo.write("reports/2020-007/2020-10.md", report("80"));
+    repo.commit("发布");
+    repo.write("reports/2020-007/2020-10.md", report("85"));
+    repo.commit("更正");
+    TempDir tmp;
+    auto r =
+        run("git clone -q --depth 1 " + shell_quote("file://" + repo.dir()) + " " + shell_quote((tmp / "c").string()));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    git::Repository clone((tmp / "c").string());
+    CHECK(clone.is_shallow());
+    std::string head = repo.git("rev-parse HEAD").substr(0, 40);
+    History h = read_history(clone, head, "", {"projects", "reports"});
+    CHECK(h.shallow);
+    // What it can see starts at the clone's only commit: not the report's first publication.
+    const FileHistory& f = h.files.at("reports/2020-007/2020-10.md");
+    CHECK(f.amendments.empty());
+}
+
+TEST_CASE("history walk: thousands of commits and reports in one walk, quickly", "[history]") {
+    // 1,000 reports in 10 projects, each added by its own commit and amended by another: 2,000
+    // commits, written at once with git fast-import.
+    GitRepo repo;
+    TempDir tmp;
+    std::string stream;
+    auto data = [](const std::string& s) { return "data " + std::to_string(s.size()) + "\n" + s + "\n"; };
+    auto path = [](int i) { return "reports/p" + std::to_string(i % 10) + "/r" + std::to_string(i) + ".md"; };
+    // Each commit continues the branch from the one before it.
+    for (int i = 0; i < 2000; ++i) {
+        stream += "commit refs/heads/main\n";
+        stream += "committer Gongkai Test <test@example.org> " + std::to_string(1577836800 + i * 3600) + " +0800\n";
+        stream += data("commit " + std::to_string(i));
+        stream += "M 100644 inline " + path(i % 1000) + "\n" + data(report(i < 1000 ? "10" : "20")) + "\n";
+    }
+    gongkai::test::write_file(tmp / "stream", stream);
+    auto r = run("cd " + shell_quote(repo.dir()) + " && git fast-import --quiet < " +
+                 shell_quote((tmp / "stream").string()));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+
+    git::Repository repository(repo.dir());
+    std::string head = repo.git("rev-parse main").substr(0, 40);
+    auto started = std::chrono::steady_clock::now();
+    History h = read_history(repository, head, "", {"projects", "reports"});
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    CHECK(h.files.size() == 1000);
+    CHECK(h.files.at(path(0)).amendments.size() == 1);
+    CHECK(changes(h.files.at(path(999)).amendments.at(0)) == "completion: 10 -> 20\n");
+    CHECK(h.files.at(path(999)).published->summary == "commit 999");
+    INFO("read_history took " << seconds << " s");
+    CHECK(seconds < 10);
+}
