@@ -118,7 +118,7 @@ def main():
     os.makedirs(args.work, exist_ok=True)
 
     print(f"cores: {os.cpu_count()}; runs per size: {args.runs} (median); hugo: "
-          f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[0] if shutil.which('hugo') else 'not installed'}")
+          f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[1] if shutil.which('hugo') else 'not installed'}")
     print()
     print("| reports | gongkai wall s | gongkai CPU s | gongkai peak MiB | pages/s | Hugo wall s | Hugo CPU s "
           "| Hugo peak MiB | Hugo/gongkai wall | floor s | gongkai/floor | incremental s | incremental/full |")
