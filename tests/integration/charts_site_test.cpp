@@ -7,6 +7,9 @@
 #include "site_files.h"
 
 using namespace gongkai;
+using gongkai::test::commit_at;
+using gongkai::test::never_says;
+using gongkai::test::says;
 using gongkai::test::differences;
 using gongkai::test::file_exists;
 using gongkai::test::GitRepo;
@@ -25,50 +28,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Commits everything (or nothing new) with author and committer at when ("2020-11-05T12:00:00+08:00").
-std::string commit_at(const GitRepo& repo, const std::string& message, const std::string& when) {
-    std::string env =
-        "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME='Gongkai Test' "
-        "GIT_AUTHOR_EMAIL=test@example.org GIT_COMMITTER_NAME='Gongkai Test' "
-        "GIT_COMMITTER_EMAIL=test@example.org GIT_AUTHOR_DATE=" +
-        shell_quote(when) + " GIT_COMMITTER_DATE=" + shell_quote(when) + "; ";
-    auto r =
-        run("cd " + shell_quote(repo.dir()) + " && " + env + "git add -A && git -c commit.gpgsign=false commit -q " +
-            "--allow-empty -m " + shell_quote(message) + " && git rev-parse HEAD");
-    INFO(r.output);
-    REQUIRE(r.status == 0);
-    return r.output.substr(0, 40);
-}
-
 // Builds HEAD of repo with the default theme into out; true when it succeeds.
 bool build(const GitRepo& repo, const fs::path& out) {
     auto r = gongkai::test::gongkai_cli(
         {"build", "--repo", repo.dir(), "--out", out.string(), "--theme-dir", source_themes_dir()});
     if (r.status == 0) return true;
     UNSCOPED_INFO("gongkai build exited " << r.status << ":\n" << r.output);
-    return false;
-}
-
-// Text with every run of white space made one space, so tests need not know the indentation.
-std::string squeezed(const std::string& s) {
-    std::string out;
-    bool space = false;
-    for (char c : s) {
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty()) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
-bool says(const fs::path& site, const std::string& page, const std::string& text) {
-    if (!file_exists(site, page)) return false;
-    if (squeezed(read_file(site / page)).find(squeezed(text)) != std::string::npos) return true;
-    UNSCOPED_INFO("page " << page << " does not say \"" << text << "\"");
     return false;
 }
 

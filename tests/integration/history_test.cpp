@@ -6,6 +6,10 @@
 #include "site_files.h"
 
 using namespace gongkai;
+using gongkai::test::commit_at;
+using gongkai::test::never_says;
+using gongkai::test::says;
+using gongkai::test::squeezed;
 using gongkai::test::differences;
 using gongkai::test::file_exists;
 using gongkai::test::GitRepo;
@@ -22,21 +26,6 @@ namespace fs = std::filesystem;
 // report's page, the open data and the feeds tell it; and a shallow clone said to be one.
 
 namespace {
-
-// Commits everything with author and committer at when ("2020-11-05T16:45:00+08:00"); returns the id.
-std::string commit_at(const GitRepo& repo, const std::string& message, const std::string& when) {
-    std::string env =
-        "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME='Gongkai Test' "
-        "GIT_AUTHOR_EMAIL=test@example.org GIT_COMMITTER_NAME='Gongkai Test' "
-        "GIT_COMMITTER_EMAIL=test@example.org GIT_AUTHOR_DATE=" +
-        shell_quote(when) + " GIT_COMMITTER_DATE=" + shell_quote(when) + "; ";
-    auto r =
-        run("cd " + shell_quote(repo.dir()) + " && " + env + "git add -A && git -c commit.gpgsign=false commit -q " +
-            "--allow-empty -m " + shell_quote(message) + " && git rev-parse HEAD");
-    INFO(r.output);
-    REQUIRE(r.status == 0);
-    return r.output.substr(0, 40);
-}
 
 struct Built {
     int status = -1;
@@ -57,39 +46,6 @@ Built build(const std::string& repo_dir, const fs::path& out, const std::vector<
     Built b{r.status, read_file(tmp / "err")};
     UNSCOPED_INFO("gongkai build exited " << b.status << "; stderr:\n" << b.err << r.output);
     return b;
-}
-
-std::string squeezed(const std::string& s) {
-    std::string out;
-    bool space = false;
-    for (char c : s) {
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty()) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
-// True when the page says text, white space aside; on failure the message names both.
-bool says(const fs::path& site, const std::string& page, const std::string& text) {
-    if (!file_exists(site, page)) return false;
-    if (squeezed(read_file(site / page)).find(squeezed(text)) != std::string::npos) return true;
-    UNSCOPED_INFO("page " << page << " does not say \"" << text << "\"");
-    return false;
-}
-
-bool never_says(const fs::path& site, const std::string& page, const std::string& text) {
-    if (!file_exists(site, page)) return false;
-    std::string body = squeezed(read_file(site / page));
-    auto at = body.find(squeezed(text));
-    if (at == std::string::npos) return true;
-    UNSCOPED_INFO("page " << page << " says \"" << text << "\", which it must not:\n…"
-                          << body.substr(at > 120 ? at - 120 : 0, text.size() + 240) << "…");
-    return false;
 }
 
 // The JSON object of data/reports.json for one report, white space squeezed.

@@ -47,4 +47,8 @@ private:
     int commits_ = 0;
 };
 
+// Commits everything (or nothing new) with author and committer at when
+// ("2020-11-05T12:00:00+08:00"); returns the commit's id.
+std::string commit_at(const GitRepo& repo, const std::string& message, const std::string& when);
+
 }  // namespace gongkai::test

@@ -93,4 +93,36 @@ std::vector<std::string> differences(const fs::path& a, const fs::path& b) {
     return out;
 }
 
+std::string squeezed(const std::string& s) {
+    std::string out;
+    bool space = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty()) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+bool says(const fs::path& site, const std::string& page, const std::string& text) {
+    if (!file_exists(site, page)) return false;
+    if (squeezed(read_file(site / page)).find(squeezed(text)) != std::string::npos) return true;
+    UNSCOPED_INFO("page " << page << " does not say \"" << text << "\"");
+    return false;
+}
+
+bool never_says(const fs::path& site, const std::string& page, const std::string& text) {
+    if (!file_exists(site, page)) return false;
+    std::string body = squeezed(read_file(site / page));
+    auto at = body.find(squeezed(text));
+    if (at == std::string::npos) return true;
+    UNSCOPED_INFO("page " << page << " says \"" << text << "\", which it must not:\n…"
+                          << body.substr(at > 120 ? at - 120 : 0, text.size() + 240) << "…");
+    return false;
+}
+
 }  // namespace gongkai::test

@@ -28,4 +28,11 @@ std::vector<std::string> differences(const fs::path& a, const fs::path& b);
 // Snapshot of a folder (path -> bytes), to compare a folder with itself later.
 Files read_tree(const fs::path& dir);
 
+// text with each run of white space made one space, and none at the ends.
+std::string squeezed(const std::string& text);
+// True when the page says text, white space aside; on failure the message names both.
+bool says(const fs::path& site, const std::string& page, const std::string& text);
+// True when the page exists and does not say text, white space aside.
+bool never_says(const fs::path& site, const std::string& page, const std::string& text);
+
 }  // namespace gongkai::test

@@ -4,135 +4,14 @@
 #include <vector>
 
 #include "data.h"
+#include "open_data_fixture.h"
 
 using namespace gongkai;
+using namespace gongkai::test;
 
 namespace {
 
-const std::string base = "https://example.org/progress/";
-
-// Seconds since the epoch of a local time at a UTC offset in minutes.
-std::int64_t at(Date d, int hour, int minute, int offset) {
-    return d.days() * 86400 + hour * 3600 + minute * 60 - offset * 60;
-}
-
-Report report(const std::string& project, const std::string& id, Date start, Date end, Date date) {
-    Report r;
-    r.project = project;
-    r.id = id;
-    r.path = "content/reports/" + project + "/" + id + ".md";
-    r.period_start = start;
-    r.period_end = end;
-    r.date = date;
-    return r;
-}
-
-// Two departments, three projects (one without reports), three reports; sorted as the loader sorts.
-Library library() {
-    Library lib;
-    lib.config.title = "长宁区重点工作推进情况";
-    lib.config.publisher = "长宁区人民政府";
-    lib.config.programme = "区政府重点工作";
-    lib.config.language = "zh-CN";
-    lib.config.base_url = base;
-
-    Department education;
-    education.id = "education";
-    education.name = "长宁区教育局";
-    Department finance;
-    finance.id = "finance";
-    finance.name = "长宁区财政局";
-    finance.sample_data = true;
-    lib.departments = {education, finance};
-
-    Project p1;
-    p1.id = "2020-043";
-    p1.title = "推进教育“优质+均衡”发展三年行动计划";
-    p1.year = 2020;
-    p1.number = "043";
-    p1.department = "education";
-    p1.co_departments = {"finance"};
-    p1.official = "王副区长";
-    p1.target = "全年完成 3 所学校建设";
-    p1.body = "落实：区教育局\n";
-    p1.start = {2020, 1, 1};
-    p1.end = {2020, 12, 31};
-    p1.goals = {Goal{"1", "长宁教育“优质+均衡”发展", {Goal{"1.1", "高中", {}}, Goal{"1.2", "初中", {}}}},
-                Goal{"2", "人才引进", {}}};
-    p1.milestones = {Milestone{{2020, 6, 30}, 40}};
-
-    Project p2;
-    p2.id = "2020-050";
-    p2.title = "预算 <script>alert(1)</script> & 公开";
-    p2.year = 2020;
-    p2.number = "050";
-    p2.department = "finance";
-    p2.start = {2020, 1, 1};
-    p2.end = {2020, 12, 31};
-
-    Project p3;
-    p3.id = "2020-060";
-    p3.title = "Quiet project";
-    p3.year = 2020;
-    p3.department = "education";
-    p3.start = {2020, 1, 1};
-    p3.end = {2020, 12, 31};
-    lib.projects = {p1, p2, p3};
-
-    Report r1 = report("2020-043", "2020-06", {2020, 1, 1}, {2020, 6, 30}, {2020, 6, 28});
-    r1.title = "=HYPERLINK(\"http://x\",\"y\")";
-    r1.completion = 50;
-    r1.body = "上半年进展\n";
-
-    Report r2 = report("2020-043", "2020-10", {2020, 1, 1}, {2020, 10, 31}, {2020, 10, 21});
-    r2.title = "长宁区教育局关于 1-10 月推进情况的反馈";
-    r2.completion = 90;
-    r2.addressee = "区府办";
-    r2.signed_by = "长宁区教育局";
-    r2.leader_signature = true;
-    r2.contacts = {Contact{"宗宏", "", "22050725", ""}, Contact{"黄丽灵", "联络员", "22050779", "hll@example.org"}};
-    r2.goal_completion = {GoalCompletion{"1", 51, 0}, GoalCompletion{"1.1", 58.5, 0}};
-    r2.body =
-        "根据督查通知的要求，“现将”反馈如下：\n\n## （一）目前进展情况\n\n"
-        "### 1. 优质+均衡\n\n</script>\x01 line\xe2\x80\xa8sep\n\n## （二）存在的困难\n\n无\n";
-
-    Report r3 = report("2020-050", "2020-q3", {2020, 7, 1}, {2020, 9, 30}, {2020, 10, 15});
-    r3.on_schedule = false;
-    r3.contacts = {Contact{"-张三", "", "+86 21 5555", ""}};
-    lib.reports = {r1, r2, r3};
-    return lib;
-}
-
-Analysis analysis(const Library& lib) {
-    Analysis a;
-    a.today = {2020, 11, 1};
-    a.now = at({2020, 11, 1}, 12, 0, 480);
-
-    ProjectSchedule s1;
-    s1.latest = &lib.reports[1];
-    s1.expected = 83.3;
-    s1.expected_at = {2020, 10, 31};
-    a.schedules["2020-043"] = s1;
-    ProjectSchedule s2;
-    s2.latest = &lib.reports[2];
-    s2.expected = 74.9;
-    s2.expected_at = {2020, 9, 30};
-    s2.behind = true;
-    s2.missing = {CalendarPeriod{{2020, 10, 1}, {2020, 10, 31}, {2020, 10, 25}}};
-    a.schedules["2020-050"] = s2;
-    a.schedules["2020-060"] = ProjectSchedule{};
-
-    a.has_history = true;
-    Revision published{std::string(40, 'a'), at({2020, 10, 21}, 9, 30, 480), 480, "发布 1-10 月报告", {}, false};
-    Revision amended{std::string(40, 'b'), at({2020, 10, 23}, 10, 0, 480), 480, "更正完成率 <b>", {}, true};
-    amended.changes = {FieldChange{"completion", "85", "90"}, FieldChange{"addressee", "", "区府办"}};
-    a.history.files["reports/2020-043/2020-10.md"] = FileHistory{published, {amended}, false};
-    Revision june{std::string(40, 'c'), at({2020, 7, 1}, 8, 0, 480), 480, "June", {}, false};
-    a.history.files["reports/2020-043/2020-06.md"] = FileHistory{june, {}, true};
-    Revision plan{std::string(40, 'd'), at({2020, 1, 5}, 17, 45, -330), -330, "plan", {}, false};
-    a.history.files["projects/2020-043.md"] = FileHistory{plan, {}, false};
-    return a;
-}
+const std::string& base = open_data_base;
 
 std::map<std::string, std::string> build(const Library& lib, const Analysis& a) {
     SiteFiles files;
@@ -173,8 +52,8 @@ std::vector<std::string> item_required(const std::string& schema) {
 }  // namespace
 
 TEST_CASE("data: six files, in data/", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     std::vector<std::string> paths;
     for (const auto& [path, bytes] : files) paths.push_back(path);
     CHECK(paths == std::vector<std::string>{"data/projects.csv", "data/projects.json", "data/projects.schema.json",
@@ -186,8 +65,8 @@ TEST_CASE("data: six files, in data/", "[data]") {
 }
 
 TEST_CASE("data: both JSON files open with their schema, the generator, the site and the build's date", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     const std::string header_tail = R"(  "generator": "gongkai )" GONGKAI_VERSION R"(",
   "site": {
     "title": "长宁区重点工作推进情况",
@@ -207,8 +86,8 @@ TEST_CASE("data: both JSON files open with their schema, the generator, the site
 }
 
 TEST_CASE("data: projects.json holds a project's plan, its latest figures and the schedule judgements", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     const std::string& json = files["data/projects.json"];
     // Every key, in the documented order; last_updated is the amendment of the newest report.
     CHECK_THAT(json, Catch::Contains(R"(    {
@@ -271,8 +150,8 @@ TEST_CASE("data: projects.json holds a project's plan, its latest figures and th
 }
 
 TEST_CASE("data: a project behind schedule, late, and marked sample through its department", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     const std::string& json = files["data/projects.json"];
     CHECK_THAT(json, Catch::Contains(R"(      "latest_report": "2020-q3",
       "completion": null,
@@ -295,8 +174,8 @@ TEST_CASE("data: a project behind schedule, late, and marked sample through its 
 }
 
 TEST_CASE("data: a project without reports has nulls, not zeros", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     CHECK_THAT(files["data/projects.json"], Catch::Contains(R"(      "latest_report": null,
       "completion": null,
       "on_schedule": null,
@@ -316,8 +195,8 @@ TEST_CASE("data: a project without reports has nulls, not zeros", "[data]") {
 }
 
 TEST_CASE("data: JSON escapes quotes, control characters and < > & so it is inert inside HTML", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     for (const char* path : {"data/projects.json", "data/reports.json"}) {
         INFO(path);
         const std::string& json = files[path];
@@ -339,8 +218,8 @@ TEST_CASE("data: JSON escapes quotes, control characters and < > & so it is iner
 }
 
 TEST_CASE("data: reports.json holds a report's figures, contacts, sections and its record from git", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     const std::string& json = files["data/reports.json"];
     CHECK(first_item_keys(json, "reports") == std::vector<std::string>{"id",
                                                                        "project",
@@ -449,8 +328,8 @@ TEST_CASE("data: reports.json holds a report's figures, contacts, sections and i
 }
 
 TEST_CASE("data: without git history every date from git is null", "[data]") {
-    Library lib = library();
-    Analysis a = analysis(lib);
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
     a.history = History{};
     a.has_history = false;
     auto files = build(lib, a);
@@ -462,8 +341,8 @@ TEST_CASE("data: without git history every date from git is null", "[data]") {
 }
 
 TEST_CASE("data: the schemas are draft 2020-12, addressed under the site, and require every key written", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     for (const std::string name : {"projects", "reports"}) {
         INFO(name);
         const std::string& schema = files["data/" + name + ".schema.json"];
@@ -495,8 +374,8 @@ TEST_CASE("data: the schemas are draft 2020-12, addressed under the site, and re
 
 TEST_CASE("data: projects.csv opens in a spreadsheet: BOM, CRLF, a header, one row per project, sample marked",
           "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     CHECK(files["data/projects.csv"] ==
           "\xEF\xBB\xBF"
           "id,number,title,year,department,department_name,completion,expected_progress,behind_schedule,"
@@ -510,8 +389,8 @@ TEST_CASE("data: projects.csv opens in a spreadsheet: BOM, CRLF, a header, one r
 }
 
 TEST_CASE("data: reports.csv quotes what needs quoting and defuses formulas", "[data]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     CHECK(files["data/reports.csv"] ==
           "\xEF\xBB\xBF"
           "project,id,title,period_start,period_end,date,completion,on_schedule,contacts,phones,first_published,"
@@ -526,13 +405,13 @@ TEST_CASE("data: reports.csv quotes what needs quoting and defuses formulas", "[
 }
 
 TEST_CASE("data: CSV cells with line breaks are quoted, and every formula lead is defused", "[data]") {
-    Library lib = library();
+    Library lib = open_data_library();
     lib.reports[2].title = "第一行\n第二行";
     lib.reports[0].title = "@SUM(A1)";
     lib.reports[1].title = "\tx";
     lib.reports[1].contacts = {Contact{"+1", "", "", ""}, Contact{"=2", "", "", ""}};
     lib.reports[1].contacts[0].phone = "\r1";
-    auto files = build(lib, analysis(lib));
+    auto files = build(lib, open_data_analysis(lib));
     const std::string& csv = files["data/reports.csv"];
     CHECK_THAT(csv, Catch::Contains(",\"第一行\n第二行\","));
     CHECK_THAT(csv, Catch::Contains(",'@SUM(A1),"));
@@ -546,25 +425,25 @@ TEST_CASE("data: CSV cells with line breaks are quoted, and every formula lead i
 }
 
 TEST_CASE("data: the same content gives the same bytes", "[data]") {
-    Library lib = library();
-    Analysis a = analysis(lib);
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
     CHECK(build(lib, a) == build(lib, a));
-    Library copy = library();
-    CHECK(build(copy, analysis(copy)) == build(lib, a));
+    Library copy = open_data_library();
+    CHECK(build(copy, open_data_analysis(copy)) == build(lib, a));
 }
 
 TEST_CASE("data: times are RFC 3339 in the committer's own offset", "[data]") {
     CHECK(rfc3339(0, 0) == "1970-01-01T00:00:00Z");
     CHECK(rfc3339(-1, 0) == "1969-12-31T23:59:59Z");
-    CHECK(rfc3339(at({2020, 10, 21}, 0, 30, 480), 480) == "2020-10-21T00:30:00+08:00");
-    CHECK(rfc3339(at({2020, 1, 5}, 17, 45, -330), -330) == "2020-01-05T17:45:00-05:30");
-    CHECK(rfc3339(at({2020, 12, 31}, 23, 59, 59), 59) == "2020-12-31T23:59:00+00:59");
+    CHECK(rfc3339(local_time({2020, 10, 21}, 0, 30, 480), 480) == "2020-10-21T00:30:00+08:00");
+    CHECK(rfc3339(local_time({2020, 1, 5}, 17, 45, -330), -330) == "2020-01-05T17:45:00-05:30");
+    CHECK(rfc3339(local_time({2020, 12, 31}, 23, 59, 59), 59) == "2020-12-31T23:59:00+00:59");
 }
 
 TEST_CASE("data: a project's last update is its newest revision, whichever file it touched", "[data]") {
-    Library lib = library();
-    Analysis a = analysis(lib);
-    Revision late{std::string(40, 'e'), at({2020, 10, 30}, 20, 0, -300), -300, "plan change", {}, false};
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
+    Revision late{std::string(40, 'e'), local_time({2020, 10, 30}, 20, 0, -300), -300, "plan change", {}, false};
     a.history.files["projects/2020-043.md"].amendments.push_back(late);
     const Revision* last = last_revision(lib, a, lib.projects[0]);
     REQUIRE(last);
@@ -576,8 +455,8 @@ TEST_CASE("data: a project's last update is its newest revision, whichever file 
 }
 
 TEST_CASE("data: a history entry without a publication is treated as no history", "[data]") {
-    Library lib = library();
-    Analysis a = analysis(lib);
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
     a.history.files["reports/2020-050/2020-q3.md"] = FileHistory{};
     auto files = build(lib, a);
     CHECK_THAT(files["data/reports.json"], Catch::Contains(R"(      "first_published": null,

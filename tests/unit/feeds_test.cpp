@@ -4,135 +4,14 @@
 #include <vector>
 
 #include "feeds.h"
+#include "open_data_fixture.h"
 
 using namespace gongkai;
+using namespace gongkai::test;
 
 namespace {
 
-const std::string base = "https://example.org/progress/";
-
-// Seconds since the epoch of a local time at a UTC offset in minutes.
-std::int64_t at(Date d, int hour, int minute, int offset) {
-    return d.days() * 86400 + hour * 3600 + minute * 60 - offset * 60;
-}
-
-Report report(const std::string& project, const std::string& id, Date start, Date end, Date date) {
-    Report r;
-    r.project = project;
-    r.id = id;
-    r.path = "content/reports/" + project + "/" + id + ".md";
-    r.period_start = start;
-    r.period_end = end;
-    r.date = date;
-    return r;
-}
-
-// Two departments, three projects (one without reports), three reports; sorted as the loader sorts.
-Library library() {
-    Library lib;
-    lib.config.title = "长宁区重点工作推进情况";
-    lib.config.publisher = "长宁区人民政府";
-    lib.config.programme = "区政府重点工作";
-    lib.config.language = "zh-CN";
-    lib.config.base_url = base;
-
-    Department education;
-    education.id = "education";
-    education.name = "长宁区教育局";
-    Department finance;
-    finance.id = "finance";
-    finance.name = "长宁区财政局";
-    finance.sample_data = true;
-    lib.departments = {education, finance};
-
-    Project p1;
-    p1.id = "2020-043";
-    p1.title = "推进教育“优质+均衡”发展三年行动计划";
-    p1.year = 2020;
-    p1.number = "043";
-    p1.department = "education";
-    p1.co_departments = {"finance"};
-    p1.official = "王副区长";
-    p1.target = "全年完成 3 所学校建设";
-    p1.body = "落实：区教育局\n";
-    p1.start = {2020, 1, 1};
-    p1.end = {2020, 12, 31};
-    p1.goals = {Goal{"1", "长宁教育“优质+均衡”发展", {Goal{"1.1", "高中", {}}, Goal{"1.2", "初中", {}}}},
-                Goal{"2", "人才引进", {}}};
-    p1.milestones = {Milestone{{2020, 6, 30}, 40}};
-
-    Project p2;
-    p2.id = "2020-050";
-    p2.title = "预算 <script>alert(1)</script> & 公开";
-    p2.year = 2020;
-    p2.number = "050";
-    p2.department = "finance";
-    p2.start = {2020, 1, 1};
-    p2.end = {2020, 12, 31};
-
-    Project p3;
-    p3.id = "2020-060";
-    p3.title = "Quiet project";
-    p3.year = 2020;
-    p3.department = "education";
-    p3.start = {2020, 1, 1};
-    p3.end = {2020, 12, 31};
-    lib.projects = {p1, p2, p3};
-
-    Report r1 = report("2020-043", "2020-06", {2020, 1, 1}, {2020, 6, 30}, {2020, 6, 28});
-    r1.title = "=HYPERLINK(\"http://x\",\"y\")";
-    r1.completion = 50;
-    r1.body = "上半年进展\n";
-
-    Report r2 = report("2020-043", "2020-10", {2020, 1, 1}, {2020, 10, 31}, {2020, 10, 21});
-    r2.title = "长宁区教育局关于 1-10 月推进情况的反馈";
-    r2.completion = 90;
-    r2.addressee = "区府办";
-    r2.signed_by = "长宁区教育局";
-    r2.leader_signature = true;
-    r2.contacts = {Contact{"宗宏", "", "22050725", ""}, Contact{"黄丽灵", "联络员", "22050779", "hll@example.org"}};
-    r2.goal_completion = {GoalCompletion{"1", 51, 0}, GoalCompletion{"1.1", 58.5, 0}};
-    r2.body =
-        "根据督查通知的要求，“现将”反馈如下：\n\n## （一）目前进展情况\n\n"
-        "### 1. 优质+均衡\n\n</script>\x01 line\xe2\x80\xa8sep\n\n## （二）存在的困难\n\n无\n";
-
-    Report r3 = report("2020-050", "2020-q3", {2020, 7, 1}, {2020, 9, 30}, {2020, 10, 15});
-    r3.on_schedule = false;
-    r3.contacts = {Contact{"-张三", "", "+86 21 5555", ""}};
-    lib.reports = {r1, r2, r3};
-    return lib;
-}
-
-Analysis analysis(const Library& lib) {
-    Analysis a;
-    a.today = {2020, 11, 1};
-    a.now = at({2020, 11, 1}, 12, 0, 480);
-
-    ProjectSchedule s1;
-    s1.latest = &lib.reports[1];
-    s1.expected = 83.3;
-    s1.expected_at = {2020, 10, 31};
-    a.schedules["2020-043"] = s1;
-    ProjectSchedule s2;
-    s2.latest = &lib.reports[2];
-    s2.expected = 74.9;
-    s2.expected_at = {2020, 9, 30};
-    s2.behind = true;
-    s2.missing = {CalendarPeriod{{2020, 10, 1}, {2020, 10, 31}, {2020, 10, 25}}};
-    a.schedules["2020-050"] = s2;
-    a.schedules["2020-060"] = ProjectSchedule{};
-
-    a.has_history = true;
-    Revision published{std::string(40, 'a'), at({2020, 10, 21}, 9, 30, 480), 480, "发布 1-10 月报告", {}, false};
-    Revision amended{std::string(40, 'b'), at({2020, 10, 23}, 10, 0, 480), 480, "更正完成率 <b>", {}, true};
-    amended.changes = {FieldChange{"completion", "85", "90"}, FieldChange{"addressee", "", "区府办"}};
-    a.history.files["reports/2020-043/2020-10.md"] = FileHistory{published, {amended}, false};
-    Revision june{std::string(40, 'c'), at({2020, 7, 1}, 8, 0, 480), 480, "June", {}, false};
-    a.history.files["reports/2020-043/2020-06.md"] = FileHistory{june, {}, true};
-    Revision plan{std::string(40, 'd'), at({2020, 1, 5}, 17, 45, -330), -330, "plan", {}, false};
-    a.history.files["projects/2020-043.md"] = FileHistory{plan, {}, false};
-    return a;
-}
+const std::string& base = open_data_base;
 
 // The zh-CN strings a feed uses, as the default theme has them.
 Strings strings() {
@@ -190,8 +69,8 @@ const std::string rq3 = "https://example.org/progress/projects/2020-050/reports/
 }  // namespace
 
 TEST_CASE("feeds: the site's feed names itself, the site and its newest change", "[feeds]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     // updated is the amendment of 2020-10, newer than every first publication.
     CHECK(files["atom.xml"].starts_with(R"(<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
@@ -210,8 +89,8 @@ TEST_CASE("feeds: the site's feed names itself, the site and its newest change",
 }
 
 TEST_CASE("feeds: an entry links the report's permanent page and dates it from git", "[feeds]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     CHECK_THAT(files["atom.xml"], Catch::Contains(R"(  <entry>
     <id>https://example.org/progress/projects/2020-043/reports/2020-10/</id>
     <title type="text">长宁区教育局关于 1-10 月推进情况的反馈</title>
@@ -227,8 +106,8 @@ TEST_CASE("feeds: an entry links the report's permanent page and dates it from g
 }
 
 TEST_CASE("feeds: entries are newest first by first publication, else by report date", "[feeds]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     // 2020-10 published 21 Oct (git); 2020-q3 dated 15 Oct (no history); 2020-06 published 1 July (git),
     // although 2020-06's report date (28 June) is not what orders it.
     CHECK(entry_ids(files["atom.xml"]) == std::vector<std::string>{r10, rq3, r06});
@@ -238,8 +117,8 @@ TEST_CASE("feeds: entries are newest first by first publication, else by report 
 }
 
 TEST_CASE("feeds: titles are escaped text, defaulted from the project, and marked when fictional", "[feeds]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     for (const auto& path : {"atom.xml", "departments/education/atom.xml", "departments/finance/atom.xml"}) {
         INFO(path);
         CHECK(files[path].find("<script") == std::string::npos);
@@ -256,9 +135,9 @@ TEST_CASE("feeds: titles are escaped text, defaulted from the project, and marke
 }
 
 TEST_CASE("feeds: a sample site marks its feed and every entry", "[feeds]") {
-    Library lib = library();
+    Library lib = open_data_library();
     lib.config.sample_data = true;
-    auto files = build(lib, analysis(lib));
+    auto files = build(lib, open_data_analysis(lib));
     CHECK_THAT(files["atom.xml"], Catch::Contains("<title type=\"text\">【示例】长宁区重点工作推进情况</title>"));
     CHECK(count(files["atom.xml"], "<title type=\"text\">【示例】") == 4);
     CHECK_THAT(files["departments/education/atom.xml"],
@@ -266,15 +145,15 @@ TEST_CASE("feeds: a sample site marks its feed and every entry", "[feeds]") {
 }
 
 TEST_CASE("feeds: control characters, which XML cannot carry, are dropped", "[feeds]") {
-    Library lib = library();
+    Library lib = open_data_library();
     lib.reports[1].title = "bell\x07 and\x01 tab\tok";
-    auto files = build(lib, analysis(lib));
+    auto files = build(lib, open_data_analysis(lib));
     CHECK_THAT(files["atom.xml"], Catch::Contains("<title type=\"text\">bell and tab\tok</title>"));
 }
 
 TEST_CASE("feeds: each department's feed holds the reports of the projects it leads", "[feeds]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     const std::string& education = files["departments/education/atom.xml"];
     CHECK_THAT(education, Catch::Contains(R"(  <id>https://example.org/progress/departments/education/atom.xml</id>
   <title type="text">长宁区重点工作推进情况 — 长宁区教育局</title>
@@ -293,12 +172,12 @@ TEST_CASE("feeds: each department's feed holds the reports of the projects it le
 }
 
 TEST_CASE("feeds: a department without reports still has a valid feed, updated at the commit's time", "[feeds]") {
-    Library lib = library();
+    Library lib = open_data_library();
     Department health;
     health.id = "health";
     health.name = "长宁区卫生健康委员会";
     lib.departments.push_back(health);
-    auto files = build(lib, analysis(lib));
+    auto files = build(lib, open_data_analysis(lib));
     const std::string& feed = files["departments/health/atom.xml"];
     CHECK(feed.find("<entry>") == std::string::npos);
     // The commit was made at 12:00 in Shanghai.
@@ -308,13 +187,13 @@ TEST_CASE("feeds: a department without reports still has a valid feed, updated a
 }
 
 TEST_CASE("feeds: only the newest 50 reports, ties broken by path", "[feeds]") {
-    Library lib = library();
+    Library lib = open_data_library();
     for (int i = 0; i < 60; ++i) {
         char id[8];
         std::snprintf(id, sizeof id, "r%02d", i);
-        lib.reports.push_back(report("2020-060", id, {2020, 11, 1}, {2020, 11, 30}, {2020, 12, 1}));
+        lib.reports.push_back(open_data_report("2020-060", id, {2020, 11, 1}, {2020, 11, 30}, {2020, 12, 1}));
     }
-    Analysis a = analysis(lib);
+    Analysis a = open_data_analysis(lib);
     auto files = build(lib, a);
     auto ids = entry_ids(files["atom.xml"]);
     REQUIRE(ids.size() == 50);
@@ -328,8 +207,8 @@ TEST_CASE("feeds: only the newest 50 reports, ties broken by path", "[feeds]") {
 }
 
 TEST_CASE("feeds: sitemap.xml lists every page by its absolute URL, with git's last change", "[feeds]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     CHECK(files["sitemap.xml"] == R"(<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
   <url>
@@ -373,10 +252,10 @@ TEST_CASE("feeds: sitemap.xml lists every page by its absolute URL, with git's l
 }
 
 TEST_CASE("feeds: sitemap dates are the committer's local day", "[feeds]") {
-    Library lib = library();
-    Analysis a = analysis(lib);
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
     // 23:30 in New York on 30 June is already 1 July in UTC; the sitemap says 30 June.
-    Revision late{std::string(40, 'f'), at({2020, 6, 30}, 23, 30, -240), -240, "late", {}, false};
+    Revision late{std::string(40, 'f'), local_time({2020, 6, 30}, 23, 30, -240), -240, "late", {}, false};
     a.history.files["reports/2020-043/2020-06.md"] = FileHistory{late, {}, false};
     auto files = build(lib, a);
     CHECK_THAT(files["sitemap.xml"], Catch::Contains(R"(reports/2020-06/</loc>
@@ -384,14 +263,14 @@ TEST_CASE("feeds: sitemap dates are the committer's local day", "[feeds]") {
 }
 
 TEST_CASE("feeds: robots.txt allows everything and points at the sitemap", "[feeds]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     CHECK(files["robots.txt"] == "User-agent: *\nAllow: /\n\nSitemap: https://example.org/progress/sitemap.xml\n");
 }
 
 TEST_CASE("feeds: only the feeds, the sitemap and robots.txt are added", "[feeds]") {
-    Library lib = library();
-    auto files = build(lib, analysis(lib));
+    Library lib = open_data_library();
+    auto files = build(lib, open_data_analysis(lib));
     std::vector<std::string> added;
     for (const auto& [path, bytes] : files)
         if (!pages().files().contains(path)) added.push_back(path);
@@ -400,14 +279,14 @@ TEST_CASE("feeds: only the feeds, the sitemap and robots.txt are added", "[feeds
 }
 
 TEST_CASE("feeds: the same content gives the same bytes", "[feeds]") {
-    Library lib = library();
-    Analysis a = analysis(lib);
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
     CHECK(build(lib, a) == build(lib, a));
 }
 
 TEST_CASE("feeds: a history entry without a publication falls back to the report date", "[feeds]") {
-    Library lib = library();
-    Analysis a = analysis(lib);
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
     a.history.files["reports/2020-050/2020-q3.md"] = FileHistory{};
     auto files = build(lib, a);
     CHECK_THAT(files["atom.xml"], Catch::Contains("    <published>2020-10-15T00:00:00Z</published>\n"));
