@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "content/frontmatter.h"
+#include "content/toml_reader.h"
 #include "diagnostics.h"
 #include "git/repository.h"
 
@@ -120,9 +121,15 @@ Parsed parse_for_comparison(const std::string& text) {
         toml_text = fm->toml;
         out.body = fm->body;
     }
-    try {
-        toml::table table = toml::parse(toml_text);
-        for (const auto& [k, v] : table) {
+    // The guarded parser: an old revision may hold anything, including TOML deep enough to
+    // exhaust the stack.
+    auto table = parse_toml(toml_text, "", 1, ignored);
+    if (!table) {
+        out.body = text;
+        return out;
+    }
+    {
+        for (const auto& [k, v] : *table) {
             std::ostringstream s;
             if (v.is_string())
                 s << *v.value<std::string>();
@@ -132,8 +139,6 @@ Parsed parse_for_comparison(const std::string& text) {
                 v.visit([&s](const auto& node) { s << node; });
             out.fields.emplace(std::string(k.str()), s.str());
         }
-    } catch (const toml::parse_error&) {
-        out.body = text;
     }
     return out;
 }

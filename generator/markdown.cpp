@@ -4,6 +4,7 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -18,19 +19,34 @@ struct Deleter {
 };
 using ParserPtr = std::unique_ptr<cmark_parser, Deleter<cmark_parser_free>>;
 using NodePtr = std::unique_ptr<cmark_node, Deleter<cmark_node_free>>;
+using IterPtr = std::unique_ptr<cmark_iter, Deleter<cmark_iter_free>>;
 
 constexpr const char* extension_names[] = {"table", "strikethrough", "autolink", "tagfilter", "tasklist"};
+constexpr int options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES;
 
 void ensure_registered() {
     static std::once_flag once;
     std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
 }
 
+// The parser with gongkai's extensions attached, fed the whole text: the document's root.
+std::pair<ParserPtr, NodePtr> parse(std::string_view markdown) {
+    ensure_registered();
+    ParserPtr parser(cmark_parser_new(options));
+    for (const char* name : extension_names) {
+        if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
+            cmark_parser_attach_syntax_extension(parser.get(), ext);
+    }
+    cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
+    NodePtr root(cmark_parser_finish(parser.get()));
+    return {std::move(parser), std::move(root)};
+}
+
 void append_text(cmark_node* node, std::string& out) {
-    cmark_iter* iter = cmark_iter_new(node);
+    IterPtr iter(cmark_iter_new(node));
     cmark_event_type ev;
-    while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-        cmark_node* cur = cmark_iter_get_node(iter);
+    while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+        cmark_node* cur = cmark_iter_get_node(iter.get());
         if (ev != CMARK_EVENT_ENTER) continue;
         auto type = cmark_node_get_type(cur);
         if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE) {
@@ -39,7 +55,6 @@ void append_text(cmark_node* node, std::string& out) {
             out += ' ';
         }
     }
-    cmark_iter_free(iter);
 }
 
 // Gives the n-th "<h2>" of html the id of the n-th section. With raw HTML suppressed, every
@@ -59,25 +74,162 @@ std::string add_section_ids(const std::string& html, const std::vector<Section>&
     return out;
 }
 
+// Replaces a link or image by its contents: the link's text, the image's description.
+void unwrap(cmark_node* node) {
+    while (cmark_node* child = cmark_node_first_child(node)) cmark_node_insert_before(node, child);
+    cmark_node_unlink(node);
+    cmark_node_free(node);
+}
+
+// Links and images whose address a page must not carry.
+void remove_unsafe_links(cmark_node* root) {
+    std::vector<cmark_node*> unsafe;
+    IterPtr iter(cmark_iter_new(root));
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER) continue;
+        cmark_node* node = cmark_iter_get_node(iter.get());
+        auto type = cmark_node_get_type(node);
+        if (type != CMARK_NODE_LINK && type != CMARK_NODE_IMAGE) continue;
+        const char* url = cmark_node_get_url(node);
+        if (url && !is_safe_url(url)) unsafe.push_back(node);
+    }
+    iter.reset();
+    // Innermost first, so a node is never freed before the links inside it are unwrapped.
+    for (auto it = unsafe.rbegin(); it != unsafe.rend(); ++it) unwrap(*it);
+}
+
+// The nodes a reader sees as one level inside another: quotes, list items, emphasis, links,
+// strikethrough. Documents, lists themselves, paragraphs and text add no level of their own.
+bool is_nesting(cmark_node* node) {
+    switch (cmark_node_get_type(node)) {
+    case CMARK_NODE_BLOCK_QUOTE:
+    case CMARK_NODE_ITEM:
+    case CMARK_NODE_EMPH:
+    case CMARK_NODE_STRONG:
+    case CMARK_NODE_LINK:
+    case CMARK_NODE_IMAGE:
+        return true;
+    default: {
+        const char* name = cmark_node_get_type_string(node);
+        return name && std::string_view(name) == "strikethrough";
+    }
+    }
+}
+
+// Only a line that starts with a long run of container markers, or a text with many emphasis and
+// bracket characters, can nest deeply; other documents need no parse to be cleared.
+bool may_nest_deeper_than(std::string_view text, std::size_t max_depth) {
+    std::size_t inline_marks = 0;
+    std::size_t prefix = 0;
+    bool at_line_start = true;
+    for (char c : text) {
+        if (c == '\n') {
+            at_line_start = true;
+            prefix = 0;
+            continue;
+        }
+        if (c == '*' || c == '_' || c == '[' || c == '~') ++inline_marks;
+        if (at_line_start) {
+            if (std::string_view(" \t>-*+.)0123456789").find(c) != std::string_view::npos) {
+                // A tab or a marker with its space opens at most two levels per character.
+                if (++prefix * 2 > max_depth) return true;
+            } else {
+                at_line_start = false;
+            }
+        }
+    }
+    return inline_marks > max_depth;
+}
+
 }  // namespace
 
-RenderedMarkdown render_markdown(std::string_view markdown) {
-    ensure_registered();
-    const int options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
-    ParserPtr parser(cmark_parser_new(options));
-    for (const char* name : extension_names) {
-        if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
-            cmark_parser_attach_syntax_extension(parser.get(), ext);
+bool is_safe_url(std::string_view url) {
+    // As the URL standard reads an address: leading and trailing spaces and C0 controls are
+    // dropped, tabs and line breaks anywhere are ignored.
+    while (!url.empty() && static_cast<unsigned char>(url.front()) <= 0x20) url.remove_prefix(1);
+    std::string scheme;
+    for (char c : url) {
+        if (c == '\t' || c == '\n' || c == '\r') continue;
+        if (c == ':') {
+            if (scheme.empty()) return true;  // ":x" is a relative path
+            return scheme == "http" || scheme == "https" || scheme == "mailto" || scheme == "tel";
+        }
+        bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        bool other = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+        if (!letter && !(other && !scheme.empty())) return true;  // no scheme: a relative address
+        scheme += static_cast<char>(letter && c <= 'Z' ? c - 'A' + 'a' : c);
     }
-    cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
-    NodePtr root(cmark_parser_finish(parser.get()));
+    return true;
+}
+
+std::optional<DeepNesting> find_deep_nesting(std::string_view markdown, std::size_t max_depth) {
+    if (!may_nest_deeper_than(markdown, max_depth)) return std::nullopt;
+    auto [parser, root] = parse(markdown);
+    IterPtr iter(cmark_iter_new(root.get()));
+    std::size_t depth = 0;
+    std::size_t line = 0;  // of the innermost block entered, since inlines carry no position
+    std::optional<DeepNesting> deepest;
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+        cmark_node* node = cmark_iter_get_node(iter.get());
+        if (!is_nesting(node)) {
+            if (int start = cmark_node_get_start_line(node); ev == CMARK_EVENT_ENTER && start > 0)
+                line = static_cast<std::size_t>(start);
+            continue;
+        }
+        if (ev == CMARK_EVENT_EXIT) {
+            --depth;
+            continue;
+        }
+        if (int start = cmark_node_get_start_line(node); start > 0) line = static_cast<std::size_t>(start);
+        if (++depth > max_depth) {
+            if (!deepest) deepest = DeepNesting{depth, line};
+            deepest->depth = std::max(deepest->depth, depth);
+        }
+    }
+    return deepest;
+}
+
+std::optional<RenderLimit> find_render_limit(std::string_view markdown) {
+    std::size_t line = 1, run = 0, longest = 0, longest_line = 0, cells = 0;
+    auto word_character = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+               c == '-';
+    };
+    for (std::size_t i = 0; i < markdown.size(); ++i) {
+        char c = markdown[i];
+        if (word_character(c)) {
+            if (++run > longest) {
+                longest = run;
+                longest_line = line;
+            }
+            continue;
+        }
+        run = 0;
+        if (c == '|' && (i == 0 || markdown[i - 1] != '\\') && ++cells > max_table_cells)
+            return RenderLimit{line, "a table row of more than " + std::to_string(max_table_cells) + " cells"};
+        if (c == '\n') {
+            ++line;
+            cells = 0;
+        }
+    }
+    if (longest > max_markdown_run)
+        return RenderLimit{longest_line, "a run of " + std::to_string(longest) +
+                                             " letters, digits, '.', '_' and '-' without a space or other break"};
+    return std::nullopt;
+}
+
+RenderedMarkdown render_markdown(std::string_view markdown) {
+    auto [parser, root] = parse(markdown);
+    remove_unsafe_links(root.get());
 
     RenderedMarkdown out;
     // Every level-2 heading, in document order, which is the order cmark writes them in.
-    cmark_iter* iter = cmark_iter_new(root.get());
+    IterPtr iter(cmark_iter_new(root.get()));
     cmark_event_type ev;
-    while ((ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
-        cmark_node* node = cmark_iter_get_node(iter);
+    while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+        cmark_node* node = cmark_iter_get_node(iter.get());
         if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_HEADING &&
             cmark_node_get_heading_level(node) == 2) {
             Section s;
@@ -86,7 +238,7 @@ RenderedMarkdown render_markdown(std::string_view markdown) {
             out.sections.push_back(std::move(s));
         }
     }
-    cmark_iter_free(iter);
+    iter.reset();
     char* html = cmark_render_html(root.get(), options, cmark_parser_get_syntax_extensions(parser.get()));
     out.html = add_section_ids(html, out.sections);
     std::free(html);

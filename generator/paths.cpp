@@ -1,17 +1,58 @@
 #include "paths.h"
 
+#include "utf8.h"
+
 namespace gongkai {
 
 namespace {
 bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool alnum(char c) { return lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 }  // namespace
+
+bool is_windows_device_name(std::string_view name) {
+    // "con.txt" and "con .txt" are the device too: only the part before the first dot counts.
+    name = name.substr(0, name.find('.'));
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    std::string n;
+    for (char c : name) n += lower(c);
+    if (n == "con" || n == "prn" || n == "aux" || n == "nul") return true;
+    return n.size() == 4 && (n.starts_with("com") || n.starts_with("lpt")) && n[3] >= '1' && n[3] <= '9';
+}
+
+std::string id_problem(std::string_view id) {
+    if (id.empty()) return "is empty";
+    if (id.size() > max_id_length)
+        return "is " + std::to_string(id.size()) + " characters long; an id has at most " +
+               std::to_string(max_id_length);
+    bool upper = false;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        char c = id[i];
+        if (c >= 'A' && c <= 'Z') {
+            upper = true;
+        } else if (!lower_alnum(c) && c != '-') {
+            // The whole character, not its first byte: '教', not '\xE6'.
+            std::size_t len = 1;
+            while (i + len < id.size() && len < 4 && (static_cast<unsigned char>(id[i + len]) & 0xC0) == 0x80) ++len;
+            return "has the character '" + printable(id.substr(i, len)) +
+                   "'; an id is lower-case letters, digits and '-'";
+        }
+    }
+    if (upper) {
+        std::string lowered;
+        for (char c : id) lowered += lower(c);
+        return "has upper-case letters; an id is lower-case (rename it '" + lowered + "')";
+    }
+    if (!lower_alnum(id.front())) return "starts with '-'; an id starts with a letter or digit";
+    if (is_windows_device_name(id)) return "is a device name on Windows, where the site could not be copied";
+    return "";
+}
 
 bool is_valid_id(std::string_view id) {
     if (id.empty() || id.size() > max_id_length || !lower_alnum(id.front())) return false;
     for (char c : id)
         if (!lower_alnum(c) && c != '-') return false;
-    return true;
+    return !is_windows_device_name(id);
 }
 
 bool is_valid_goal_id(std::string_view id) {
@@ -22,15 +63,18 @@ bool is_valid_goal_id(std::string_view id) {
 }
 
 bool is_safe_relative_path(std::string_view path) {
-    if (path.empty() || path.front() == '/') return false;
+    if (path.empty() || path.front() == '/' || first_invalid_utf8(path)) return false;
     std::size_t start = 0;
     while (start <= path.size()) {
         std::size_t end = path.find('/', start);
         if (end == std::string_view::npos) end = path.size();
         std::string_view seg = path.substr(start, end - start);
-        if (seg.empty() || seg.front() == '.') return false;
-        for (char c : seg)
-            if (c == '\\' || c == '\0' || c == ':' || static_cast<unsigned char>(c) < 0x20) return false;
+        if (seg.empty() || seg.front() == '.' || seg.back() == '.' || seg.back() == ' ') return false;
+        for (char c : seg) {
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+            if (std::string_view("\\:<>\"|?*").find(c) != std::string_view::npos) return false;
+        }
+        if (is_windows_device_name(seg)) return false;
         start = end + 1;
     }
     return true;

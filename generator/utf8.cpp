@@ -1,38 +1,61 @@
 #include "utf8.h"
 
+#include <cstdio>
+
 namespace gongkai {
 
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are not one.
+std::size_t sequence_length(std::string_view s, std::size_t i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) return 1;
+    std::size_t len;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + len > s.size()) return 0;
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return 0;
+    for (std::size_t k = 2; k < len; ++k) {
+        auto ck = static_cast<unsigned char>(s[i + k]);
+        if (ck < 0x80 || ck > 0xBF) return 0;
+    }
+    return len;
+}
+
+// The code point of a valid sequence.
+char32_t decode(std::string_view s, std::size_t i, std::size_t len) {
+    auto b = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k])); };
+    switch (len) {
+    case 1: return b(0);
+    case 2: return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    case 3: return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    default: return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+    }
+}
+
+bool is_bidi_control(char32_t c) {
+    return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+}  // namespace
+
 std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    const std::size_t n = s.size();
-    while (i < n) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t len;
-        unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogates
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        } else {
-            return i;
-        }
-        if (i + len > n) return i;
-        auto c1 = static_cast<unsigned char>(s[i + 1]);
-        if (c1 < lo || c1 > hi) return i;
-        for (std::size_t k = 2; k < len; ++k) {
-            auto ck = static_cast<unsigned char>(s[i + k]);
-            if (ck < 0x80 || ck > 0xBF) return i;
-        }
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t len = sequence_length(s, i);
+        if (len == 0) return i;
         i += len;
     }
     return std::nullopt;
@@ -52,5 +75,47 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
 }
 
 bool looks_binary(std::string_view text) { return text.find('\0') != std::string_view::npos; }
+
+std::optional<std::string> foreign_byte_order_mark(std::string_view text) {
+    auto starts = [&](std::string_view bom) { return text.starts_with(bom); };
+    using namespace std::string_view_literals;
+    if (starts("\xFF\xFE\0\0"sv) || starts("\0\0\xFE\xFF"sv)) return "UTF-32";
+    if (starts("\xFF\xFE"sv) || starts("\xFE\xFF"sv)) return "UTF-16";
+    return std::nullopt;
+}
+
+std::string printable(std::string_view s, std::size_t max_bytes) {
+    std::string out;
+    char buf[16];
+    for (std::size_t i = 0; i < s.size();) {
+        if (out.size() >= max_bytes) {
+            out += "…";
+            break;
+        }
+        std::size_t len = sequence_length(s, i);
+        if (len == 0) {
+            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(s[i]));
+            out += buf;
+            ++i;
+            continue;
+        }
+        char32_t c = decode(s, i, len);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || is_bidi_control(c) || c == 0x2028 ||
+                   c == 0x2029) {
+            std::snprintf(buf, sizeof buf, c < 0x100 ? "\\x%02X" : "\\u%04X", static_cast<unsigned>(c));
+            out += buf;
+        } else {
+            out.append(s, i, len);
+        }
+        i += len;
+    }
+    return out;
+}
 
 }  // namespace gongkai

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace gongkai {
@@ -18,5 +19,14 @@ TextPosition position_of(std::string_view text, std::size_t offset);
 
 // True when text holds a NUL byte: what git and editors call a binary file.
 bool looks_binary(std::string_view text);
+
+// The encoding a byte order mark announces when it is not UTF-8's: "UTF-16" or "UTF-32", so an
+// editor who saved a file as "Unicode" is told what to change; nothing otherwise.
+std::optional<std::string> foreign_byte_order_mark(std::string_view text);
+
+// Text that is safe to print in a message on one line: control characters, bytes that are not
+// UTF-8 and the bidirectional overrides that could make a line read differently from its bytes
+// are shown as escapes (\n, \xE9, \u202E); longer than max_bytes, it is cut with "…".
+std::string printable(std::string_view text, std::size_t max_bytes = 200);
 
 }  // namespace gongkai

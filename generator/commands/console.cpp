@@ -1,11 +1,14 @@
 #include "commands/console.h"
 
+#include "utf8.h"
+
 #include <toml++/toml.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "commands/explain.h"
+#include "content/toml_reader.h"
 
 namespace gongkai {
 
@@ -14,12 +17,11 @@ SourceTexts SourceTexts::from(const Snapshot& snapshot) {
     for (const auto& f : snapshot.files) {
         texts.files_.emplace(f.repo_path, f.data);
         if (f.path != "gongkai.toml") continue;
-        try {
-            toml::table config = toml::parse(f.data, f.repo_path);
-            texts.language_ = config["language"].value_or(std::string());
-        } catch (const toml::parse_error&) {
-            // An editor who broke gongkai.toml still gets the advice, in English.
-        }
+        // Through the guarded parser, which refuses what would exhaust the stack; an editor who
+        // broke gongkai.toml still gets the advice, in English.
+        Diagnostics ignored;
+        if (auto config = parse_toml(f.data, f.repo_path, 1, ignored))
+            texts.language_ = (*config)["language"].value_or(std::string());
     }
     return texts;
 }
@@ -54,7 +56,11 @@ std::string format_human(const Diagnostic& d, const SourceTexts& texts) {
     Diagnostic located = d;
     located.message = english.problem;
     std::string out = format(located) + "\n";
-    if (auto text = texts.line(d.path, d.line)) {
+    // A line is quoted only as it is: one with control characters, bytes that are not UTF-8 or
+    // over 200 bytes would garble the terminal or misplace the caret, so it is left out.
+    auto text = texts.line(d.path, d.line);
+    if (text && !text->empty() && text->back() == '\r') text->pop_back();
+    if (text && printable(*text, 200) == *text) {
         // An unknown key is pointed at by name, not by its value.
         std::size_t column = english.problem == "unknown key" ? 0 : d.column;
         std::string_view key = d.key;

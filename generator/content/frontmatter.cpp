@@ -29,16 +29,33 @@ std::string without_cr(std::string_view text) {
     return out;
 }
 
+std::string_view trim_spaces(std::string_view line) {
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    return line;
+}
+
 }  // namespace
 
 std::optional<FrontMatter> split_front_matter(std::string_view text, const std::string& path,
                                               Diagnostics& diagnostics) {
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        diagnostics.error(path, 1, 1, "", "the file is empty: it must start with front matter between two '+++' lines");
+        return std::nullopt;
+    }
     std::size_t pos = 0;
     std::string_view first = next_line(text, pos);
     if (!is_delimiter(first)) {
         if (first.starts_with("---"))
             diagnostics.error(path, 1, 1, "", "front matter is TOML between '+++' lines; found '---' (YAML) instead");
+        else if (text.find('\n') == std::string_view::npos && text.find('\r') != std::string_view::npos)
+            diagnostics.error(
+                path, 1, 1, "",
+                "the lines end with CR alone (old Mac line ends); save the file with LF or CRLF line ends");
+        else if (trim_spaces(first) == "+++")
+            diagnostics.error(path, 1, 1, "",
+                              "expected front matter: '+++' must start at the beginning of the first line");
         else
             diagnostics.error(path, 1, 1, "", "expected front matter: the first line must be '+++'");
         return std::nullopt;
@@ -56,6 +73,26 @@ std::optional<FrontMatter> split_front_matter(std::string_view text, const std::
             fm.toml_line = 2;
             fm.body_line = line + 1;
             return fm;
+        }
+    }
+    // Say where the editor probably meant to close it.
+    pos = toml_start;
+    line = 1;
+    while (pos < text.size()) {
+        std::string_view current = next_line(text, pos);
+        ++line;
+        std::string_view bare = trim_spaces(current);
+        if (bare == "+++") {
+            diagnostics.error(path, line, 1, "",
+                              "front matter is never closed: the '+++' on this line must start at the beginning of "
+                              "the line");
+            return std::nullopt;
+        }
+        if (bare == "---" || bare == "+++ " || bare.starts_with("+++")) {
+            diagnostics.error(path, line, 1, "",
+                              "front matter is never closed: the closing line must be exactly '+++', found '" +
+                                  std::string(bare.substr(0, 20)) + "'");
+            return std::nullopt;
         }
     }
     diagnostics.error(path, 1, 1, "", "front matter is never closed: add a line '+++' after the last key");

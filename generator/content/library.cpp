@@ -1,10 +1,15 @@
 #include "content/library.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
+#include <map>
+#include <optional>
+#include <string_view>
 #include <set>
 
 #include "content/parse.h"
+#include "markdown.h"
 #include "paths.h"
 #include "utf8.h"
 
@@ -46,8 +51,28 @@ Classified classify(const std::string& path) {
     return {Kind::ignored, ""};
 }
 
-// Text files must be UTF-8 without NUL bytes; says where they are not.
+// Text files larger than this are refused: a report is a few pages, and a file of many megabytes
+// is an attachment or a mistake whose pages would take long to build and to read.
+constexpr std::size_t max_text_bytes = std::size_t(2) << 20;
+
+std::string megabytes(std::size_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+    return buf;
+}
+
+// Text files must be UTF-8 without NUL bytes and of a readable size; says where they are not.
 bool check_text(const SourceFile& file, Diagnostics& diagnostics) {
+    if (file.data.size() > max_text_bytes) {
+        diagnostics.error(file.repo_path, 0, 0, "",
+                          "is " + megabytes(file.data.size()) + "; a text file may be at most " +
+                              megabytes(max_text_bytes) + ": split it, or publish attachments under static/");
+        return false;
+    }
+    if (auto encoding = foreign_byte_order_mark(file.data)) {
+        diagnostics.error(file.repo_path, 1, 1, "", "is saved as " + *encoding + "; save it as UTF-8");
+        return false;
+    }
     if (looks_binary(file.data)) {
         diagnostics.error(file.repo_path, 0, 0, "", "is a binary file, not UTF-8 text");
         return false;
@@ -62,10 +87,122 @@ bool check_text(const SourceFile& file, Diagnostics& diagnostics) {
 }
 
 void check_id(const std::string& id, const SourceFile& file, const char* what, Diagnostics& diagnostics) {
-    if (is_valid_id(id)) return;
+    std::string problem = id_problem(id);
+    if (problem.empty()) return;
     diagnostics.error(file.repo_path, 0, 0, "",
-                      std::string("'") + id.substr(0, 80) + (id.size() > 80 ? "…" : "") + "' is not a valid " + what +
-                          " id: use at most 64 lower-case letters, digits and '-', like \"2020-043\"");
+                      "'" + printable(id, 80) + "' is not a valid " + what + " id: it " + problem +
+                          "; use at most 64 lower-case letters, digits and '-', like \"2020-043\"");
+}
+
+// A value from the content, quoted for a message.
+std::string quoted(const std::string& value) { return "'" + printable(value, 80) + "'"; }
+
+// Why a file name cannot be read or published, or "" when it can.
+std::string name_problem(const std::string& path) {
+    if (first_invalid_utf8(path)) return "the file name is not UTF-8: rename the file";
+    for (char c : path)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            return "the file name holds a control character: rename the file";
+    return "";
+}
+
+// Why a static file cannot be published at its path, or "" when it can.
+std::string static_path_problem(const std::string& path) {
+    if (is_safe_relative_path(path)) return "";
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = std::min(path.find('/', start), path.size());
+        std::string seg = path.substr(start, end - start);
+        if (!seg.empty() && seg.front() == '.')
+            return "hidden files and folders (names starting with '.') are not published";
+        if (is_windows_device_name(seg))
+            return quoted(seg) + " is a device name on Windows, where the site could not be copied";
+        if (!seg.empty() && (seg.back() == '.' || seg.back() == ' '))
+            return quoted(seg) + " ends with '" + seg.back() + "', which Windows drops from names";
+        start = end + 1;
+    }
+    return "the name holds a character that web servers or Windows cannot store (\\ : < > \" | ? *): rename it";
+}
+
+// Warns of a level-2 heading with nothing under it before the next heading of its level: a report
+// section the department left empty. Fenced code is skipped; the build goes on.
+void warn_empty_sections(const std::string& markdown, const std::string& path, std::size_t first_line,
+                         Diagnostics& diagnostics) {
+    struct Open {
+        std::string title;
+        std::size_t line;
+        bool content;
+    };
+    std::optional<Open> section;
+    std::string fence;
+    auto close = [&] {
+        if (section && !section->content)
+            diagnostics.warning(path, section->line, 0, "",
+                                "the section '" + printable(section->title, 80) +
+                                    "' is empty: write its text, or 无 if there is nothing to report");
+        section.reset();
+    };
+    std::size_t number = 0;
+    std::size_t pos = 0;
+    while (pos <= markdown.size()) {
+        std::size_t end = markdown.find('\n', pos);
+        if (end == std::string::npos) end = markdown.size();
+        std::string_view line(markdown.data() + pos, end - pos);
+        pos = end + 1;
+        ++number;
+        std::size_t indent = line.find_first_not_of(' ');
+        if (indent == std::string_view::npos || indent > 3) {
+            if (indent != std::string_view::npos && section) section->content = true;
+            continue;
+        }
+        std::string_view rest = line.substr(indent);
+        if (!fence.empty()) {
+            if (rest.starts_with(fence)) fence.clear();
+            continue;
+        }
+        if (rest.starts_with("```") || rest.starts_with("~~~")) {
+            fence = std::string(rest.substr(0, 3));
+            if (section) section->content = true;
+            continue;
+        }
+        std::size_t hashes = rest.find_first_not_of('#');
+        if (hashes == std::string_view::npos) hashes = rest.size();
+        bool heading =
+            hashes >= 1 && hashes <= 6 && (hashes == rest.size() || rest[hashes] == ' ' || rest[hashes] == '\t');
+        if (heading && hashes <= 2) {
+            close();
+            if (hashes == 2) {
+                std::string_view title = rest.substr(hashes);
+                while (!title.empty() && (title.front() == ' ' || title.front() == '\t')) title.remove_prefix(1);
+                while (!title.empty() && (title.back() == ' ' || title.back() == '#' || title.back() == '\r'))
+                    title.remove_suffix(1);
+                section = Open{std::string(title), first_line + number - 1, false};
+            }
+            continue;
+        }
+        if (section && rest.find_first_not_of(" \t\r") != std::string_view::npos) section->content = true;
+    }
+    close();
+}
+
+// Refuses Markdown nested deeper than readers and browsers can follow, or shaped to make the
+// renderer slow.
+void check_markdown(const std::string& markdown, const std::string& path, std::size_t first_line, const std::string& key,
+                   Diagnostics& diagnostics) {
+    if (auto limit = find_render_limit(markdown)) {
+        std::size_t line = first_line ? first_line + limit->line - 1 : first_line;
+        diagnostics.error(path, line, 0, key,
+                          "the Markdown holds " + limit->problem +
+                              ", which takes too long to render; break it up");
+        return;
+    }
+    auto deep = find_deep_nesting(markdown);
+    if (!deep) return;
+    std::size_t line = first_line && deep->line ? first_line + deep->line - 1 : first_line;
+    diagnostics.error(path, line, 0, key,
+                      "the Markdown is nested " + std::to_string(deep->depth) +
+                          " levels deep (lists, quotes or emphasis inside each other); at most " +
+                          std::to_string(max_markdown_depth) + " are published: flatten it");
 }
 
 void collect_goal_ids(const std::vector<Goal>& goals, std::set<std::string>& out) {
@@ -85,15 +222,17 @@ void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& d
     for (const auto& p : lib.projects) {
         if (!lib.department(p.department) && !unreadable.departments.contains(p.department))
             diagnostics.error(p.path, p.department_line, 0, "department",
-                              "unknown department '" + p.department + "': no file departments/" + p.department + ".toml");
+                              "unknown department " + quoted(p.department) + ": no file departments/" +
+                                  printable(p.department, 80) + ".toml");
         std::set<std::string> seen;
         for (const auto& co : p.co_departments) {
             if (!lib.department(co) && !unreadable.departments.contains(co))
-                diagnostics.error(p.path, p.co_departments_line, 0, "co_departments",
-                                  "unknown department '" + co + "': no file departments/" + co + ".toml");
+                diagnostics.error(
+                    p.path, p.co_departments_line, 0, "co_departments",
+                    "unknown department " + quoted(co) + ": no file departments/" + printable(co, 80) + ".toml");
             if (co == p.department || !seen.insert(co).second)
                 diagnostics.error(p.path, p.co_departments_line, 0, "co_departments",
-                                  "department '" + co + "' is listed twice");
+                                  "department " + quoted(co) + " is listed twice");
         }
     }
     const Report* previous = nullptr;
@@ -101,8 +240,9 @@ void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& d
         const Project* p = lib.project(r.project);
         if (!p) {
             if (!unreadable.projects.contains(r.project))
-                diagnostics.error(r.path, 0, 0, "",
-                              "unknown project '" + r.project + "': no file projects/" + r.project + ".md");
+                diagnostics.error(
+                    r.path, 0, 0, "",
+                    "unknown project " + quoted(r.project) + ": no file projects/" + printable(r.project, 80) + ".md");
             previous = &r;
             continue;
         }
@@ -111,8 +251,8 @@ void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& d
             collect_goal_ids(p->goals, ids);
             for (const auto& gc : r.goal_completion)
                 if (!ids.contains(gc.goal_id))
-                    diagnostics.error(r.path, gc.line, 0, "goal_completion." + gc.goal_id,
-                                      "project '" + p->id + "' has no goal with id '" + gc.goal_id + "'");
+                    diagnostics.error(r.path, gc.line, 0, "goal_completion." + printable(gc.goal_id, 80),
+                                      "project '" + p->id + "' has no goal with id " + quoted(gc.goal_id));
         }
         if (previous && previous->project == r.project && previous->period_start == r.period_start &&
             previous->period_end == r.period_end)
@@ -129,23 +269,60 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
     Unreadable unreadable;
     bool have_config = false;
     std::size_t before = diagnostics.error_count();
+    std::map<std::string, std::string> static_names;  // lower-cased path -> the path of the first
     for (const auto& file : snapshot.files) {
         Classified c = classify(file.path);
-        if (c.kind == Kind::ignored) continue;
+        // A link or submodule standing in for one of gongkai's folders hides everything in it.
+        bool stands_for_folder = file.kind != EntryKind::file && file.path.find('/') == std::string::npos &&
+                                 classify(file.path + "/x").kind != Kind::ignored;
+        if (c.kind == Kind::ignored && !stands_for_folder) continue;
+        if (std::string problem = name_problem(file.path); !problem.empty()) {
+            diagnostics.error(file.repo_path, 0, 0, "", problem);
+            continue;
+        }
+        auto mark_unreadable = [&] {
+            if (c.kind == Kind::department) unreadable.departments.insert(stem(file.path));
+            if (c.kind == Kind::project) unreadable.projects.insert(stem(file.path));
+            if (c.kind == Kind::config) have_config = true;
+        };
+        if (file.kind != EntryKind::file) {
+            switch (file.kind) {
+            case EntryKind::symlink:
+                diagnostics.error(file.repo_path, 0, 0, "", "symbolic links are not published; commit the file itself");
+                break;
+            case EntryKind::submodule:
+                diagnostics.error(file.repo_path, 0, 0, "", "submodules are not read; commit the content itself");
+                break;
+            default:
+                diagnostics.error(file.repo_path, 0, 0, "", file.problem.empty() ? "cannot be read" : file.problem);
+            }
+            mark_unreadable();
+            continue;
+        }
         if (c.kind == Kind::unexpected) {
             diagnostics.error(file.repo_path, 0, 0, "", "unexpected file: " + c.hint);
             continue;
         }
         if (c.kind == Kind::static_file) {
-            if (!is_safe_relative_path(file.path))
-                diagnostics.error(file.repo_path, 0, 0, "", "static file name cannot be published safely");
-            else
-                lib.static_files.emplace(file.path.substr(7), file.data);
+            std::string rel = file.path.substr(7);
+            if (std::string problem = static_path_problem(rel); !problem.empty()) {
+                diagnostics.error(file.repo_path, 0, 0, "", "cannot be published: " + problem);
+                continue;
+            }
+            std::string folded;
+            for (char ch : rel) folded += ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+            auto [it, fresh] = static_names.emplace(folded, file.repo_path);
+            if (!fresh) {
+                diagnostics.error(file.repo_path, 0, 0, "",
+                                  "differs only in case from " + it->second +
+                                      ": on disks that ignore case one would replace the other; rename one");
+                continue;
+            }
+            lib.static_files.emplace(rel, file.data);
             continue;
         }
         if (!check_text(file, diagnostics)) {
-            if (c.kind == Kind::department) unreadable.departments.insert(stem(file.path));
-            if (c.kind == Kind::project) unreadable.projects.insert(stem(file.path));
+            mark_unreadable();
             continue;
         }
         switch (c.kind) {
@@ -155,23 +332,32 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
             break;
         case Kind::department:
             check_id(stem(file.path), file, "department", diagnostics);
-            if (auto d = parse_department(file, diagnostics))
+            if (auto d = parse_department(file, diagnostics)) {
+                check_markdown(d->description, file.repo_path, 0, "description", diagnostics);
                 lib.departments.push_back(std::move(*d));
-            else
+            } else {
                 unreadable.departments.insert(stem(file.path));
+            }
             break;
         case Kind::project:
             check_id(stem(file.path), file, "project", diagnostics);
-            if (auto p = parse_project(file, diagnostics))
+            if (auto p = parse_project(file, diagnostics)) {
+                check_markdown(p->body, file.repo_path, p->body_line, "", diagnostics);
+                check_markdown(p->target, file.repo_path, 0, "target", diagnostics);
                 lib.projects.push_back(std::move(*p));
-            else
+            } else {
                 unreadable.projects.insert(stem(file.path));
+            }
             break;
         case Kind::report: {
             std::string folder = file.path.substr(8, file.path.rfind('/') - 8);
             check_id(folder, file, "project", diagnostics);
             check_id(stem(file.path), file, "report", diagnostics);
-            if (auto r = parse_report(file, diagnostics)) lib.reports.push_back(std::move(*r));
+            if (auto r = parse_report(file, diagnostics)) {
+                check_markdown(r->body, file.repo_path, r->body_line, "", diagnostics);
+                warn_empty_sections(r->body, file.repo_path, r->body_line, diagnostics);
+                lib.reports.push_back(std::move(*r));
+            }
             break;
         }
         case Kind::template_file:

@@ -12,7 +12,26 @@ namespace {
 
 bool is_supported_language(const std::string& lang) { return lang == "zh-CN" || lang == "en"; }
 
-bool is_web_url(const std::string& url) { return url.starts_with("https://") || url.starts_with("http://"); }
+// Characters a URL never holds as they are: spaces, controls, and those that would end an HTML
+// attribute, a robots.txt line or an XML element early.
+bool has_url_characters(std::string_view url) {
+    for (char c : url) {
+        auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7F || std::string_view("\"<>\\^`{|}").find(c) != std::string_view::npos) return false;
+    }
+    return true;
+}
+
+bool is_web_url(const std::string& url) {
+    std::string_view rest = url;
+    if (rest.starts_with("https://"))
+        rest.remove_prefix(8);
+    else if (rest.starts_with("http://"))
+        rest.remove_prefix(7);
+    else
+        return false;
+    return !rest.empty() && rest.front() != '/' && has_url_characters(url);
+}
 
 std::vector<Contact> read_contacts(TomlReader& r) {
     std::vector<Contact> out;
@@ -34,7 +53,7 @@ void read_goals(TomlReader& r, std::vector<Goal>& out, std::set<std::string>& id
         auto title = g.string("title", true);
         if (depth < 16) {
             read_goals(g, goal.goals, ids, depth + 1);
-        } else {
+        } else if (!g.table_array("goals").empty()) {
             g.error("goals", tables[i], "goals are nested too deeply (at most 16 levels)");
         }
         g.finish("id, title, goals");
@@ -56,6 +75,10 @@ void read_goals(TomlReader& r, std::vector<Goal>& out, std::set<std::string>& id
 
 }  // namespace
 
+bool is_valid_base_url(std::string_view url) {
+    return is_web_url(std::string(url)) || (url.starts_with("/") && !url.starts_with("//") && has_url_characters(url));
+}
+
 std::optional<SiteConfig> parse_config(const SourceFile& file, Diagnostics& diagnostics) {
     auto table = parse_toml(file.data, file.repo_path, 1, diagnostics);
     if (!table) return std::nullopt;
@@ -65,24 +88,29 @@ std::optional<SiteConfig> parse_config(const SourceFile& file, Diagnostics& diag
     c.title = r.string("title", true).value_or("");
     c.language = r.string("language", true).value_or("zh-CN");
     if (!is_supported_language(c.language)) {
-        r.error("language", table->get("language"), "'" + c.language + "' is not a supported language: use \"zh-CN\" or \"en\"");
+        r.error("language", table->get("language"),
+                "'" + c.language + "' is not a supported language: use \"zh-CN\" or \"en\"");
     }
     c.base_url = r.string("base_url", true).value_or("/");
-    if (!c.base_url.empty() && !is_web_url(c.base_url) && !c.base_url.starts_with("/")) {
-        r.error("base_url", table->get("base_url"), "expected an address starting with https://, http:// or /");
+    if (!c.base_url.empty() && !is_valid_base_url(c.base_url)) {
+        r.error("base_url", table->get("base_url"),
+                "expected an address starting with https://, http:// or /, without spaces, quotes or angle brackets");
     }
     c.publisher = r.string("publisher", true).value_or("");
     c.description = r.string("description").value_or("");
     c.programme = r.string("programme").value_or("");
     c.theme = r.string("theme").value_or("default");
-    if (!is_valid_id(c.theme)) r.error("theme", table->get("theme"), "a theme name is lower-case letters, digits and '-'");
+    if (!is_valid_id(c.theme))
+        r.error("theme", table->get("theme"), "a theme name is lower-case letters, digits and '-'");
     c.sample_data = r.boolean("sample_data").value_or(false);
     if (const toml::table* cal = r.table("calendar")) {
         TomlReader cr(*cal, file.repo_path, 1, diagnostics, "calendar");
         auto freq = cr.string("frequency", true);
         using F = Calendar::Frequency;
-        static const std::pair<const char*, F> names[] = {
-            {"monthly", F::monthly}, {"quarterly", F::quarterly}, {"half-yearly", F::half_yearly}, {"yearly", F::yearly}};
+        static const std::pair<const char*, F> names[] = {{"monthly", F::monthly},
+                                                          {"quarterly", F::quarterly},
+                                                          {"half-yearly", F::half_yearly},
+                                                          {"yearly", F::yearly}};
         bool known = false;
         for (const auto& [name, f] : names) {
             if (freq && *freq == name) {
@@ -91,8 +119,10 @@ std::optional<SiteConfig> parse_config(const SourceFile& file, Diagnostics& diag
             }
         }
         if (freq && !known)
-            cr.error("frequency", cal->get("frequency"),
-                     "'" + *freq + "' is not a reporting frequency: use \"monthly\", \"quarterly\", \"half-yearly\" or \"yearly\"");
+            cr.error(
+                "frequency", cal->get("frequency"),
+                "'" + *freq +
+                    "' is not a reporting frequency: use \"monthly\", \"quarterly\", \"half-yearly\" or \"yearly\"");
         c.calendar.due_day = static_cast<int>(cr.integer("due_day", false, 1, 28).value_or(25));
         cr.finish("frequency, due_day");
     }
@@ -112,7 +142,8 @@ std::optional<Department> parse_department(const SourceFile& file, Diagnostics& 
     d.description = r.string("description").value_or("");
     d.url = r.string("url").value_or("");
     if (!d.url.empty() && !is_web_url(d.url))
-        r.error("url", table->get("url"), "expected an address starting with https:// or http://");
+        r.error("url", table->get("url"),
+                "expected an address starting with https:// or http://, without spaces, quotes or angle brackets");
     d.sample_data = r.boolean("sample_data").value_or(false);
     d.contacts = read_contacts(r);
     r.finish("name, short_name, description, url, sample_data, contacts");
@@ -144,7 +175,8 @@ std::optional<Project> parse_project(const SourceFile& file, Diagnostics& diagno
     p.start = start.value_or(Date{p.year, 1, 1});
     p.end = end.value_or(Date{p.year, 12, 31});
     if (p.year && p.end < p.start)
-        r.error("end", table->get("end"), "the project ends (" + p.end.iso() + ") before it starts (" + p.start.iso() + ")");
+        r.error("end", table->get("end"),
+                "the project ends (" + p.end.iso() + ") before it starts (" + p.start.iso() + ")");
     p.sample_data = r.boolean("sample_data").value_or(false);
     std::set<std::string> goal_ids;
     read_goals(r, p.goals, goal_ids, 1);
@@ -159,7 +191,8 @@ std::optional<Project> parse_project(const SourceFile& file, Diagnostics& diagno
         if (!p.milestones.empty() && !(p.milestones.back().date < *date))
             m.error("date", milestones[i]->get("date"), "milestones must be in date order, each on its own date");
         else if (!p.milestones.empty() && *expected < p.milestones.back().expected)
-            m.error("expected", milestones[i]->get("expected"), "expected progress cannot go down from one milestone to the next");
+            m.error("expected", milestones[i]->get("expected"),
+                    "expected progress cannot go down from one milestone to the next");
         else
             p.milestones.push_back({*date, *expected});
     }

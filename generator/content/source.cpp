@@ -3,20 +3,24 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <limits>
+#include <iterator>
+
+#include "utf8.h"
 
 namespace gongkai {
 
 namespace fs = std::filesystem;
 
 std::string join_repo_path(const std::string& prefix, const std::string& path) {
-    if (prefix.empty()) return path;
-    return prefix + "/" + path;
+    constexpr std::size_t whole = std::numeric_limits<std::size_t>::max();
+    if (prefix.empty()) return printable(path, whole);
+    return printable(prefix, whole) + "/" + printable(path, whole);
 }
 
 Snapshot MemorySource::read(Diagnostics&) {
     Snapshot snap;
-    for (const auto& [path, data] : files_) snap.files.push_back({path, path, data});
+    for (const auto& [path, data] : files_) snap.files.push_back({path, join_repo_path("", path), data});
     snap.commit_time = time_;
     snap.description = "memory";
     return snap;
@@ -28,7 +32,7 @@ Snapshot DirectorySource::read(Diagnostics& diagnostics) {
     snap.prefix = prefix_;
     std::error_code ec;
     if (!fs::is_directory(root_, ec)) {
-        diagnostics.error(prefix_, 0, 0, "", "no such folder in the working tree");
+        diagnostics.error(join_repo_path("", prefix_), 0, 0, "", "no such folder in the working tree");
         return snap;
     }
     for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
@@ -40,22 +44,24 @@ Snapshot DirectorySource::read(Diagnostics& diagnostics) {
             it.disable_recursion_pending();
             continue;
         }
-        if (entry.is_symlink()) {
-            diagnostics.error(join_repo_path(prefix_, rel), 0, 0, "",
-                              "symbolic links are not published; commit the file itself");
+        SourceFile file{rel, join_repo_path(prefix_, rel), ""};
+        std::error_code type_ec;
+        if (entry.is_symlink(type_ec)) {
+            file.kind = EntryKind::symlink;
+            snap.files.push_back(std::move(file));
             continue;
         }
-        if (!entry.is_regular_file()) continue;
+        if (!entry.is_regular_file(type_ec)) continue;
         std::ifstream in(entry.path(), std::ios::binary);
-        std::ostringstream data;
-        data << in.rdbuf();
-        if (!in) {
-            diagnostics.error(join_repo_path(prefix_, rel), 0, 0, "", "cannot be read");
-            continue;
+        if (in) file.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (!in.is_open() || in.bad()) {
+            file.kind = EntryKind::unreadable;
+            file.problem = "cannot be read from the working tree";
+            file.data.clear();
         }
-        snap.files.push_back({rel, join_repo_path(prefix_, rel), std::move(data).str()});
+        snap.files.push_back(std::move(file));
     }
-    if (ec) diagnostics.error(prefix_, 0, 0, "", "cannot read the folder: " + ec.message());
+    if (ec) diagnostics.error(join_repo_path("", prefix_), 0, 0, "", "cannot read the folder: " + ec.message());
     std::sort(snap.files.begin(), snap.files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
     return snap;

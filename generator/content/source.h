@@ -12,11 +12,17 @@
 
 namespace gongkai {
 
+// What an entry of the content is. Only files are read; the others are reported where gongkai
+// would read a file (departments/, projects/, …) and passed over elsewhere.
+enum class EntryKind { file, symlink, submodule, unreadable };
+
 // One file of the content, as read from a commit or the working tree.
 struct SourceFile {
     std::string path;       // relative to the content root: "reports/2020-043/2020-10.md"
-    std::string repo_path;  // relative to the repository, for messages: "content/reports/…"
+    std::string repo_path;  // relative to the repository, for messages: "content/reports/…"; printable
     std::string data;
+    EntryKind kind = EntryKind::file;
+    std::string problem = {};  // why an unreadable entry could not be read
 };
 
 // What one build reads: every file under the content root, and where it came from.
@@ -62,7 +68,8 @@ private:
     std::string prefix_;
 };
 
-// Joins a content-root prefix ("content") and a relative path for messages.
+// Joins a content-root prefix ("content") and a relative path for messages, with bytes that a
+// terminal would misread (control characters, non-UTF-8) shown as escapes.
 std::string join_repo_path(const std::string& prefix, const std::string& path);
 
 }  // namespace gongkai

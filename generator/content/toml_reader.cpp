@@ -4,16 +4,189 @@
 #include <cmath>
 #include <sstream>
 
+#include "utf8.h"
+
 namespace gongkai {
+
+namespace {
+
+// Dotted keys with more parts than this are refused before toml++ sees them: it builds and walks
+// the nested tables recursively, and a key of a hundred thousand parts exhausts the stack.
+constexpr std::size_t max_key_parts = 64;
+// Nesting of arrays and inline tables; toml++ itself stops at 256.
+constexpr std::size_t max_value_nesting = 64;
+
+struct DepthProblem {
+    std::size_t line;
+    std::string message;
+};
+
+// Scans TOML text for keys with too many parts and values nested too deeply, skipping strings and
+// comments. A run of key characters between separators holds at most one dot when it is a number
+// (1.5, 07:32:00.999), so more dots than max_key_parts in one run can only be a dotted key.
+std::optional<DepthProblem> find_deep_toml(std::string_view text) {
+    std::size_t line = 1, dots = 0, nesting = 0;
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    auto skip_string = [&](char quote) {
+        bool multi = i + 2 < n && text[i + 1] == quote && text[i + 2] == quote;
+        i += multi ? 3 : 1;
+        while (i < n) {
+            char c = text[i];
+            if (c == '\n') {
+                ++line;
+                if (!multi) return;
+            } else if (c == '\\' && quote == '"') {
+                if (i + 1 < n && text[i + 1] == '\n') ++line;
+                i += 2;
+                continue;
+            } else if (c == quote) {
+                if (!multi) {
+                    ++i;
+                    return;
+                }
+                if (i + 2 < n && text[i + 1] == quote && text[i + 2] == quote) {
+                    i += 3;
+                    while (i < n && text[i] == quote) ++i;  // """a"""" ends with a quote inside
+                    return;
+                }
+            }
+            ++i;
+        }
+    };
+    while (i < n) {
+        char c = text[i];
+        switch (c) {
+        case '"':
+        case '\'':
+            skip_string(c);
+            continue;
+        case '#':
+            while (i < n && text[i] != '\n') ++i;
+            continue;
+        case '\n':
+            ++line;
+            dots = 0;
+            break;
+        case '.':
+            if (++dots > max_key_parts)
+                return DepthProblem{line, "a key with more than " + std::to_string(max_key_parts) +
+                                              " dotted parts; gongkai reads at most that many"};
+            break;
+        case '[':
+        case '{':
+            dots = 0;
+            if (++nesting > max_value_nesting)
+                return DepthProblem{line, "arrays or tables nested more than " + std::to_string(max_value_nesting) +
+                                              " deep; gongkai reads at most that many"};
+            break;
+        case ']':
+        case '}':
+            dots = 0;
+            if (nesting > 0) --nesting;
+            break;
+        case '=':
+        case ',':
+            dots = 0;
+            break;
+        default:
+            break;
+        }
+        ++i;
+    }
+    return std::nullopt;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+std::string_view line_at(std::string_view text, std::size_t line) {
+    std::size_t pos = 0;
+    for (std::size_t l = 1; l < line; ++l) {
+        pos = text.find('\n', pos);
+        if (pos == std::string_view::npos) return {};
+        ++pos;
+    }
+    std::size_t end = text.find('\n', pos);
+    return text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+}
+
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Length in code points, as toml++ counts columns.
+std::size_t characters(std::string_view s) {
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Advice for the mistakes editors make most, read from the line toml++ could not parse; "" when
+// none fits.
+std::string advice_for(std::string_view line, std::size_t column, std::string_view description) {
+    std::string_view value;
+    std::string_view key;
+    if (auto eq = line.find('='); eq != std::string_view::npos) {
+        key = trim(line.substr(0, eq));
+        value = trim(line.substr(eq + 1));
+        if (auto hash = value.find(" #"); hash != std::string_view::npos && value.front() != '"')
+            value = trim(value.substr(0, hash));
+    }
+    if (contains(description, "cannot redefine") || contains(description, "redefinition"))
+        return "each key and table may appear only once; delete or rename the second one";
+    if (contains(line, "\xEF\xBC\x9A") && !contains(line, "="))  // a full-width colon
+        return "write key = value with an ASCII '=', not '：'";
+    if (contains(line, "\xEF\xBC\x9D"))  // a full-width equals sign
+        return "write key = value with an ASCII '=', not '＝'";
+    if (key.empty() && contains(line, ":") && !contains(line, "=") && !trim(line).starts_with("["))
+        return "TOML writes key = value, not key: value";
+    if (value.empty()) return "";
+    if (value.starts_with("\xE2\x80\x9C") || value.starts_with("\xE2\x80\x98") || value.starts_with("\xE3\x80\x8C"))
+        return "put text in straight double quotes \"…\", not “…” or 「…」";
+    if (value.starts_with("\"") && contains(description, "control characters") &&
+        column > characters(line.ends_with('\r') ? line.substr(0, line.size() - 1) : line))
+        return "the string is never closed: end it with \" on the same line, or use \"\"\" for text of several lines";
+    if (value.ends_with("%")) return "write a percentage as a number without '%': 90, not 90%";
+    if (value == "yes" || value == "no" || value == "True" || value == "False" || value == "TRUE" ||
+        value == "FALSE" || value == "是" || value == "否")
+        return "write true or false, in lower case and without quotes";
+    if (is_digit(value.front())) {
+        bool slash = contains(value, "/"), dots = value.find('.') != value.rfind('.');
+        bool cjk = contains(value, "年") || contains(value, "月");
+        bool short_part = value.size() >= 5 && value[4] == '-' && !(value.size() >= 10 && value[7] == '-');
+        bool datetime = value.size() > 10 && value[4] == '-' && value[10] == ' ';
+        if (slash || dots || cjk || short_part || datetime || contains(description, "date"))
+            return "write a date as 2020-10-21: year-month-day with two-digit month and day, no quotes";
+    }
+    if (static_cast<unsigned char>(value.front()) == 0xEF && value.size() >= 3 &&
+        static_cast<unsigned char>(value[1]) == 0xBC && static_cast<unsigned char>(value[2]) >= 0x90 &&
+        static_cast<unsigned char>(value[2]) <= 0x99)
+        return "write numbers with ASCII digits (90), not full-width ones (９０)";
+    if (contains(description, "could not determine value type"))
+        return "put text in double quotes: " + std::string(key.empty() ? "key" : key) + " = \"…\"";
+    return "";
+}
+
+}  // namespace
 
 std::optional<toml::table> parse_toml(const std::string& text, const std::string& path, std::size_t first_line,
                                       Diagnostics& diagnostics) {
+    if (auto deep = find_deep_toml(text)) {
+        diagnostics.error(path, deep->line + first_line - 1, 0, "", "invalid TOML: " + deep->message);
+        return std::nullopt;
+    }
     try {
         return toml::parse(text, path);
     } catch (const toml::parse_error& e) {
         const auto& where = e.source().begin;
         std::size_t line = where.line ? where.line + first_line - 1 : first_line;
-        diagnostics.error(path, line, where.column, "", "invalid TOML: " + std::string(e.description()));
+        std::string message = "invalid TOML: " + printable(e.description(), 300);
+        std::string advice = advice_for(line_at(text, where.line), where.column, e.description());
+        if (!advice.empty()) message += "; " + advice;
+        diagnostics.error(path, line, where.column, "", message);
         return std::nullopt;
     }
 }
@@ -50,7 +223,9 @@ std::size_t TomlReader::column_of(const toml::node* node) const {
 }
 
 std::string TomlReader::key_name(std::string_view key) const {
-    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+    // Keys come from the content: a quoted key may hold anything, so it is shown escaped.
+    std::string shown = printable(key, 120);
+    return prefix_.empty() ? shown : prefix_ + "." + shown;
 }
 
 void TomlReader::error(std::string_view key, const toml::node* node, std::string message) {
@@ -156,10 +331,14 @@ std::optional<double> TomlReader::percent(std::string_view key, bool required) {
         error(key, node, s.str());
         return std::nullopt;
     }
-    if (v > 0 && v < 1 && node->is_floating_point()) {
+    // 0.9 is almost always 90% written as a fraction; publishing "0.9%" would misreport the
+    // item, so it is refused. A completion under 1% is written 0.
+    if (v > 0 && v < 1) {
         std::ostringstream s;
-        s << "read as " << v << "%; if you meant a fraction, write the percentage instead (" << v * 100 << ")";
-        warning(key, node, s.str());
+        s << "read as " << v << "%, which looks like a fraction: write the percentage (" << v * 100
+          << "); a completion under 1% is written 0";
+        error(key, node, s.str());
+        return std::nullopt;
     }
     return v;
 }
@@ -214,7 +393,11 @@ const toml::table* TomlReader::table(std::string_view key) {
 void TomlReader::finish(std::string_view allowed_hint) {
     for (const auto& [k, v] : table_) {
         if (seen_.contains(k.str())) continue;
-        diagnostics_.error(path_, line_of(&v), column_of(&v), key_name(k.str()),
+        // Pointed at by the key's own position where toml++ knows it, else by its value's.
+        const auto& where = k.source().begin;
+        std::size_t line = where.line ? where.line + first_line_ - 1 : line_of(&v);
+        std::size_t column = where.line ? where.column : column_of(&v);
+        diagnostics_.error(path_, line, column, key_name(k.str()),
                            "unknown key; expected one of: " + std::string(allowed_hint));
     }
 }

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <mutex>
+#include <vector>
+
+#include "utf8.h"
 
 namespace gongkai::git {
 
@@ -10,11 +13,34 @@ void ensure_initialised() {
     std::call_once(once, [] { git_libgit2_init(); });
 }
 
+namespace {
+
+// libgit2's message for the call that just failed.
+std::string last_error() {
+    const git_error* e = git_error_last();
+    return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+// Whether the failure that just happened is a damaged object rather than a missing one.
+bool last_error_is_damage() {
+    const git_error* e = git_error_last();
+    if (!e) return false;
+    std::string m = e->message ? e->message : "";
+    return e->klass == GIT_ERROR_ZLIB || m.find("inflate") != std::string::npos ||
+           m.find("corrupt") != std::string::npos || m.find("malformed") != std::string::npos ||
+           m.find("failed to parse") != std::string::npos;
+}
+
+constexpr const char* damaged_hint = "; the repository is damaged: run 'git fsck' to see what is wrong";
+
+std::string short_id(const git_oid* oid) { return oid_string(oid).substr(0, 7); }
+
+}  // namespace
+
 void check(int rc, const std::string& what) {
     if (rc >= 0) return;
-    const git_error* e = git_error_last();
-    std::string detail = e && e->message ? e->message : "unknown libgit2 error";
-    throw Error(what + ": " + detail);
+    bool damaged = last_error_is_damage();
+    throw Error(what + ": " + last_error() + (damaged ? damaged_hint : ""));
 }
 
 std::string oid_string(const git_oid* oid) {
@@ -27,8 +53,8 @@ Repository::Repository(const std::string& path) {
     ensure_initialised();
     git_repository* raw = nullptr;
     int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
-    if (rc == GIT_ENOTFOUND) throw Error(path + ": not a git repository (nor inside one)");
-    check(rc, path + ": cannot open the git repository");
+    if (rc == GIT_ENOTFOUND) throw Error(printable(path) + ": not a git repository (nor inside one)");
+    check(rc, printable(path) + ": cannot open the git repository");
     repo_.reset(raw);
 }
 
@@ -43,60 +69,145 @@ std::string Repository::workdir() const {
 }
 
 CommitPtr Repository::resolve(const std::string& ref) const {
+    const std::string shown = "'" + printable(ref) + "'";
+    if (ref.empty() || ref.find('\0') != std::string::npos) throw Error("--ref is empty: name a branch, tag or commit");
     git_object* obj = nullptr;
     int rc = git_revparse_single(&obj, repo_.get(), ref.c_str());
-    if (rc < 0 && git_repository_head_unborn(repo_.get()) == 1 && (ref == "HEAD" || ref == "@"))
-        throw Error("the repository is empty: commit the content first (git add, git commit)");
-    if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC)
-        throw Error("'" + ref + "' does not name a commit in this repository");
-    check(rc, "cannot resolve '" + ref + "'");
+    if (rc < 0) {
+        bool damaged = last_error_is_damage();
+        std::string detail = last_error();
+        if (git_repository_head_unborn(repo_.get()) == 1 && (ref == "HEAD" || ref == "@"))
+            throw Error("the repository is empty: commit the content first (git add, git commit)");
+        // A ref that exists but whose commit cannot be read: the repository lost objects.
+        git_reference* raw_ref = nullptr;
+        if (!damaged && git_reference_dwim(&raw_ref, repo_.get(), ref.c_str()) == 0) {
+            std::unique_ptr<git_reference, Deleter<git_reference_free>> named(raw_ref);
+            git_reference* raw_resolved = nullptr;
+            if (git_reference_resolve(&raw_resolved, named.get()) == 0) {
+                std::unique_ptr<git_reference, Deleter<git_reference_free>> resolved(raw_resolved);
+                if (const git_oid* target = git_reference_target(resolved.get()))
+                    throw Error(shown + " points to " + short_id(target) +
+                                ", which is missing from the repository's objects" + damaged_hint);
+            }
+        }
+        if (damaged) throw Error("cannot resolve " + shown + ": " + detail + damaged_hint);
+        if (rc == GIT_EAMBIGUOUS)
+            throw Error(shown + " is ambiguous: several objects start with it; give more of the commit id");
+        if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+            if (is_shallow())
+                throw Error(shown + " does not name a commit in this shallow clone; its history may be cut off "
+                                    "(git fetch --unshallow)");
+            throw Error(shown + " does not name a commit in this repository");
+        }
+        throw Error("cannot resolve " + shown + ": " + detail);
+    }
     ObjectPtr object(obj);
     git_object* peeled = nullptr;
-    check(git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT), "'" + ref + "' does not name a commit");
+    if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0) {
+        bool damaged = last_error_is_damage();
+        throw Error(shown + " does not name a commit (it names " +
+                    std::string(git_object_type2string(git_object_type(object.get()))) + ")" +
+                    (damaged ? std::string(": ") + last_error() + damaged_hint : std::string()));
+    }
     return CommitPtr(reinterpret_cast<git_commit*>(peeled));
 }
 
 namespace {
 
-struct WalkState {
-    git_repository* repo;
-    std::string prefix;  // content dir, for messages
-    Snapshot* snap;
-    Diagnostics* diagnostics;
-    std::string error;
+// Folders below the content root deeper than this are not read: gongkai's own layout is three
+// deep, and a tree built to be deeper would only cost time and memory.
+constexpr std::size_t max_tree_depth = 64;
+
+// Blobs larger than this are not loaded at all; the library refuses text files far smaller.
+constexpr std::size_t max_blob_bytes = std::size_t(512) << 20;
+
+struct PendingTree {
+    git_oid id;
+    std::string rel;  // "" for the content root, else "reports/2020-043/"
+    std::size_t depth;
 };
 
-int collect(const char* root, const git_tree_entry* entry, void* payload) {
-    auto* st = static_cast<WalkState*>(payload);
-    std::string rel = std::string(root) + git_tree_entry_name(entry);
-    std::string repo_path = join_repo_path(st->prefix, rel);
-    switch (git_tree_entry_type(entry)) {
-    case GIT_OBJECT_TREE:
-        return 0;
-    case GIT_OBJECT_COMMIT:
-        st->diagnostics->error(repo_path, 0, 0, "", "submodules are not read; commit the content itself");
-        return 1;  // skip
-    case GIT_OBJECT_BLOB:
-        break;
-    default:
-        return 0;
-    }
-    if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
-        st->diagnostics->error(repo_path, 0, 0, "", "symbolic links are not published; commit the file itself");
-        return 0;
+void read_blob(git_repository* repo, const git_tree_entry* entry, SourceFile& file) {
+    git_odb* raw_odb = nullptr;
+    if (git_repository_odb(&raw_odb, repo) == 0) {
+        std::unique_ptr<git_odb, Deleter<git_odb_free>> odb(raw_odb);
+        std::size_t size = 0;
+        git_object_t type{};
+        if (git_odb_read_header(&size, &type, odb.get(), git_tree_entry_id(entry)) == 0 && size > max_blob_bytes) {
+            file.kind = EntryKind::unreadable;
+            file.problem = "is " + std::to_string(size >> 20) + " MB, too large to read";
+            return;
+        }
     }
     git_blob* raw = nullptr;
-    if (git_blob_lookup(&raw, st->repo, git_tree_entry_id(entry)) < 0) {
-        const git_error* e = git_error_last();
-        st->diagnostics->error(repo_path, 0, 0, "",
-                               std::string("cannot read the file from git: ") + (e ? e->message : "unknown error"));
-        return 0;
+    if (git_blob_lookup(&raw, repo, git_tree_entry_id(entry)) < 0) {
+        bool damaged = last_error_is_damage();
+        file.kind = EntryKind::unreadable;
+        file.problem = "cannot read the file from git: " + last_error() + (damaged ? damaged_hint : "");
+        return;
     }
     BlobPtr blob(raw);
     const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
     auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
-    st->snap->files.push_back({rel, repo_path, std::string(data, size)});
-    return 0;
+    file.data.assign(data, size);
+}
+
+// Every entry below root, depth first, without recursion: a crafted tree cannot exhaust the stack.
+void walk(git_repository* repo, const git_oid& root, const std::string& prefix, Snapshot& snap,
+          Diagnostics& diagnostics) {
+    std::vector<PendingTree> pending{{root, "", 0}};
+    while (!pending.empty()) {
+        PendingTree current = std::move(pending.back());
+        pending.pop_back();
+        git_tree* raw_tree = nullptr;
+        std::string folder = current.rel.empty()
+                                 ? join_repo_path("", prefix)
+                                 : join_repo_path(prefix, current.rel.substr(0, current.rel.size() - 1));
+        if (git_tree_lookup(&raw_tree, repo, &current.id) < 0) {
+            bool damaged = last_error_is_damage();
+            throw Error("cannot read the folder " + (folder.empty() ? std::string("at the content root") : folder) +
+                        " from git: " + last_error() + (damaged ? damaged_hint : ""));
+        }
+        TreePtr tree(raw_tree);
+        std::size_t n = git_tree_entrycount(tree.get());
+        for (std::size_t i = 0; i < n; ++i) {
+            const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
+            std::string name = git_tree_entry_name(entry);
+            std::string rel = current.rel + name;
+            SourceFile file{rel, join_repo_path(prefix, rel), ""};
+            // git itself refuses to check such entries out; only a hand-made tree holds them.
+            if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
+                diagnostics.error(
+                    file.repo_path, 0, 0, "",
+                    "the git tree holds an entry named '" + printable(name) +
+                        "', which git refuses to check out: the repository was made by hand or is damaged");
+                continue;
+            }
+            switch (git_tree_entry_type(entry)) {
+            case GIT_OBJECT_TREE:
+                if (current.depth + 1 >= max_tree_depth) {
+                    diagnostics.error(file.repo_path, 0, 0, "",
+                                      "folders are nested more than " + std::to_string(max_tree_depth) +
+                                          " deep here; gongkai does not read this far");
+                    continue;
+                }
+                pending.push_back({*git_tree_entry_id(entry), rel + "/", current.depth + 1});
+                continue;
+            case GIT_OBJECT_COMMIT:
+                file.kind = EntryKind::submodule;
+                break;
+            case GIT_OBJECT_BLOB:
+                if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)
+                    file.kind = EntryKind::symlink;
+                else
+                    read_blob(repo, entry, file);
+                break;
+            default:
+                continue;
+            }
+            snap.files.push_back(std::move(file));
+        }
+    }
 }
 
 }  // namespace
@@ -120,31 +231,27 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
     snap.commit = oid_string(git_commit_id(commit.get()));
     snap.commit_time = static_cast<std::int64_t>(git_commit_time(commit.get()));
     snap.commit_offset = git_commit_time_offset(commit.get());
-    snap.description = ref_ + " (" + snap.commit.substr(0, 7) + ")";
+    snap.description = printable(ref_) + " (" + snap.commit.substr(0, 7) + ")";
 
     git_tree* raw_tree = nullptr;
     check(git_commit_tree(&raw_tree, commit.get()), "cannot read the tree of " + snap.description);
     TreePtr tree(raw_tree);
-    TreePtr sub;
-    git_tree* walk_tree = tree.get();
+    git_oid root = *git_tree_id(tree.get());
     if (!dir_.empty()) {
         git_tree_entry* raw_entry = nullptr;
         if (git_tree_entry_bypath(&raw_entry, tree.get(), dir_.c_str()) < 0) {
-            diagnostics.error(dir_, 0, 0, "", "no such folder in " + snap.description);
+            if (last_error_is_damage()) check(-1, "cannot read " + join_repo_path("", dir_));
+            diagnostics.error(join_repo_path("", dir_), 0, 0, "", "no such folder in " + snap.description);
             return snap;
         }
         TreeEntryPtr entry(raw_entry);
         if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
-            diagnostics.error(dir_, 0, 0, "", "is not a folder in " + snap.description);
+            diagnostics.error(join_repo_path("", dir_), 0, 0, "", "is not a folder in " + snap.description);
             return snap;
         }
-        git_tree* raw_sub = nullptr;
-        check(git_tree_lookup(&raw_sub, repo_.get(), git_tree_entry_id(entry.get())), "cannot read " + dir_);
-        sub.reset(raw_sub);
-        walk_tree = sub.get();
+        root = *git_tree_entry_id(entry.get());
     }
-    WalkState st{repo_.get(), dir_, &snap, &diagnostics, {}};
-    check(git_tree_walk(walk_tree, GIT_TREEWALK_PRE, collect, &st), "cannot walk the tree of " + snap.description);
+    walk(repo_.get(), root, dir_, snap, diagnostics);
     std::sort(snap.files.begin(), snap.files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
     return snap;

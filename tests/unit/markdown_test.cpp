@@ -30,7 +30,7 @@ TEST_CASE("markdown: GitHub tables", "[markdown]") {
     auto md = render_markdown("| 分目标 | 完成率 |\n| --- | ---: |\n| 高中 | 58% |\n");
     CHECK(contains(md.html, "<table>"));
     CHECK(contains(md.html, "<th>分目标</th>"));
-    CHECK(contains(md.html, "<td align=\"right\">58%</td>"));
+    CHECK(contains(md.html, "<td style=\"text-align: right\">58%</td>"));
 }
 
 TEST_CASE("markdown: strikethrough and autolinks", "[markdown]") {

@@ -123,13 +123,11 @@ TEST_CASE("report: \"90%\" as a string says to drop the quotes and the sign", "[
     CHECK(has_error(diags, path, 5, "(90, not \"90%\")"));
 }
 
-TEST_CASE("report: a fraction like 0.9 is read as a percentage, with a warning", "[report]") {
-    Diagnostics diags;
-    auto r = parse(report_with("", "completion = 0.9\n"), diags);
-    CHECK_FALSE(diags.has_errors());
-    CHECK(has_warning(diags, path, 5, "read as 0.9%"));
-    REQUIRE(r);
-    CHECK(r->completion == Approx(0.9));
+TEST_CASE("report: a fraction like 0.9 is an error that says to write the percentage", "[report]") {
+    // 0.9 is almost always 90% written as a fraction; publishing "0.9%" would misstate progress.
+    Diagnostics diags = problems(report_with("", "completion = 0.9\n"));
+    CHECK(has_error(diags, path, 5, "read as 0.9%"));
+    CHECK(has_error(diags, path, 5, "write the percentage (90)"));
 }
 
 TEST_CASE("report: dates as strings or with a time", "[report]") {

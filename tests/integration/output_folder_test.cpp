@@ -1,0 +1,384 @@
+// The output folder: a build killed at any moment leaves the previous site as it was; a folder
+// gongkai did not write is not replaced unless told; a location that cannot be written, or that
+// fills up, is a clear error that leaves nothing behind.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "git_repo.h"
+#include "site_files.h"
+
+using namespace gongkai;
+using gongkai::test::CommandResult;
+using gongkai::test::Files;
+using gongkai::test::GitRepo;
+using gongkai::test::TempDir;
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A corpus large enough that writing it takes a while: 120 projects with 8 reports each.
+Files large_site(const std::string& edition) {
+    Files files = test::basic_site();
+    std::string body;
+    for (int s = 0; s < 3; ++s)
+        body += "## （" + std::to_string(s + 1) + "）进展\n\n" + std::string(40, 'x') + edition + "\n\n";
+    for (int p = 0; p < 120; ++p) {
+        std::string id = "2020-1" + std::to_string(100 + p);
+        files["projects/" + id + ".md"] =
+            "+++\ntitle = \"项目 " + id + " " + edition + "\"\nyear = 2020\ndepartment = \"education\"\n+++\n计划。\n";
+        for (int m = 1; m <= 8; ++m) {
+            std::string mm = (m < 10 ? "0" : "") + std::to_string(m);
+            files["reports/" + id + "/2020-" + mm + ".md"] =
+                "+++\nperiod_start = 2020-" + mm + "-01\nperiod_end = 2020-" + mm + "-28\ndate = 2020-" + mm +
+                "-28\ncompletion = " + std::to_string(m * 10) + "\n+++\n" + body;
+        }
+    }
+    return files;
+}
+
+std::vector<std::string> build_args(const GitRepo& repo, const fs::path& out, std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {
+        GONGKAI_TEST_BINARY,       "build", "--repo", repo.dir(), "--out", out.string(), "--theme-dir",
+        test::fixture_themes_dir()};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+CommandResult build(const GitRepo& repo, const fs::path& out, std::vector<std::string> more = {}) {
+    auto args = build_args(repo, out, std::move(more));
+    args.erase(args.begin());
+    return test::gongkai_cli(args, fs::temp_directory_path());
+}
+
+// Starts gongkai without waiting for it.
+pid_t spawn(const std::vector<std::string>& args) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
+// True when the process is still running (not yet reaped).
+bool running(pid_t pid) {
+    int status;
+    return ::waitpid(pid, &status, WNOHANG) == 0;
+}
+
+std::size_t files_below(const fs::path& dir) {
+    std::size_t n = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+        ++n;
+    return n;
+}
+
+std::vector<std::string> entries(const fs::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool says(const CommandResult& r, const std::string& text) {
+    if (r.output.find(text) != std::string::npos) return true;
+    UNSCOPED_INFO("the output does not say \"" << text << "\":\n" << r.output);
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("output folder: a build killed at any moment leaves the previous site intact", "[integration][output]") {
+    GitRepo repo;
+    repo.write(large_site("第一版"));
+    repo.commit("First edition");
+    TempDir out;
+    const fs::path site = out / "site";
+    auto start = std::chrono::steady_clock::now();
+    REQUIRE(build(repo, site).status == 0);
+    auto full = std::chrono::steady_clock::now() - start;
+    const Files previous = test::read_tree(site);
+    REQUIRE(previous.size() > 1000);
+
+    repo.write(large_site("第二版"));
+    repo.commit("Second edition");
+    TempDir reference;
+    REQUIRE(build(repo, reference / "site").status == 0);
+    const Files next = test::read_tree(reference / "site");
+    REQUIRE(next != previous);
+
+    int killed_while_writing = 0;
+    // Killed at fractions of a whole build's time (reading, rendering, writing, swapping), and at
+    // moments of the write itself: as soon as its folder appears, and with some files in it.
+    std::vector<std::function<bool(pid_t)>> moments;
+    for (double fraction : {0.05, 0.2, 0.4, 0.6, 0.8, 0.95}) {
+        moments.push_back([full, fraction](pid_t pid) {
+            auto until = std::chrono::steady_clock::now() +
+                         std::chrono::duration_cast<std::chrono::nanoseconds>(full * fraction);
+            while (std::chrono::steady_clock::now() < until && running(pid)) std::this_thread::sleep_for(200us);
+            return running(pid);
+        });
+    }
+    for (std::size_t written : {0, 1, 50, 500, 1500}) {
+        moments.push_back([&out, written, &killed_while_writing](pid_t pid) {
+            fs::path dir = out / (".site.gongkai-new-" + std::to_string(pid));
+            while (running(pid)) {
+                if (fs::exists(dir) && files_below(dir) >= written) {
+                    ++killed_while_writing;
+                    return true;
+                }
+                std::this_thread::sleep_for(100us);
+            }
+            return false;
+        });
+    }
+    int killed = 0;
+    for (std::size_t i = 0; i < moments.size(); ++i) {
+        INFO("kill " << i);
+        pid_t pid = spawn(build_args(repo, site));
+        REQUIRE(pid > 0);
+        bool alive = moments[i](pid);
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        // Whatever the moment, the folder holds one whole site, byte for byte: the previous one,
+        // or the new one when the kill came after the swap (while the old copy was being removed).
+        Files now = test::read_tree(site);
+        bool is_previous = now == previous, is_next = now == next;
+        INFO("killed: " << (alive && WIFSIGNALED(status)) << "; the folder holds the previous site: " << is_previous
+                        << ", the new one: " << is_next << " (" << now.size() << " files)");
+        CHECK((is_previous || is_next));
+        if (alive && WIFSIGNALED(status)) ++killed;
+        if (!is_previous) {
+            fs::remove_all(site);
+            test::write_files(site, previous);
+        }
+    }
+    CHECK(killed >= 6);
+    CHECK(killed_while_writing >= 3);
+
+    // The next build clears what the killed ones left and publishes the new edition.
+    auto r = build(repo, site);
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(entries(out.path()) == std::vector<std::string>{"site"});
+    CHECK(test::file_contains(site, "projects/2020-1100/index.html", "第二版"));
+    CHECK(test::read_tree(site).size() == previous.size());
+}
+
+TEST_CASE("output folder: a working folder of a build that is still running is left alone", "[integration][output]") {
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+    TempDir out;
+    // This test process is alive: a folder named for it belongs to a running build.
+    fs::path theirs = out / (".site.gongkai-new-" + std::to_string(::getppid()));
+    test::write_file(theirs / "index.html", "half");
+    fs::path dead = out / ".site.gongkai-new-999999999";
+    test::write_file(dead / "index.html", "half");
+    fs::path unmarked = out / ".site.gongkai-new-";  // not a name gongkai makes
+    fs::create_directories(unmarked);
+    auto r = build(repo, out / "site");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(fs::exists(theirs / "index.html"));
+    CHECK_FALSE(fs::exists(dead));
+    CHECK(fs::exists(unmarked));
+}
+
+TEST_CASE("output folder: a folder gongkai did not write is refused, whatever it holds", "[integration][output]") {
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+
+    SECTION("only a hidden file") {
+        TempDir out;
+        test::write_file(out / "site/.htaccess", "Deny from all\n");
+        auto r = build(repo, out / "site");
+        CHECK(r.status == 2);
+        CHECK(says(r, "holds files that gongkai did not write"));
+        CHECK(test::list_files(out / "site") == std::vector<std::string>{".htaccess"});
+        CHECK(entries(out.path()) == std::vector<std::string>{"site"});
+    }
+    SECTION("an empty folder in it") {
+        TempDir out;
+        fs::create_directories(out / "site/uploads");
+        auto r = build(repo, out / "site");
+        CHECK(r.status == 2);
+        CHECK(fs::is_directory(out / "site/uploads"));
+    }
+    SECTION("a git repository, even with --force") {
+        TempDir out;
+        GitRepo site;
+        test::write_file(site.path() / ".gongkai-site", "marker");
+        auto r = build(repo, site.path(), {"--force"});
+        CHECK(r.status == 2);
+        CHECK(says(r, "is a git repository"));
+        CHECK(fs::is_directory(site.path() / ".git"));
+    }
+    SECTION("the folder the build runs in, even with --force") {
+        TempDir out;
+        test::write_file(out / "site/notes.txt", "mine");
+        fs::create_directories(out / "site/work");
+        auto args = build_args(repo, out / "site", {"--force"});
+        args.erase(args.begin());
+        auto r = test::gongkai_cli(args, out / "site/work");
+        CHECK(r.status == 2);
+        CHECK(says(r, "holds the folder you are working in"));
+        CHECK(fs::exists(out / "site/notes.txt"));
+    }
+    SECTION("a file") {
+        TempDir out;
+        test::write_file(out / "site", "a file");
+        auto r = build(repo, out / "site");
+        CHECK(r.status == 2);
+        CHECK(says(r, "exists and is not a folder"));
+        CHECK(test::read_file(out / "site") == "a file");
+    }
+    SECTION("the root folder") {
+        TempDir out;
+        auto args = build_args(repo, "/", {"--force"});
+        args.erase(args.begin());
+        auto r = test::gongkai_cli(args, out.path());
+        CHECK(r.status == 2);
+        CHECK(says(r, "refusing to write the site over /"));
+    }
+}
+
+TEST_CASE("output folder: a link to a site folder replaces the site it points to and keeps the link",
+          "[integration][output]") {
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+    TempDir out;
+    REQUIRE(build(repo, out / "real").status == 0);
+    fs::create_directory_symlink(out / "real", out / "site");
+    repo.write("reports/2020-001/2020-06.md",
+               test::read_file(repo.path() / "reports/2020-001/2020-06.md") + "\n补充说明。\n");
+    repo.commit("Amend");
+    auto r = build(repo, out / "site");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK(fs::is_symlink(out / "site"));
+    CHECK(test::file_contains(out / "real", "projects/2020-001/reports/2020-06/index.html", "补充说明"));
+    CHECK(entries(out.path()) == std::vector<std::string>{"real", "site"});
+}
+
+TEST_CASE("output folder: a location that cannot be written is a clear error", "[integration][output]") {
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+
+    SECTION("under a file") {
+        TempDir out;
+        test::write_file(out / "file", "x");
+        auto r = build(repo, out / "file/site");
+        CHECK(r.status == 2);
+        CHECK(says(r, "gongkai: error: cannot create the folder"));
+        CHECK(says(r, "the previous site was left as it was"));
+        CHECK(entries(out.path()) == std::vector<std::string>{"file"});
+    }
+    SECTION("in a file system that refuses folders") {
+        TempDir out;
+        auto args = build_args(repo, "/proc/gongkai-test/site");
+        args.erase(args.begin());
+        auto r = test::gongkai_cli(args, out.path());
+        CHECK(r.status == 2);
+        CHECK(says(r, "gongkai: error: cannot create the folder /proc/gongkai-test"));
+    }
+    SECTION("a folder without write permission") {
+        if (::geteuid() == 0) {
+            WARN("running as root: permissions do not stop root, so this section only runs as another user");
+            return;
+        }
+        TempDir out;
+        REQUIRE(build(repo, out / "public/site").status == 0);
+        auto before = test::read_tree(out / "public/site");
+        fs::permissions(out / "public", fs::perms::owner_write, fs::perm_options::remove);
+        auto r = build(repo, out / "public/site");
+        fs::permissions(out / "public", fs::perms::owner_write, fs::perm_options::add);
+        CHECK(r.status == 2);
+        CHECK(says(r, "permission denied"));
+        CHECK(says(r, "must be able to write there"));
+        CHECK(test::read_tree(out / "public/site") == before);
+        CHECK(entries(out / "public") == std::vector<std::string>{"site"});
+    }
+}
+
+TEST_CASE("output folder: a write that runs out of space leaves the previous site and no half-written folder",
+          "[integration][output]") {
+    GitRepo repo;
+    repo.write(large_site("第一版"));
+    repo.commit("First edition");
+    TempDir out;
+    REQUIRE(build(repo, out / "site").status == 0);
+    const Files previous = test::read_tree(out / "site");
+    repo.write(large_site("第二版"));
+    repo.commit("Second edition");
+
+    SECTION("a file larger than the process may write (RLIMIT_FSIZE, as a quota does)") {
+        // The shell ignores SIGXFSZ so the limit is an error the write sees, as a full disk is.
+        auto args = build_args(repo, out / "site");
+        std::string command = "trap '' XFSZ; ulimit -f 64;";
+        for (const auto& a : args) command += " " + test::shell_quote(a);
+        auto r = test::run(command);
+        INFO(r.output);
+        CHECK(r.status == 2);
+        CHECK(says(r, "gongkai: error: cannot write"));
+        CHECK(says(r, "larger than this disk or the process's limits allow"));
+        CHECK(says(r, "the previous site was left as it was"));
+    }
+    SECTION("a disk that is full (a small tmpfs, where mounting one is allowed)") {
+        if (test::run("unshare -m true").status != 0) {
+            WARN("cannot make a private mount namespace here; RLIMIT_FSIZE covers a write that runs out of space");
+            return;
+        }
+        // In a private mount namespace the tmpfs vanishes with the command. It holds the previous
+        // site with room for half another: the new one cannot fit.
+        std::size_t bytes = 0;
+        for (const auto& [path, data] : previous) bytes += data.size() + 4096;
+        fs::path disk = out / "disk";
+        fs::create_directories(disk);
+        auto args = build_args(repo, disk / "site");
+        std::string run_build;
+        for (const auto& a : args) run_build += " " + test::shell_quote(a);
+        std::string q_disk = test::shell_quote(disk.string());
+        std::string script = "mount -t tmpfs -o size=" + std::to_string(bytes * 3 / 2) + " tmpfs " + q_disk +
+                             " || { echo no-mount; exit 0; }; cp -a " + test::shell_quote((out / "site").string()) +
+                             " " + q_disk + "/site;" + run_build + "; echo status=$?; diff -r " +
+                             test::shell_quote((out / "site").string()) + " " + q_disk +
+                             "/site && echo unchanged; echo left:; ls -A " + q_disk;
+        auto r = test::run("unshare -m sh -c " + test::shell_quote(script));
+        INFO(r.output);
+        if (says(r, "no-mount")) {
+            WARN("mounting a tmpfs is not allowed here");
+            return;
+        }
+        CHECK(says(r, "status=2"));
+        CHECK(says(r, "the disk is full"));
+        CHECK(says(r, "the previous site was left as it was"));
+        CHECK(says(r, "unchanged"));
+        CHECK(r.output.substr(r.output.find("left:")) == "left:\nsite\n");
+    }
+    CHECK(test::read_tree(out / "site") == previous);
+    for (const auto& e : entries(out.path())) CHECK_FALSE(e.starts_with(".site.gongkai-"));
+}
