@@ -4,6 +4,7 @@
 #include <functional>
 #include <cmath>
 #include <numeric>
+#include <set>
 
 #include "analysis.h"
 #include "charts.h"
@@ -125,8 +126,11 @@ public:
 
         for (const auto& [path, bytes] : theme.static_files)
             if (!lib_.static_files.contains(path)) files.add(path, bytes);
+        // Compared without case, as the disks of macOS and Windows compare names.
+        std::set<std::string> written;
+        for (const auto& [path, bytes] : files.files()) written.insert(lower_ascii(path));
         for (const auto& [path, bytes] : lib_.static_files) {
-            if (files.files().contains(path) && !theme.static_files.contains(path)) {
+            if (written.contains(lower_ascii(path)) && !theme.static_files.contains(path)) {
                 diagnostics_.error(join_repo_path(folder_of(lib_.config.path), "static/" + path), 0, 0, "",
                                    "would replace the page gongkai writes at " + path + "; rename or move the file");
                 continue;
@@ -158,6 +162,12 @@ private:
     static std::string folder_of(const std::string& path) {
         auto slash = path.rfind('/');
         return slash == std::string::npos ? "" : path.substr(0, slash);
+    }
+
+    static std::string lower_ascii(std::string s) {
+        for (char& c : s)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return s;
     }
 
     static bool has_host(const std::string& url) {

@@ -84,7 +84,7 @@ std::optional<std::string> foreign_byte_order_mark(std::string_view text) {
     return std::nullopt;
 }
 
-std::string printable(std::string_view s, std::size_t max_bytes) {
+std::string printable(std::string_view s, std::size_t max_bytes, bool keep_tabs) {
     std::string out;
     char buf[16];
     for (std::size_t i = 0; i < s.size();) {
@@ -105,7 +105,7 @@ std::string printable(std::string_view s, std::size_t max_bytes) {
         } else if (c == '\r') {
             out += "\\r";
         } else if (c == '\t') {
-            out += "\\t";
+            out += keep_tabs ? "\t" : "\\t";
         } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || is_bidi_control(c) || c == 0x2028 ||
                    c == 0x2029) {
             std::snprintf(buf, sizeof buf, c < 0x100 ? "\\x%02X" : "\\u%04X", static_cast<unsigned>(c));

@@ -26,7 +26,8 @@ std::optional<std::string> foreign_byte_order_mark(std::string_view text);
 
 // Text that is safe to print in a message on one line: control characters, bytes that are not
 // UTF-8 and the bidirectional overrides that could make a line read differently from its bytes
-// are shown as escapes (\n, \xE9, \u202E); longer than max_bytes, it is cut with "…".
-std::string printable(std::string_view text, std::size_t max_bytes = 200);
+// are shown as escapes (\n, \xE9, \u202E); longer than max_bytes, it is cut with "…". With
+// keep_tabs, a tab stays a tab (for quoting a source line, whose indentation it may be).
+std::string printable(std::string_view text, std::size_t max_bytes = 200, bool keep_tabs = false);
 
 }  // namespace gongkai

@@ -1,5 +1,8 @@
 #include "commands/build.h"
 
+#include "content/parse.h"
+#include "utf8.h"
+
 #include "commands/progress.h"
 #include "theme.h"
 
@@ -22,6 +25,11 @@ SourceTexts texts_for(ContentSource& content, const Diagnostics& diagnostics, co
 }  // namespace
 
 int run_build(const SourceOptions& source, BuildOptions options, Console& console) {
+    if (options.base_url && !is_valid_base_url(*options.base_url)) {
+        console.fatal("--base-url '" + printable(*options.base_url, 200) +
+                      "' is not a web address: write it like https://example.org/progress/ or /progress/");
+        return 2;
+    }
     try {
         OpenSource open = open_source(source);
         console.detail("reading " + std::string(source.worktree ? "the working tree of " : "") + source.ref + " in " +

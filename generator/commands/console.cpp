@@ -60,7 +60,7 @@ std::string format_human(const Diagnostic& d, const SourceTexts& texts) {
     // over 200 bytes would garble the terminal or misplace the caret, so it is left out.
     auto text = texts.line(d.path, d.line);
     if (text && !text->empty() && text->back() == '\r') text->pop_back();
-    if (text && printable(*text, 200) == *text) {
+    if (text && printable(*text, 200, true) == *text) {
         // An unknown key is pointed at by name, not by its value.
         std::size_t column = english.problem == "unknown key" ? 0 : d.column;
         std::string_view key = d.key;

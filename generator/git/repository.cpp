@@ -71,25 +71,33 @@ std::string Repository::workdir() const {
 CommitPtr Repository::resolve(const std::string& ref) const {
     const std::string shown = "'" + printable(ref) + "'";
     if (ref.empty() || ref.find('\0') != std::string::npos) throw Error("--ref is empty: name a branch, tag or commit");
+    using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference_free>>;
     git_object* obj = nullptr;
-    int rc = git_revparse_single(&obj, repo_.get(), ref.c_str());
+    // A branch, tag or HEAD is looked up here rather than by git_revparse_single: libgit2 1.5's
+    // revparse leaks the reference when the object it points to cannot be read, and the message
+    // can say which object that is.
+    git_reference* raw_ref = nullptr;
+    git_reference* raw_resolved = nullptr;
+    if (git_reference_dwim(&raw_ref, repo_.get(), ref.c_str()) == 0) {
+        ReferencePtr named(raw_ref);
+        if (git_reference_resolve(&raw_resolved, named.get()) == 0) {
+            ReferencePtr resolved(raw_resolved);
+            const git_oid* target = git_reference_target(resolved.get());
+            if (target && git_object_lookup(&obj, repo_.get(), target, GIT_OBJECT_ANY) < 0) {
+                bool damaged = last_error_is_damage();
+                throw Error(shown + " points to " + short_id(target) + ", which " +
+                            (damaged ? "cannot be read: " + last_error()
+                                     : std::string("is missing from the repository's objects")) +
+                            damaged_hint);
+            }
+        }
+    }
+    int rc = obj ? 0 : git_revparse_single(&obj, repo_.get(), ref.c_str());
     if (rc < 0) {
         bool damaged = last_error_is_damage();
         std::string detail = last_error();
         if (git_repository_head_unborn(repo_.get()) == 1 && (ref == "HEAD" || ref == "@"))
             throw Error("the repository is empty: commit the content first (git add, git commit)");
-        // A ref that exists but whose commit cannot be read: the repository lost objects.
-        git_reference* raw_ref = nullptr;
-        if (!damaged && git_reference_dwim(&raw_ref, repo_.get(), ref.c_str()) == 0) {
-            std::unique_ptr<git_reference, Deleter<git_reference_free>> named(raw_ref);
-            git_reference* raw_resolved = nullptr;
-            if (git_reference_resolve(&raw_resolved, named.get()) == 0) {
-                std::unique_ptr<git_reference, Deleter<git_reference_free>> resolved(raw_resolved);
-                if (const git_oid* target = git_reference_target(resolved.get()))
-                    throw Error(shown + " points to " + short_id(target) +
-                                ", which is missing from the repository's objects" + damaged_hint);
-            }
-        }
         if (damaged) throw Error("cannot resolve " + shown + ": " + detail + damaged_hint);
         if (rc == GIT_EAMBIGUOUS)
             throw Error(shown + " is ambiguous: several objects start with it; give more of the commit id");
