@@ -104,7 +104,7 @@ public:
         // The printed report carries its project's implementation statement, as the original does.
         if (!p.body.empty()) {
             data project = project_summary(p);
-            project.set("implementation", render_markdown(p.body).html);
+            project.set("implementation", implementation(p));
             report.set("project", project);
         }
         extra.set("report", report);
@@ -300,7 +300,16 @@ private:
     // Summaries appear on many pages: made once per build, before any page, then only read.
     void prepare() {
         for (const auto& d : lib_.departments) department_cache_.emplace(d.id, make_department_summary(d));
-        for (const auto& p : lib_.projects) project_cache_.emplace(p.id, make_project_summary(p));
+        for (const auto& p : lib_.projects) {
+            project_cache_.emplace(p.id, make_project_summary(p));
+            if (!p.body.empty()) implementation_cache_.emplace(p.id, render_markdown(p.body).html);
+        }
+    }
+
+    // The project's implementation statement as HTML: shown on its page and every report's.
+    std::string implementation(const Project& p) const {
+        auto it = implementation_cache_.find(p.id);
+        return it == implementation_cache_.end() ? "" : it->second;
     }
 
     const data& department_summary(const Department& d) const { return department_cache_.at(d.id); }
@@ -540,7 +549,7 @@ private:
 
     data project_detail(const Project& p) const {
         data out = project_summary(p);
-        put(out, "implementation", p.body.empty() ? "" : render_markdown(p.body).html);
+        put(out, "implementation", implementation(p));
         put(out, "target", p.target.empty() ? "" : render_markdown(p.target).html);
         put(out, "official", p.official);
         out.set("start", p.start.iso());
@@ -809,6 +818,7 @@ private:
     std::map<std::string, const Report*> latest_;
     std::map<std::string, data> department_cache_;
     std::map<std::string, data> project_cache_;
+    std::map<std::string, std::string> implementation_cache_;
 };
 
 }  // namespace
