@@ -6,8 +6,15 @@ namespace gongkai {
 
 RenderedMarkdown Analysis::body_of(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
-    if (index < report_bodies.size()) return report_bodies[index];
+    if (index < report_bodies.size() && (index >= body_rendered.size() || body_rendered[index]))
+        return report_bodies[index];
     return render_markdown(report.body);
+}
+
+std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {
+    auto index = static_cast<std::size_t>(&report - library.reports.data());
+    if (index < report_bodies.size()) return report_bodies[index].sections;
+    return render_markdown(report.body).sections;
 }
 
 std::string rfc3339(std::int64_t seconds, int offset_minutes) {

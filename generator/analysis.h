@@ -5,12 +5,24 @@
 #include <vector>
 #include <string>
 
+#include "cache/hash.h"
 #include "content/model.h"
 #include "history.h"
 #include "markdown.h"
 #include "schedule.h"
 
 namespace gongkai {
+
+// Each report's entry in data/reports.json as text, with a key of everything it is made from:
+// a build with a cache takes the entries of unchanged reports from the previous build.
+struct ReportJson {
+    Hash128 key;
+    std::string text;
+};
+struct ReportJsonCache {
+    std::vector<ReportJson> previous;  // by library index; an empty text where there is none
+    std::vector<ReportJson> made;      // by library index, filled by add_open_data
+};
 
 // What a build knows beyond the content itself: the build's "now", the schedule judgements, and
 // the record from git. Computed once, before any page is rendered.
@@ -21,11 +33,17 @@ struct Analysis {
     std::map<std::string, ProjectSchedule> schedules;   // by project id
     History history;                                    // empty when not built from a commit
     bool has_history = false;
-    // Every report's body rendered once, in library order, for the pages and the data alike.
+    // Every report's body rendered once, in library order, for the pages and the data alike. An
+    // incremental build renders only the reports whose pages it renders: the others hold their
+    // sections (from the cache) and body_rendered is false.
     std::vector<RenderedMarkdown> report_bodies;
+    std::vector<char> body_rendered;
+    ReportJsonCache* report_json = nullptr;  // optional
 
-    // The rendered body of the library's report at index (rendering it if none was prepared).
+    // The rendered body of the library's report (rendering it if it was not rendered before).
     RenderedMarkdown body_of(const Library& library, const Report& report) const;
+    // The report's sections: its level-2 headings.
+    std::vector<Section> sections_of(const Library& library, const Report& report) const;
 
     // The record of a file (path relative to the content folder), or null where there is none
     // to trust: no git, or a shallow clone whose dates would be wrong.

@@ -56,6 +56,9 @@ int run_cli(int argc, char** argv) {
     build->add_option("--base-url", base_url, "Where the site is served, e.g. https://example.org/progress/");
     build->add_option("--theme-dir", themes_dir, "The folder that holds themes");
     build->add_flag("--force", options.force, "Replace an output folder that gongkai did not create");
+    bool no_cache = false;
+    build->add_flag("--no-cache", no_cache,
+                    "Neither read nor keep the build cache beside the output folder (every page is rendered)");
     build->add_option("--jobs,-j", options.jobs, "Threads to build with; 0: one per core (the output is the same)")
         ->capture_default_str();
     add_format_option(build, format);
@@ -128,6 +131,7 @@ int run_cli(int argc, char** argv) {
     if (!base_url.empty()) options.base_url = base_url;
     options.out = out;
     options.write = build->parsed();
+    options.cache = !no_cache;
     return run_build(source, options, console);
 }
 

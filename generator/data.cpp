@@ -1,5 +1,6 @@
 #include "data.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -9,6 +10,8 @@
 
 #include "html.h"
 #include "markdown.h"
+#include "cache/serial.h"
+#include "parallel.h"
 
 namespace gongkai {
 
@@ -24,6 +27,8 @@ public:
     static Json string(std::string s) { return Json(Kind::string, std::move(s)); }
     static Json array() { return Json(Kind::array, ""); }
     static Json object() { return Json(Kind::object, ""); }
+    // A value written before, at the depth it is placed at.
+    static Json raw(std::string text) { return Json(Kind::literal, std::move(text)); }
     static Json number_or_null(std::optional<double> v) { return v ? number(*v) : Json(); }
     static Json boolean_or_null(std::optional<bool> v) { return v ? boolean(*v) : Json(); }
 
@@ -55,10 +60,28 @@ void append_escape(std::string& out, unsigned code) {
     out += buf;
 }
 
+// The bytes write_string copies as they are, as a table: most of a report is such bytes.
+constexpr std::array<bool, 256> plain_bytes = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c)
+        t[static_cast<std::size_t>(c)] = c >= 0x20 && c != 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' &&
+                                          c != '&' && c != 0xe2;
+    return t;
+}();
+inline bool plain(unsigned char c) { return plain_bytes[c]; }
+
 // Escapes < > & too, and U+2028/U+2029, so the text stays inert if pasted into HTML or a script.
 void write_string(std::string& out, std::string_view s) {
     out += '"';
     for (std::size_t i = 0; i < s.size(); ++i) {
+        // Runs of bytes that need no escape are copied whole.
+        std::size_t run = i;
+        while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+        if (run > i) {
+            out.append(s.data() + i, run - i);
+            i = run;
+            if (i == s.size()) break;
+        }
         auto c = static_cast<unsigned char>(s[i]);
         switch (c) {
         case '"': out += "\\\""; break;
@@ -229,8 +252,8 @@ Json described(Json schema, const char* description) { return schema.set("descri
 
 class OpenData {
 public:
-    OpenData(const Library& lib, const Analysis& analysis, const std::string& base_url)
-        : lib_(lib), analysis_(analysis), base_url_(base_url) {}
+    OpenData(const Library& lib, const Analysis& analysis, const std::string& base_url, unsigned workers)
+        : lib_(lib), analysis_(analysis), base_url_(base_url), workers_(workers) {}
 
     void add(SiteFiles& files) const {
         files.add("data/projects.json", dump(projects_json()));
@@ -363,7 +386,7 @@ private:
         j.set("goal_completion", std::move(goals));
         j.set("body_markdown", Json::string(r.body));
         Json sections = Json::array();
-        for (const auto& s : analysis_.body_of(lib_, r).sections)
+        for (const auto& s : analysis_.sections_of(lib_, r))
             sections.push(Json::object().set("id", Json::string(s.id)).set("title", Json::string(s.title)));
         j.set("sections", std::move(sections));
         const FileHistory* h = history_of(r);
@@ -396,9 +419,56 @@ private:
         return header("projects").set("projects", std::move(list));
     }
 
+    // Each report is written on its own, on all cores, at the depth it has in the file.
+    // What a report's entry is made from: the report's file (by blob id, else its parsed form),
+    // its record from git, whether it is sample data, and the site's address.
+    Hash128 report_key(const Report& r) const {
+        Hasher h;
+        h.add("reports.json entry 1").add(base_url_).add(r.path);
+        if (auto it = lib_.file_ids.find(r.path); it != lib_.file_ids.end()) {
+            h.add(it->second);
+        } else {
+            BinaryWriter w;
+            write(w, r);
+            h.add(w.bytes());
+        }
+        h.add(analysis_.has_history && analysis_.history.shallow).add(is_sample_data(lib_, r));
+        const FileHistory* fh = history_of(r);
+        h.add(fh != nullptr);
+        if (fh) {
+            auto revision = [&](const Revision& rev) {
+                h.add(rev.commit).add(rev.time).add(rev.offset).add(rev.summary).add(rev.body_changed);
+                h.add(rev.changes.size());
+                for (const auto& c : rev.changes) h.add(c.key).add(c.before).add(c.after);
+            };
+            h.add(fh->truncated).add(fh->amendments.size());
+            revision(*fh->published);
+            for (const auto& a : fh->amendments) revision(a);
+        }
+        return h.digest();
+    }
+
+    // Each report is written on its own, on all cores, at the depth it has in the file; with a
+    // cache, an unchanged report's entry is taken as the last build wrote it.
     Json reports_json() const {
+        std::vector<std::string> parts(lib_.reports.size());
+        ReportJsonCache* cache = analysis_.report_json;
+        if (cache) cache->made.assign(parts.size(), {});
+        parallel_for(parts.size(), workers_, [&](std::size_t i, unsigned) {
+            const Report& r = lib_.reports[i];
+            if (!cache) {
+                report_json(r).write(parts[i], 2);
+                return;
+            }
+            Hash128 key = report_key(r);
+            if (i < cache->previous.size() && cache->previous[i].key == key && !cache->previous[i].text.empty())
+                parts[i] = std::move(cache->previous[i].text);
+            else
+                report_json(r).write(parts[i], 2);
+            cache->made[i] = {key, parts[i]};
+        });
         Json list = Json::array();
-        for (const auto& r : lib_.reports) list.push(report_json(r));
+        for (auto& part : parts) list.push(Json::raw(std::move(part)));
         return header("reports").set("reports", std::move(list));
     }
 
@@ -589,12 +659,14 @@ private:
     const Library& lib_;
     const Analysis& analysis_;
     const std::string& base_url_;
+    unsigned workers_;
 };
 
 }  // namespace
 
-void add_open_data(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files) {
-    OpenData(lib, analysis, base_url).add(files);
+void add_open_data(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files,
+                   unsigned workers) {
+    OpenData(lib, analysis, base_url, workers).add(files);
 }
 
 }  // namespace gongkai

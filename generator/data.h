@@ -10,6 +10,8 @@
 namespace gongkai {
 
 // Writes data/projects.json, data/reports.json, their JSON Schemas and CSV copies for spreadsheets.
-void add_open_data(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files);
+// workers: threads to write reports.json with (the bytes are the same for any number).
+void add_open_data(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files,
+                   unsigned workers = 1);
 
 }  // namespace gongkai

@@ -170,9 +170,10 @@ Revision revision_of(git_commit* c) {
 }  // namespace
 
 History read_history(const git::Repository& repo, const std::string& commit_id, const std::string& content_dir,
-                     const std::vector<std::string>& folders) {
+                     const std::vector<std::string>& folders, const History* base, const std::string& base_commit) {
     History history;
     history.shallow = repo.is_shallow();
+    if (history.shallow || (base && base->shallow)) base = nullptr;
     git_repository* r = repo.get();
 
     // The first-parent chain, newest first.
@@ -183,8 +184,14 @@ History read_history(const git::Repository& repo, const std::string& commit_id, 
     check(git_commit_lookup(&raw, r, &oid), "cannot read commit " + commit_id);
     chain.emplace_back(raw);
     bool reached_root = false;
+    CommitPtr base_point;  // base_commit, when the chain reaches it
     for (;;) {
         git_commit* current = chain.back().get();
+        if (base && git::oid_string(git_commit_id(current)) == base_commit) {
+            base_point = std::move(chain.back());
+            chain.pop_back();
+            break;
+        }
         if (git_commit_parentcount(current) == 0) {
             reached_root = true;
             break;
@@ -193,15 +200,16 @@ History read_history(const git::Repository& repo, const std::string& commit_id, 
         if (git_commit_parent(&parent, current, 0) < 0) break;  // cut off by a shallow clone
         chain.emplace_back(parent);
     }
-    const bool truncated = !reached_root;
+    const bool truncated = !reached_root && !base_point;
     history.shallow = history.shallow || truncated;
+    if (base_point) history.files = base->files;
 
     auto folder_path = [&](const std::string& folder) {
         return content_dir.empty() ? folder : content_dir + "/" + folder;
     };
     for (const auto& folder : folders) {
-        TreePtr previous;
-        bool first = true;
+        TreePtr previous = base_point ? subtree(r, base_point.get(), folder_path(folder)) : nullptr;
+        bool first = !base_point;
         for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
             git_commit* c = it->get();
             TreePtr current = subtree(r, c, folder_path(folder));

@@ -48,7 +48,11 @@ struct History {
 // Walks the first-parent history from commit back to the root in one pass, comparing trees
 // below content_dir/<folder> for each folder given, and records the history of every file there.
 // First-parent, because that is the order in which changes reached the published branch.
+// With base, the history as read at base_commit: when base_commit is on the first-parent chain
+// (and neither it nor the repository is shallow), only the commits after it are walked, which
+// gives what the whole walk gives.
 History read_history(const git::Repository& repo, const std::string& commit, const std::string& content_dir,
-                     const std::vector<std::string>& folders);
+                     const std::vector<std::string>& folders, const History* base = nullptr,
+                     const std::string& base_commit = "");
 
 }  // namespace gongkai

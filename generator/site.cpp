@@ -4,6 +4,7 @@
 #include <functional>
 #include <cmath>
 #include <numeric>
+#include <mutex>
 #include <set>
 
 #include "analysis.h"
@@ -16,6 +17,8 @@
 #include "parallel.h"
 #include "schedule.h"
 #include "templates.h"
+#include "cache/hash.h"
+#include "cache/serial.h"
 
 namespace gongkai {
 
@@ -48,25 +51,34 @@ public:
         shared_ = make_shared_values();
     }
 
-    SiteFiles build(const Theme& theme, unsigned workers) {
+    // Renders the site into files. With reuse, a page job whose key equals the previous build's
+    // and whose files are still as written is not rendered: its files are kept.
+    void build(SiteFiles& files, const Theme& theme, unsigned workers, const PageReuse* reuse, RenderStats* stats) {
         prepare();
-        // Every page is a job producing its files; jobs run on all cores and their files are
-        // added in job order, so the output does not depend on the number of threads.
-        std::vector<std::function<void(std::vector<std::pair<std::string, std::string>>&)>> jobs;
-        jobs.push_back([this](auto& out) {
+        const bool keyed = reuse || (stats && stats->want_keys);
+        if (keyed) fingerprint(theme);
+        // Every page is a job producing its files. Jobs run on all cores; what a job writes does
+        // not depend on the number of threads or on the order in which jobs run.
+        struct Job {
+            std::string id;  // the page's path
+            std::function<std::optional<Hash128>()> key;  // null: rendered every build
+            std::function<void(const std::string& id, SiteFiles& files)> run;
+        };
+        std::vector<Job> jobs;
+        jobs.push_back({"index.html", [this] { return overview_key("index"); }, [this](const std::string& id, SiteFiles& out) {
             data home = home_data();
             home.set("charts", overview_chart_data());
-            out.emplace_back("index.html", page("index.html", "index", "", home, lib_.config.sample_data || any_sample()));
-            out.emplace_back("charts/departments.svg", standalone_svg(departments_chart()));
-            out.emplace_back("charts/status.svg", standalone_svg(status_chart()));
-        });
-        jobs.push_back([this](auto& out) {
-            out.emplace_back("departments/index.html", page("departments/index.html", "departments",
-                                                            strings_.get("departments"), departments_data(),
-                                                            lib_.config.sample_data));
-        });
+            out.add("index.html", page("index.html", "index", "", home, lib_.config.sample_data || any_sample()), id);
+            out.add("charts/departments.svg", standalone_svg(departments_chart()), id);
+            out.add("charts/status.svg", standalone_svg(status_chart()), id);
+        }});
+        jobs.push_back({"departments/index.html", [this] { return overview_key("departments"); }, [this](const std::string& id, SiteFiles& out) {
+            out.add("departments/index.html", page("departments/index.html", "departments", strings_.get("departments"),
+                                                   departments_data(), lib_.config.sample_data), id);
+        }});
         for (const auto& d : lib_.departments) {
-            jobs.push_back([this, &d](auto& out) {
+            jobs.push_back({"departments/" + d.id + "/index.html", [this, &d] { return department_key(d); },
+                            [this, &d](const std::string& id, SiteFiles& out) {
                 std::string chart = department_chart(d);
                 data detail = department_detail(d);
                 detail.set("chart", chart);
@@ -74,13 +86,13 @@ public:
                 data extra = object();
                 extra.set("department", detail);
                 extra.set("projects", department_projects(d));
-                std::string path = "departments/" + d.id + "/index.html";
-                out.emplace_back(path, page(path, "department", d.name, extra, d.sample_data || department_has_sample(d)));
-                out.emplace_back("departments/" + d.id + "/completion.svg", standalone_svg(chart));
-            });
+                out.add(id, page(id, "department", d.name, extra, d.sample_data || department_has_sample(d)), id);
+                out.add("departments/" + d.id + "/completion.svg", standalone_svg(chart), id);
+            }});
         }
         for (const auto& p : lib_.projects) {
-            jobs.push_back([this, &p](auto& out) {
+            jobs.push_back({"projects/" + p.id + "/index.html", [this, &p] { return project_key(p); },
+                            [this, &p](const std::string& id, SiteFiles& out) {
                 data detail = project_detail(p);
                 bool has_chart = !lib_.reports_of(p.id).empty();
                 std::string chart = has_chart ? progress_chart(p) : "";
@@ -91,38 +103,52 @@ public:
                 detail.set("has_chart", flag(has_chart));
                 data extra = object();
                 extra.set("project", detail);
-                std::string path = "projects/" + p.id + "/index.html";
-                out.emplace_back(path, page(path, "project", p.title, extra, is_sample(p)));
-                if (has_chart) out.emplace_back("projects/" + p.id + "/progress.svg", standalone_svg(chart));
-            });
+                out.add(id, page(id, "project", p.title, extra, is_sample(p)), id);
+                if (has_chart) out.add("projects/" + p.id + "/progress.svg", standalone_svg(chart), id);
+            }});
         }
         for (const auto& r : lib_.reports) {
-            jobs.push_back([this, &r](auto& out) {
+            jobs.push_back({report_url(r) + "index.html", [this, &r] { return report_key(r); },
+                            [this, &r](const std::string& id, SiteFiles& out) {
                 const Project& p = *lib_.project(r.project);
                 data extra = object();
                 data report = report_data(r, true);
-        // The printed report carries its project's implementation statement, as the original does.
-        if (!p.body.empty()) {
-            data project = project_summary(p);
-            project.set("implementation", implementation(p));
-            report.set("project", project);
+                // The printed report carries its project's implementation statement, as the original does.
+                if (!p.body.empty()) {
+                    data project = project_summary(p);
+                    project.set("implementation", implementation(p));
+                    report.set("project", project);
+                }
+                extra.set("report", report);
+                out.add(id, page(id, "report", report_title(r, p), extra, is_sample(p) || r.sample_data), id);
+            }});
         }
-        extra.set("report", report);
-                std::string path = report_url(r) + "index.html";
-                out.emplace_back(path, page(path, "report", report_title(r, p), extra, is_sample(p) || r.sample_data));
-            });
-        }
-        jobs.push_back([this](auto& out) {
-            out.emplace_back("404.html", page("404.html", "404", strings_.get("not_found_title"), object(),
-                                              lib_.config.sample_data));
-        });
+        jobs.push_back({"404.html", [this] { return overview_key("404"); }, [this](const std::string& id, SiteFiles& out) {
+            out.add("404.html", page("404.html", "404", strings_.get("not_found_title"), object(), lib_.config.sample_data),
+                    id);
+        }});
 
-        std::vector<std::vector<std::pair<std::string, std::string>>> results(jobs.size());
-        parallel_for(jobs.size(), workers, [&](std::size_t i, unsigned) { jobs[i](results[i]); });
-        SiteFiles files;
-        for (auto& result : results)
-            for (auto& [path, bytes] : result) files.add(path, std::move(bytes));
-        results.clear();
+        std::vector<std::optional<Hash128>> keys(jobs.size());
+        std::vector<char> rendered(jobs.size(), 0);
+        parallel_for(jobs.size(), workers, [&](std::size_t i, unsigned) {
+            const Job& job = jobs[i];
+            if (keyed && job.key) keys[i] = job.key();
+            if (reuse && keys[i]) {
+                auto it = reuse->keys.find(job.id);
+                if (it != reuse->keys.end() && it->second == *keys[i] && reuse->can_keep(job.id)) {
+                    for (const auto& path : reuse->files_of(job.id)) files.keep(path, job.id);
+                    return;
+                }
+            }
+            job.run(job.id, files);
+            rendered[i] = 1;
+        });
+        if (stats) {
+            stats->total = jobs.size();
+            stats->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));
+            for (std::size_t i = 0; i < jobs.size(); ++i)
+                if (keys[i]) stats->keys.emplace(jobs[i].id, *keys[i]);
+        }
 
         for (const auto& [path, bytes] : theme.static_files)
             if (!lib_.static_files.contains(path)) files.add(path, bytes);
@@ -137,7 +163,7 @@ public:
             }
             files.add(path, bytes);
         }
-        add_open_data(lib_, analysis_, base_url_, files);
+        add_open_data(lib_, analysis_, base_url_, files, workers);
         if (has_host(base_url_)) {
             add_feeds(lib_, analysis_, strings_, base_url_, files);  // last: the sitemap lists every page
         } else {
@@ -145,7 +171,6 @@ public:
                                  "'" + base_url_ + "' has no host, so sitemap.xml, robots.txt and the Atom feeds, "
                                  "which need absolute addresses, were not written; use https://…");
         }
-        return files;
     }
 
 private:
@@ -300,16 +325,146 @@ private:
     // Summaries appear on many pages: made once per build, before any page, then only read.
     void prepare() {
         for (const auto& d : lib_.departments) department_cache_.emplace(d.id, make_department_summary(d));
+        for (const auto& p : lib_.projects) project_cache_.emplace(p.id, make_project_summary(p));
+    }
+
+    // Fingerprints of what each page is made from, for the build cache: a page whose key is the
+    // previous build's is the same page. Each covers every value its page's data is built from
+    // (see make_department_summary, make_project_summary, report_data, project_detail): a value
+    // added to a page must be added to its fingerprint too. Files are named by git blob id, or
+    // by their parsed content where there is none.
+    template <class T>
+    void add_file(Hasher& h, const T& entity) const {
+        if (auto it = lib_.file_ids.find(entity.path); it != lib_.file_ids.end()) {
+            h.add(it->second);
+            return;
+        }
+        BinaryWriter w;
+        write(w, entity);
+        h.add(w.bytes());
+    }
+
+    static void add_revision(Hasher& h, const Revision& r) {
+        h.add(r.commit).add(r.time).add(r.offset).add(r.summary).add(r.body_changed).add(r.changes.size());
+        for (const auto& c : r.changes) h.add(c.key).add(c.before).add(c.after);
+    }
+
+    void fingerprint(const Theme& theme) {
+        Hasher g;
+        g.add("gongkai pages 1").add(GONGKAI_VERSION).add(theme.name);
+        for (const auto& [k, v] : theme.templates) g.add(k).add(v);
+        g.add("overrides");
+        for (const auto& [k, v] : lib_.templates) g.add(k).add(v);
+        g.add("strings");
+        for (const auto& [k, v] : strings_.table()) g.add(k).add(v);
+        const SiteConfig& c = lib_.config;
+        g.add(c.path).add(c.title).add(c.language).add(base_url_).add(c.publisher).add(c.description);
+        g.add(c.programme).add(c.theme).add(c.sample_data).add(static_cast<int>(c.calendar.frequency));
+        g.add(c.calendar.due_day).add(analysis_.has_history).add(analysis_.history.shallow);
+        global_ = g.digest();
+
+        for (const auto& d : lib_.departments) {
+            Hasher h;
+            add_file(h, d);
+            int count = 0;
+            for (const auto& p : lib_.projects) count += involves(p, d.id);
+            h.add(count);
+            auto avg = department_average(d);
+            h.add(avg.has_value()).add(avg.value_or(0));
+            Counts n = count_projects(d.id);
+            h.add(n.behind).add(n.late);
+            department_fp_.emplace(d.id, h.digest());
+        }
+        report_fp_.resize(lib_.reports.size());
+        for (std::size_t i = 0; i < lib_.reports.size(); ++i) {
+            const Report& r = lib_.reports[i];
+            const Project* p = lib_.project(r.project);
+            Hasher h;
+            add_file(h, r);
+            h.add(r.path);
+            if (const FileHistory* fh = analysis_.history_of(history_path(r))) {
+                h.add(fh->published.has_value()).add(fh->truncated).add(fh->amendments.size());
+                if (fh->published) add_revision(h, *fh->published);
+                for (const auto& a : fh->amendments) add_revision(h, a);
+            } else {
+                h.add("no history");
+            }
+            if (p) h.add(expected_progress(*p, std::min(r.period_end, analysis_.today)));
+            report_fp_[i] = h.digest();
+        }
         for (const auto& p : lib_.projects) {
-            project_cache_.emplace(p.id, make_project_summary(p));
-            if (!p.body.empty()) implementation_cache_.emplace(p.id, render_markdown(p.body).html);
+            Hasher h;
+            add_file(h, p);
+            if (auto it = department_fp_.find(p.department); it != department_fp_.end()) h.add(it->second);
+            if (const ProjectSchedule* s = schedule(p.id)) {
+                h.add(s->latest ? s->latest->path : "").add(s->expected.has_value()).add(s->expected.value_or(0));
+                h.add(s->expected_at.days()).add(s->behind).add(s->missing.size());
+                for (const auto& m : s->missing) h.add(m.start.days()).add(m.end.days()).add(m.due.days());
+            } else {
+                h.add("no schedule");
+            }
+            const Report* r = latest(p.id);
+            if (r) add_file(h, *r);
+            h.add(lib_.reports_of(p.id).size());
+            if (const Revision* rev = last_revision(lib_, analysis_, p)) add_revision(h, *rev);
+            h.add(is_sample(p));
+            project_fp_.emplace(p.id, h.digest());
         }
     }
 
+    Hash128 report_fp(const Report& r) const {
+        return report_fp_[static_cast<std::size_t>(&r - lib_.reports.data())];
+    }
+
+    // The home page, the list of departments and the 404 page: made from every department and
+    // project summary and the site's totals (the 404 page only from the site).
+    std::optional<Hash128> overview_key(const std::string& kind) const {
+        Hasher h;
+        h.add(global_).add(kind);
+        if (kind == "404") return h.digest();
+        h.add(lib_.projects.size()).add(lib_.departments.size()).add(lib_.reports.size()).add(any_sample());
+        for (const auto& d : lib_.departments) h.add(d.id).add(department_fp_.at(d.id));
+        if (kind == "departments") return h.digest();
+        for (const Project* p : ordered_projects()) h.add(p->id).add(project_fp_.at(p->id));
+        return h.digest();
+    }
+
+    std::optional<Hash128> department_key(const Department& d) const {
+        Hasher h;
+        h.add(global_).add("department").add(d.id).add(department_fp_.at(d.id));
+        for (const Project* p : ordered_projects())
+            if (involves(*p, d.id)) h.add(p->id).add(project_fp_.at(p->id)).add(p->department == d.id);
+        return h.digest();
+    }
+
+    std::optional<Hash128> project_key(const Project& p) const {
+        Hasher h;
+        h.add(global_).add("project").add(p.id).add(project_fp_.at(p.id));
+        for (const auto& id : p.co_departments)
+            if (auto it = department_fp_.find(id); it != department_fp_.end()) h.add(it->second);
+        for (const Report* r : lib_.reports_of(p.id)) h.add(report_fp(*r));
+        return h.digest();
+    }
+
+    std::optional<Hash128> report_key(const Report& r) const {
+        const Project& p = *lib_.project(r.project);
+        Hasher h;
+        h.add(global_).add("report").add(r.path).add(report_fp(r)).add(project_fp_.at(p.id));
+        if (auto it = department_fp_.find(p.department); it != department_fp_.end()) h.add(it->second);
+        return h.digest();
+    }
+
     // The project's implementation statement as HTML: shown on its page and every report's.
+    // Rendered once, when a page that shows it is first rendered.
     std::string implementation(const Project& p) const {
-        auto it = implementation_cache_.find(p.id);
-        return it == implementation_cache_.end() ? "" : it->second;
+        if (p.body.empty()) return "";
+        {
+            std::lock_guard guard(implementation_lock_);
+            if (auto it = implementation_cache_.find(p.id); it != implementation_cache_.end()) return it->second;
+        }
+        std::string html = render_markdown(p.body).html;
+        std::lock_guard guard(implementation_lock_);
+        return implementation_cache_.emplace(p.id, std::move(html)).first->second;
     }
 
     const data& department_summary(const Department& d) const { return department_cache_.at(d.id); }
@@ -818,16 +973,28 @@ private:
     std::map<std::string, const Report*> latest_;
     std::map<std::string, data> department_cache_;
     std::map<std::string, data> project_cache_;
-    std::map<std::string, std::string> implementation_cache_;
+    mutable std::mutex implementation_lock_;
+    mutable std::map<std::string, std::string> implementation_cache_;
+    Hash128 global_;
+    std::map<std::string, Hash128> department_fp_;
+    std::map<std::string, Hash128> project_fp_;
+    std::vector<Hash128> report_fp_;  // by library index
 };
 
 }  // namespace
 
 SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics,
                       unsigned jobs) {
+    SiteFiles files;
+    render_site(files, library, theme, analysis, diagnostics, jobs);
+    return files;
+}
+
+void render_site(SiteFiles& files, const Library& library, const Theme& theme, const Analysis& analysis,
+                 Diagnostics& diagnostics, unsigned jobs, const PageReuse* reuse, RenderStats* stats) {
     SiteBuilder builder(library, theme, analysis, diagnostics);
-    if (diagnostics.has_errors()) return {};
-    return builder.build(theme, worker_count(jobs));
+    if (diagnostics.has_errors()) return;
+    builder.build(files, theme, worker_count(jobs), reuse, stats);
 }
 
 void check_roll_ups(const Library& library, Diagnostics& diagnostics) {
@@ -857,56 +1024,6 @@ void check_roll_ups(const Library& library, Diagnostics& diagnostics) {
         };
         visit(p->goals);
     }
-}
-
-BuildResult build_site(ContentSource& source, const BuildOptions& options) {
-    BuildResult result;
-    auto progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
-        if (options.progress) options.progress(stage, done, total);
-    };
-    progress("read", 0, 1);
-    Snapshot snapshot = source.read(result.diagnostics);
-    progress("read", 1, 1);
-    auto library = load_library(snapshot, result.diagnostics);
-    if (!library) {
-        result.diagnostics.sort();
-        return result;
-    }
-    if (options.base_url) library->config.base_url = *options.base_url;
-    Analysis analysis;
-    analysis.now = snapshot.commit_time;
-    analysis.now_offset = snapshot.commit_offset;
-    analysis.today = date_of(snapshot.commit_time, snapshot.commit_offset);
-    analysis.schedules = judge_schedules(*library, analysis.today);
-    if (auto history = source.history(snapshot)) {
-        analysis.history = std::move(*history);
-        analysis.has_history = true;
-        if (analysis.history.shallow)
-            result.diagnostics.warning(snapshot.prefix, 0, 0, "",
-                                       "this is a shallow clone: git history is incomplete, so first-publication and "
-                                       "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
-    }
-    check_roll_ups(*library, result.diagnostics);
-    progress("markdown", 0, library->reports.size());
-    analysis.report_bodies.resize(library->reports.size());
-    parallel_for(library->reports.size(), worker_count(options.jobs), [&](std::size_t i, unsigned) {
-        analysis.report_bodies[i] = render_markdown(library->reports[i].body);
-    });
-    progress("markdown", library->reports.size(), library->reports.size());
-    Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
-    if (result.diagnostics.has_errors()) return result;
-    progress("render", 0, 1);
-    SiteFiles files = render_site(*library, theme, analysis, result.diagnostics, options.jobs);
-    progress("render", 1, 1);
-    result.diagnostics.sort();
-    if (result.diagnostics.has_errors()) return result;
-    result.files = files.files().size();
-    if (options.write) {
-        progress("write", 0, 1);
-        write_site(options.out, files, WriteOptions{options.force});
-        progress("write", 1, 1);
-    }
-    return result;
 }
 
 }  // namespace gongkai

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <vector>
 #include <functional>
 #include <string_view>
 #include <optional>
@@ -22,6 +24,26 @@ namespace gongkai {
 SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics,
                       unsigned jobs = 0);
 
+// What an earlier build left that this one may keep: each page job's key (the job is named by
+// its page's path), whether its files are still as written, and which files those are.
+struct PageReuse {
+    std::map<std::string, Hash128> keys;
+    std::function<bool(const std::string& job)> can_keep;
+    std::function<std::vector<std::string>(const std::string& job)> files_of;
+};
+
+// What a render did: every keyed job's key, and how many jobs it rendered of how many.
+struct RenderStats {
+    bool want_keys = true;  // false: only count
+    std::map<std::string, Hash128> keys;
+    std::size_t rendered = 0;
+    std::size_t total = 0;
+};
+
+// Renders into files (which may write them as they come), keeping the pages reuse allows.
+void render_site(SiteFiles& files, const Library& library, const Theme& theme, const Analysis& analysis,
+                 Diagnostics& diagnostics, unsigned jobs, const PageReuse* reuse = nullptr, RenderStats* stats = nullptr);
+
 // Warns where a report states a parent goal's completion that differs from its children's mean
 // by more than one percentage point.
 void check_roll_ups(const Library& library, Diagnostics& diagnostics);
@@ -37,11 +59,18 @@ struct BuildOptions {
     bool force = false;                       // replace an output folder gongkai did not create
     ProgressFn progress;                      // optional
     unsigned jobs = 0;                        // threads; 0: one per core
+    // Keep a build cache beside out (see cache_folder) and render again only the pages whose
+    // inputs changed. The output is the same either way.
+    bool cache = true;
 };
 
 struct BuildResult {
     Diagnostics diagnostics;
     std::size_t files = 0;
+    bool incremental = false;       // the cache was used
+    std::size_t pages_rendered = 0; // page jobs rendered (when written with the cache)
+    std::size_t pages_total = 0;
+    std::string full_reason;        // why the cache could not be used, for a full build
     bool ok() const { return !diagnostics.has_errors(); }
 };
 

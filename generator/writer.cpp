@@ -11,17 +11,38 @@
 #include <cstring>
 #include <vector>
 
+#include "parallel.h"
 #include "paths.h"
 
 namespace gongkai {
 
 namespace fs = std::filesystem;
 
-void SiteFiles::add(const std::string& path, std::string data) {
+void SiteFiles::claim(const std::string& path) {
     if (!is_safe_relative_path(path))
         throw WriteError("refusing to write '" + path + "': it would leave the site folder");
-    if (!files_.emplace(path, std::move(data)).second)
+    if (!files_.emplace(path, std::string()).second)
         throw WriteError("two pages would be written to the same file '" + path + "'");
+}
+
+void SiteFiles::add(const std::string& path, std::string data, const std::string& job) {
+    {
+        std::lock_guard guard(*lock_);
+        claim(path);
+        if (!store_) {
+            files_[path] = std::move(data);
+            return;
+        }
+    }
+    store_->put(path, std::move(data), job);
+}
+
+void SiteFiles::keep(const std::string& path, const std::string& job) {
+    {
+        std::lock_guard guard(*lock_);
+        claim(path);
+    }
+    if (store_) store_->keep(path, job);
 }
 
 namespace {
@@ -64,6 +85,20 @@ void write_file(const fs::path& path, const std::string& data) {
 
 void make_dir(const fs::path& dir) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create the folder " + dir.string(), errno);
+}
+
+// What stat says of a file just written or linked.
+void record_stat(const fs::path& path, OutputEntry& entry) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) fail("cannot read back " + path.string(), errno);
+    entry.size = static_cast<std::uint64_t>(st.st_size);
+    entry.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    entry.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+    entry.inode = static_cast<std::uint64_t>(st.st_ino);
+}
+
+void unlink_if_there(const fs::path& path) {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail("cannot replace " + path.string(), errno);
 }
 
 bool is_empty_dir(const fs::path& dir) {
@@ -135,6 +170,200 @@ bool holds_working_directory(const fs::path& out) {
 }
 
 }  // namespace
+
+FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const Manifest* live_manifest)
+    : folder_(std::move(folder)), current_(std::move(current)), live_(std::move(live)), live_manifest_(live_manifest) {}
+
+void FolderStore::make_parents(const std::string& path) {
+    std::size_t slash = path.find('/');
+    while (slash != std::string::npos) {
+        std::string dir = path.substr(0, slash);
+        bool known;
+        {
+            std::lock_guard guard(lock_);
+            known = dirs_.contains(dir);
+        }
+        if (!known) {
+            make_dir(folder_ / dir);
+            std::lock_guard guard(lock_);
+            dirs_.insert(dir);
+        }
+        slash = path.find('/', slash + 1);
+    }
+}
+
+// Before a file of the folder is replaced: its inode, which other folders may share, is touched.
+void FolderStore::forget(const std::string& path) {
+    std::lock_guard guard(lock_);
+    if (auto it = current_.find(path); it != current_.end()) touched_.insert(it->second.inode);
+}
+
+void FolderStore::put(const std::string& path, std::string bytes, const std::string& job) {
+    OutputEntry entry;
+    entry.hash = hash_bytes(bytes);
+    entry.job = job;
+    {
+        std::lock_guard guard(lock_);
+        auto it = current_.find(path);
+        if (it != current_.end() && it->second.hash == entry.hash) {
+            OutputEntry same = it->second;
+            same.job = job;
+            result_[path] = std::move(same);
+            return;
+        }
+    }
+    make_parents(path);
+    fs::path target = folder_ / path;
+    forget(path);
+    unlink_if_there(target);
+    write_file(target, bytes);
+    record_stat(target, entry);
+    std::lock_guard guard(lock_);
+    result_[path] = std::move(entry);
+    ++written_;
+}
+
+void FolderStore::keep(const std::string& path, const std::string& job) {
+    const OutputEntry* live = nullptr;
+    if (live_manifest_)
+        if (auto it = live_manifest_->find(path); it != live_manifest_->end()) live = &it->second;
+    if (!live) throw WriteError("cannot carry over " + path + ": the published site does not list it");
+    {
+        std::lock_guard guard(lock_);
+        auto it = current_.find(path);
+        if (it != current_.end() && it->second.hash == live->hash) {
+            OutputEntry same = it->second;
+            same.job = job;
+            result_[path] = std::move(same);
+            return;
+        }
+    }
+    make_parents(path);
+    fs::path target = folder_ / path;
+    forget(path);
+    unlink_if_there(target);
+    {
+        std::lock_guard guard(lock_);
+        touched_.insert(live->inode);
+    }
+    if (::link((live_ / path).c_str(), target.c_str()) != 0)
+        fail("cannot carry over " + path + " from the published site", errno);
+    OutputEntry entry = *live;
+    entry.job = job;
+    record_stat(target, entry);
+    std::lock_guard guard(lock_);
+    result_[path] = std::move(entry);
+    ++written_;
+}
+
+Manifest FolderStore::finish() {
+    std::set<std::string, std::greater<>> emptied;  // deepest first
+    for (const auto& [path, entry] : current_) {
+        if (result_.contains(path)) continue;
+        touched_.insert(entry.inode);
+        unlink_if_there(folder_ / path);
+        for (auto slash = path.rfind('/'); slash != std::string::npos; slash = path.rfind('/', slash - 1)) {
+            emptied.insert(path.substr(0, slash));
+            if (slash == 0) break;
+        }
+    }
+    for (const auto& dir : emptied) ::rmdir((folder_ / dir).c_str());  // fails, harmlessly, unless empty
+    return std::move(result_);
+}
+
+void verify_manifest(const fs::path& folder, Manifest& manifest) {
+    // stat on all cores: a large site has tens of thousands of files.
+    std::vector<Manifest::iterator> entries;
+    entries.reserve(manifest.size());
+    for (auto it = manifest.begin(); it != manifest.end(); ++it) entries.push_back(it);
+    std::vector<char> same(entries.size(), 0);
+    const std::string base = folder.string() + "/";
+    parallel_for(entries.size(), worker_count(0), [&](std::size_t i, unsigned) {
+        auto it = entries[i];
+        struct stat st {};
+        same[i] = ::lstat((base + it->first).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+                    static_cast<std::uint64_t>(st.st_size) == it->second.size &&
+                    static_cast<std::uint64_t>(st.st_ino) == it->second.inode &&
+                    static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec ==
+                        it->second.mtime_ns &&
+                    static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec ==
+                        it->second.ctime_ns;
+    });
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (!same[i]) manifest.erase(entries[i]);
+}
+
+void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }
+
+fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {
+    fs::path out = output_folder(out_arg);
+    fs::path parent = out.parent_path();
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw WriteError("cannot create the folder " + parent.string() + ": " + reason(ec.value()));
+    bool exists = fs::exists(out, ec);
+    if (exists && !fs::is_directory(out, ec)) throw WriteError(out.string() + " exists and is not a folder");
+    if (exists && fs::exists(out / ".git", ec))
+        throw WriteError(out.string() + " is a git repository (it holds .git); gongkai never replaces one, even with "
+                                        "--force: choose another --out");
+    if (exists && holds_working_directory(out))
+        throw WriteError(out.string() + " holds the folder you are working in; choose another --out");
+    if (exists && !options.force && !fs::exists(out / site_marker, ec) && !is_empty_dir(out))
+        throw WriteError(out.string() + " holds files that gongkai did not write; choose another --out, or pass "
+                                        "--force to replace it");
+    // A file larger than the process may write must fail with EFBIG and a message, not kill it.
+    ::signal(SIGXFSZ, SIG_IGN);
+    clear_stale(parent, out, "." + out.filename().string() + ".gongkai-");
+    return out;
+}
+
+fs::path new_site_folder(const fs::path& out) {
+    fs::path parent = out.parent_path();
+    fs::path tmp = parent / ("." + out.filename().string() + ".gongkai-new-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    if (::mkdir(tmp.c_str(), 0755) != 0) {
+        int err = errno;
+        throw WriteError("cannot create the new site beside " + out.string() + ": " + reason(err) +
+                         "; gongkai writes the site in a new folder in " + parent.string() +
+                         " and swaps it in, so it must be able to write there");
+    }
+    try {
+        write_file(tmp / site_marker, "This folder was written by gongkai. It is replaced whole by every build.\n");
+    } catch (...) {
+        fs::remove_all(tmp, ec);
+        throw;
+    }
+    return tmp;
+}
+
+bool swap_in(const fs::path& out, const fs::path& folder) {
+    std::error_code ec;
+    if (!fs::exists(out, ec)) {
+        if (::rename(folder.c_str(), out.c_str()) != 0) fail("cannot create " + out.string(), errno);
+        return false;
+    }
+    if (::renameat2(AT_FDCWD, folder.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) return true;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) fail("cannot replace " + out.string(), errno);
+    // A file system without an atomic exchange: move the old site aside, then the new one in.
+    fs::path old = out.parent_path() / ("." + out.filename().string() + ".gongkai-old-" + std::to_string(::getpid()));
+    fs::remove_all(old, ec);
+    if (::rename(out.c_str(), old.c_str()) != 0) fail("cannot move the previous site aside", errno);
+    if (::rename(folder.c_str(), out.c_str()) != 0) {
+        int err = errno;
+        ::rename(old.c_str(), out.c_str());
+        fail("cannot replace " + out.string(), err);
+    }
+    if (::rename(old.c_str(), folder.c_str()) != 0) fs::remove_all(old, ec);
+    return true;
+}
+
+void write_new_file(const fs::path& path, const std::string& data) { write_file(path, data); }
+
+void remove_folder(const fs::path& folder) {
+    std::error_code ec;
+    fs::remove_all(folder, ec);
+}
 
 void write_site(const fs::path& out_arg, const SiteFiles& files, const WriteOptions& options) {
     fs::path out = output_folder(out_arg);

@@ -1,9 +1,15 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
+
+#include "cache/hash.h"
 
 namespace gongkai {
 
@@ -12,16 +18,81 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A file as written into an output folder: its checksum, and what stat said of it then, so a
+// later build can tell whether it is still as written without reading it.
+struct OutputEntry {
+    Hash128 hash;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;  // changes with any write, even one that puts the time back
+    std::uint64_t inode = 0;
+    std::string job;  // the page job that made it ("" for files every build makes anew)
+};
+using Manifest = std::map<std::string, OutputEntry>;
+
+// Where a site's files go as they are made, from any thread.
+class FileStore {
+public:
+    virtual ~FileStore() = default;
+    virtual void put(const std::string& path, std::string bytes, const std::string& job) = 0;
+    // The file at path is the same as in the published site: carry it over.
+    virtual void keep(const std::string& path, const std::string& job) = 0;
+};
+
 // The site being built: relative path -> bytes. Paths are checked so none escapes the site.
+// With a store, files go to it as they are added (from any thread) and only their paths stay.
 class SiteFiles {
 public:
-    // Adds a file; throws WriteError for an unsafe or duplicate path.
-    void add(const std::string& path, std::string data);
+    SiteFiles() = default;
+    explicit SiteFiles(FileStore* store) : store_(store) {}
+    // Adds a file; throws WriteError for an unsafe or duplicate path. Safe from several threads.
+    void add(const std::string& path, std::string data, const std::string& job = "");
+    // A file the store carries over from the published site unchanged.
+    void keep(const std::string& path, const std::string& job);
+    // Every file; with a store, the bytes are empty (they are on disk).
     const std::map<std::string, std::string>& files() const { return files_; }
 
 private:
+    void claim(const std::string& path);
+    FileStore* store_ = nullptr;
+    std::unique_ptr<std::mutex> lock_ = std::make_unique<std::mutex>();
     std::map<std::string, std::string> files_;
 };
+
+// Writes into one folder as files come: a file whose bytes the folder already holds (by
+// current, the folder's verified manifest) is left alone, others are replaced (never changed in
+// place, as another folder may share the file), and kept files are hard-linked from live.
+class FolderStore final : public FileStore {
+public:
+    FolderStore(std::filesystem::path folder, Manifest current, std::filesystem::path live = {},
+                const Manifest* live_manifest = nullptr);
+    void put(const std::string& path, std::string bytes, const std::string& job) override;
+    void keep(const std::string& path, const std::string& job) override;
+    // Removes what the folder held that the new site does not have; returns its manifest.
+    Manifest finish();
+    std::size_t written() const { return written_; }
+    // Inodes whose link count this store changed (which changes their ctime): files of other
+    // folders that share them must be looked at again.
+    const std::set<std::uint64_t>& touched() const { return touched_; }
+
+private:
+    void make_parents(const std::string& path);
+    void forget(const std::string& path);
+    std::filesystem::path folder_;
+    Manifest current_;
+    std::filesystem::path live_;
+    const Manifest* live_manifest_;
+    std::mutex lock_;
+    Manifest result_;
+    std::set<std::string> dirs_;
+    std::set<std::uint64_t> touched_;
+    std::size_t written_ = 0;
+};
+
+// Drops the entries whose file in folder is missing or not as recorded (size, times, inode).
+void verify_manifest(const std::filesystem::path& folder, Manifest& manifest);
+// Records what stat says now of the file at path (size, times, inode) in entry.
+void restat(const std::filesystem::path& path, OutputEntry& entry);
 
 // The file gongkai leaves in every folder it writes, so it never replaces a folder it did not make.
 inline constexpr const char* site_marker = ".gongkai-site";
@@ -33,5 +104,19 @@ struct WriteOptions {
 // Writes files into a new folder beside out and swaps it in for out in one rename, so readers
 // and a failed build only ever see the old site or the whole new one.
 void write_site(const std::filesystem::path& out, const SiteFiles& files, const WriteOptions& options = {});
+
+// The steps of write_site, for builds that write as they render.
+// Checks that out may be written (or replaced) and clears what killed builds left beside it;
+// returns out as an absolute path.
+std::filesystem::path prepare_output(const std::filesystem::path& out, const WriteOptions& options);
+// A new, empty working folder beside out, holding only the marker.
+std::filesystem::path new_site_folder(const std::filesystem::path& out);
+// Makes folder the site at out in one rename. When out existed, folder then holds the previous
+// site (the caller keeps or removes it); returns whether it did.
+bool swap_in(const std::filesystem::path& out, const std::filesystem::path& folder);
+// Writes a whole file at path, replacing none: WriteError names the path and the reason.
+void write_new_file(const std::filesystem::path& path, const std::string& data);
+// Removes a working folder, ignoring errors.
+void remove_folder(const std::filesystem::path& folder);
 
 }  // namespace gongkai

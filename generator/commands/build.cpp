@@ -44,6 +44,11 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
             console.error_summary(result.diagnostics, "nothing was written");
             return 1;
         }
+        if (options.write && result.incremental)
+            console.detail("incremental build: rendered " + std::to_string(result.pages_rendered) + " of " +
+                           std::to_string(result.pages_total) + " pages");
+        else if (options.write)
+            console.detail("full build: " + (result.full_reason.empty() ? "no cache" : result.full_reason));
         if (options.write)
             console.note("wrote " + std::to_string(result.files) + " files to " + options.out.string());
         else

@@ -14,7 +14,8 @@ std::string stage_label(std::string_view stage) {
     if (stage == "read") return "reading the content";
     if (stage == "markdown") return "rendering the Markdown";
     if (stage == "render") return "rendering the pages";
-    if (stage == "write") return "writing the site";
+    if (stage == "render-write") return "rendering and writing the pages";
+    if (stage == "write") return "swapping the new site in";
     return std::string(stage);
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 #include <set>
+#include <stdexcept>
 
 #include "content/parse.h"
 #include "markdown.h"
@@ -264,7 +265,8 @@ void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& d
 
 }  // namespace
 
-std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics) {
+std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse,
+                                    std::set<std::string>* clean) {
     Library lib;
     Unreadable unreadable;
     bool have_config = false;
@@ -321,6 +323,25 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
             lib.static_files.emplace(rel, file.data);
             continue;
         }
+        if (file.reused) {
+            ParsedFile* parsed = nullptr;
+            if (reuse)
+                if (auto it = reuse->find(file.path); it != reuse->end() && it->second.oid == file.oid)
+                    parsed = &it->second;
+            if (!parsed) throw std::logic_error("a reused file has no parsed form: " + file.path);
+            if (clean) clean->insert(file.path);
+            lib.file_ids.emplace(file.repo_path, file.oid);
+            if (auto* d = std::get_if<Department>(&parsed->value)) lib.departments.push_back(std::move(*d));
+            if (auto* p = std::get_if<Project>(&parsed->value)) lib.projects.push_back(std::move(*p));
+            if (auto* r = std::get_if<Report>(&parsed->value)) lib.reports.push_back(std::move(*r));
+            continue;
+        }
+        if (!file.oid.empty()) lib.file_ids.emplace(file.repo_path, file.oid);
+        const std::size_t said = diagnostics.items().size();
+        // Keeps the parsed form of a file that drew no diagnostic, for the next build to reuse.
+        auto keep = [&](const auto&) {
+            if (clean && !file.oid.empty() && diagnostics.items().size() == said) clean->insert(file.path);
+        };
         if (!check_text(file, diagnostics)) {
             mark_unreadable();
             continue;
@@ -334,6 +355,7 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
             check_id(stem(file.path), file, "department", diagnostics);
             if (auto d = parse_department(file, diagnostics)) {
                 check_markdown(d->description, file.repo_path, 0, "description", diagnostics);
+                keep(*d);
                 lib.departments.push_back(std::move(*d));
             } else {
                 unreadable.departments.insert(stem(file.path));
@@ -344,6 +366,7 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
             if (auto p = parse_project(file, diagnostics)) {
                 check_markdown(p->body, file.repo_path, p->body_line, "", diagnostics);
                 check_markdown(p->target, file.repo_path, 0, "target", diagnostics);
+                keep(*p);
                 lib.projects.push_back(std::move(*p));
             } else {
                 unreadable.projects.insert(stem(file.path));
@@ -356,6 +379,7 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
             if (auto r = parse_report(file, diagnostics)) {
                 check_markdown(r->body, file.repo_path, r->body_line, "", diagnostics);
                 warn_empty_sections(r->body, file.repo_path, r->body_line, diagnostics);
+                keep(*r);
                 lib.reports.push_back(std::move(*r));
             }
             break;

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
+#include <string>
+#include <variant>
 
 #include "content/model.h"
 #include "content/source.h"
@@ -8,9 +12,21 @@
 
 namespace gongkai {
 
+// Departments, projects and reports parsed by an earlier build, by content path, each with the
+// git blob id it was parsed from. Only files that parsed without any diagnostic are kept, so
+// reusing one reports nothing that parsing it again would have reported.
+struct ParsedFile {
+    std::string oid;
+    std::variant<Department, Project, Report> value;
+};
+using ParsedFiles = std::map<std::string, ParsedFile>;
+
 // Sorts a snapshot's files by what they are, parses each, and checks what spans files:
 // references between them, duplicate periods, the site settings' presence. Returns the library
 // only when no error was found; every problem is in diagnostics either way.
-std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics);
+// A snapshot file marked reused is moved out of reuse (which must hold it with the same blob id);
+// with clean, the content path of every file with a blob id that drew no diagnostic is added to it.
+std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse = nullptr,
+                                    std::set<std::string>* clean = nullptr);
 
 }  // namespace gongkai

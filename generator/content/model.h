@@ -131,6 +131,9 @@ struct Library {
     // Templates and static files that the content repository supplies: path -> bytes.
     std::map<std::string, std::string> templates;
     std::map<std::string, std::string> static_files;
+    // The git blob id of each department, project and report file, by its path (as in
+    // Department::path); empty when the content did not come from a commit.
+    std::map<std::string, std::string> file_ids;
 
     const Department* department(const std::string& id) const;
     const Project* project(const std::string& id) const;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,8 @@ struct SourceFile {
     std::string data;
     EntryKind kind = EntryKind::file;
     std::string problem = {};  // why an unreadable entry could not be read
+    std::string oid = {};      // the git blob id, when read from a commit
+    bool reused = false;       // data left unread: the caller already holds what it parsed to
 };
 
 // What one build reads: every file under the content root, and where it came from.
@@ -43,6 +46,22 @@ public:
     virtual Snapshot read(Diagnostics& diagnostics) = 0;
     // The record from git of the files of a snapshot this source read; none where there is no git.
     virtual std::optional<History> history(const Snapshot&) const { return std::nullopt; }
+    // The record from git, continued from base: the history as it stood at base_commit, when
+    // that commit is on the first-parent chain of the snapshot's commit (else read whole).
+    virtual std::optional<History> history(const Snapshot& snapshot, const History&, const std::string&) const {
+        return history(snapshot);
+    }
+
+    // Files the caller already holds parsed, asked by path and git blob id: read() leaves their
+    // data unread and marks them reused. Only sources that know blob ids ask.
+    using Known = std::function<bool(const std::string& path, const std::string& oid)>;
+    // Names the source for a build cache (the repository and content folder); "" when what it
+    // reads has no blob ids to key a cache by.
+    virtual std::string cache_identity() const { return ""; }
+    void reuse(Known known) { known_ = std::move(known); }
+
+protected:
+    Known known_;
 };
 
 // Content given as text, for tests and fuzzing.

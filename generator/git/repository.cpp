@@ -162,7 +162,7 @@ void read_blob(git_repository* repo, const git_tree_entry* entry, SourceFile& fi
 
 // Every entry below root, depth first, without recursion: a crafted tree cannot exhaust the stack.
 void walk(git_repository* repo, const git_oid& root, const std::string& prefix, Snapshot& snap,
-          Diagnostics& diagnostics) {
+          Diagnostics& diagnostics, const ContentSource::Known& known) {
     std::vector<PendingTree> pending{{root, "", 0}};
     while (!pending.empty()) {
         PendingTree current = std::move(pending.back());
@@ -205,10 +205,15 @@ void walk(git_repository* repo, const git_oid& root, const std::string& prefix, 
                 file.kind = EntryKind::submodule;
                 break;
             case GIT_OBJECT_BLOB:
-                if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)
+                if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
                     file.kind = EntryKind::symlink;
-                else
-                    read_blob(repo, entry, file);
+                } else {
+                    file.oid = oid_string(git_tree_entry_id(entry));
+                    if (known && known(rel, file.oid))
+                        file.reused = true;
+                    else
+                        read_blob(repo, entry, file);
+                }
                 break;
             default:
                 continue;
@@ -259,7 +264,7 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
         }
         root = *git_tree_entry_id(entry.get());
     }
-    walk(repo_.get(), root, dir_, snap, diagnostics);
+    walk(repo_.get(), root, dir_, snap, diagnostics, known_);
     std::sort(snap.files.begin(), snap.files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
     return snap;
@@ -272,6 +277,17 @@ namespace gongkai::git {
 std::optional<History> CommitSource::history(const Snapshot& snapshot) const {
     if (snapshot.commit.empty()) return std::nullopt;
     return read_history(repo_, snapshot.commit, dir_, {"projects", "reports"});
+}
+
+std::string CommitSource::cache_identity() const {
+    if (worktree_) return "";
+    return std::string(git_repository_path(repo_.get())) + "\n" + dir_;
+}
+
+std::optional<History> CommitSource::history(const Snapshot& snapshot, const History& base,
+                                             const std::string& base_commit) const {
+    if (snapshot.commit.empty()) return std::nullopt;
+    return read_history(repo_, snapshot.commit, dir_, {"projects", "reports"}, &base, base_commit);
 }
 
 }  // namespace gongkai::git

@@ -60,6 +60,9 @@ public:
         : repo_(repo), ref_(std::move(ref)), dir_(std::move(content_dir)), worktree_(worktree) {}
     Snapshot read(Diagnostics& diagnostics) override;
     std::optional<History> history(const Snapshot& snapshot) const override;
+    std::string cache_identity() const override;
+    std::optional<History> history(const Snapshot& snapshot, const History& base,
+                                   const std::string& base_commit) const override;
 
 private:
     const Repository& repo_;

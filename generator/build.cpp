@@ -1,0 +1,285 @@
+// The whole pipeline of `gongkai build`: read, validate, analyse, render and write, with the
+// build cache that lets a rebuild render and write only what a commit changed.
+#include <sys/stat.h>
+
+#include <fstream>
+#include <set>
+
+#include "cache/build_cache.h"
+#include "content/library.h"
+#include "markdown.h"
+#include "parallel.h"
+#include "schedule.h"
+#include "site.h"
+
+namespace gongkai {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::uint64_t inode_of(const fs::path& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
+}
+
+// The cache, if it may be trusted for this build; else why not.
+std::optional<BuildCache> usable_cache(const fs::path& folder, const std::string& identity, const fs::path& out,
+                                       std::string& why) {
+    auto cache = load_build_cache(folder, identity, why);
+    if (!cache) return std::nullopt;
+    if (inode_of(out) != cache->live_inode) {
+        why = "the output folder is not the one the cache describes";
+        return std::nullopt;
+    }
+    return cache;
+}
+
+}  // namespace
+
+BuildResult build_site(ContentSource& source, const BuildOptions& options) {
+    BuildResult result;
+    auto progress = [&](std::string_view stage, std::size_t done, std::size_t total) {
+        if (options.progress) options.progress(stage, done, total);
+    };
+
+    // The cache: only for builds that write, from a source with blob ids.
+    const std::string source_identity = source.cache_identity();
+    const bool use_cache = options.cache && options.write && !source_identity.empty();
+    fs::path out, cache_dir;
+    std::string identity;
+    std::optional<BuildCache> cache;
+    if (!options.cache)
+        result.full_reason = "the cache is turned off";
+    else if (!options.write)
+        result.full_reason = "nothing is written";
+    else if (source_identity.empty())
+        result.full_reason = "the content is not read from a commit";
+    if (use_cache) {
+        out = fs::absolute(options.out).lexically_normal();
+        if (out.filename().empty()) out = out.parent_path();
+        std::error_code ec;
+        if (fs::is_symlink(out, ec)) out = fs::canonical(out, ec);
+        cache_dir = cache_folder(out);
+        Hasher h;
+        h.add(source_identity).add(out.string()).add(options.base_url.value_or("")).add(options.themes_dir.value_or(""));
+        identity = h.digest().hex();
+        cache = usable_cache(cache_dir, identity, out, result.full_reason);
+    }
+
+    progress("read", 0, 1);
+    if (cache)
+        source.reuse([&](const std::string& path, const std::string& oid) {
+            auto it = cache->parsed.find(path);
+            return it != cache->parsed.end() && it->second.oid == oid;
+        });
+    Snapshot snapshot = source.read(result.diagnostics);
+    source.reuse(nullptr);
+    progress("read", 1, 1);
+    std::set<std::string> clean;  // content paths of files the next build may reuse
+    auto library = load_library(snapshot, result.diagnostics, cache ? &cache->parsed : nullptr,
+                                use_cache ? &clean : nullptr);
+    if (!library) {
+        result.diagnostics.sort();
+        return result;
+    }
+    if (options.base_url) library->config.base_url = *options.base_url;
+    Analysis analysis;
+    analysis.now = snapshot.commit_time;
+    analysis.now_offset = snapshot.commit_offset;
+    analysis.today = date_of(snapshot.commit_time, snapshot.commit_offset);
+    analysis.schedules = judge_schedules(*library, analysis.today);
+    auto history = cache && cache->has_history ? source.history(snapshot, cache->history, cache->commit)
+                                               : source.history(snapshot);
+    if (history) {
+        analysis.history = std::move(*history);
+        analysis.has_history = true;
+        if (analysis.history.shallow)
+            result.diagnostics.warning(snapshot.prefix, 0, 0, "",
+                                       "this is a shallow clone: git history is incomplete, so first-publication and "
+                                       "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
+    }
+    check_roll_ups(*library, result.diagnostics);
+
+    // Markdown: every report's body, except those the cache holds unchanged, whose sections it
+    // keeps; their pages render them again only if they are rendered at all.
+    std::set<std::string> reused;
+    for (const auto& f : snapshot.files)
+        if (f.reused) reused.insert(f.path);
+    const std::size_t n = library->reports.size();
+    analysis.report_bodies.resize(n);
+    analysis.body_rendered.assign(n, 1);
+    std::vector<std::size_t> to_render;
+    std::map<std::string, std::string> content_path;  // report repo path -> content path
+    for (const auto& f : snapshot.files) content_path.emplace(f.repo_path, f.path);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string& path = content_path[library->reports[i].path];
+        if (cache && reused.contains(path)) {
+            if (auto it = cache->sections.find(path); it != cache->sections.end()) {
+                analysis.report_bodies[i].sections = it->second;
+                analysis.body_rendered[i] = 0;
+                continue;
+            }
+        }
+        to_render.push_back(i);
+    }
+    progress("markdown", 0, to_render.size());
+    parallel_for(to_render.size(), worker_count(options.jobs), [&](std::size_t k, unsigned) {
+        std::size_t i = to_render[k];
+        analysis.report_bodies[i] = render_markdown(library->reports[i].body);
+    });
+    progress("markdown", to_render.size(), to_render.size());
+
+    Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
+    if (result.diagnostics.has_errors()) return result;
+
+    if (!options.write) {
+        progress("render", 0, 1);
+        SiteFiles files = render_site(*library, theme, analysis, result.diagnostics, options.jobs);
+        progress("render", 1, 1);
+        result.diagnostics.sort();
+        result.files = files.files().size();
+        return result;
+    }
+
+    // Written as rendered, from every thread: into the second copy of the site when the cache is
+    // trusted (only what changed is written, the rest is kept), else into a new folder.
+    out = prepare_output(options.out, WriteOptions{options.force});
+    fs::path target;
+    Manifest current;
+    Manifest live = cache ? cache->live : Manifest{};
+    std::set<std::string> broken_jobs;  // published pages no longer as written
+    if (cache) {
+        Manifest verified = live;
+        verify_manifest(out, verified);
+        for (const auto& [path, entry] : live)
+            if (!verified.contains(path)) broken_jobs.insert(entry.job);
+        live = std::move(verified);
+        target = cache_dir / "site";
+        std::error_code ec;
+        if (cache->has_spare && fs::is_directory(target, ec) && inode_of(target) == cache->spare_inode) {
+            current = cache->spare;
+            verify_manifest(target, current);
+        } else {
+            fs::remove_all(target, ec);
+            if (::mkdir(target.c_str(), 0755) != 0) throw WriteError("cannot create " + target.string());
+            std::ofstream(target / site_marker, std::ios::binary)
+                << "This folder was written by gongkai. It is replaced whole by every build.\n";
+            cache->has_spare = true;
+            cache->spare_inode = inode_of(target);
+            cache->spare.clear();
+        }
+        mark_spare_changing(cache_dir, identity, *cache);
+    } else {
+        target = new_site_folder(out);
+    }
+
+    std::map<std::string, std::vector<std::string>> job_files;
+    for (const auto& [path, entry] : live)
+        if (!entry.job.empty()) job_files[entry.job].push_back(path);
+    PageReuse reuse;
+    if (cache) {
+        reuse.keys = cache->page_keys;
+        reuse.can_keep = [&](const std::string& job) { return !broken_jobs.contains(job) && job_files.contains(job); };
+        reuse.files_of = [&](const std::string& job) { return job_files.at(job); };
+    }
+    // Entries of data/reports.json the cache holds, by library index.
+    ReportJsonCache report_json;
+    if (use_cache) {
+        report_json.previous.resize(n);
+        if (cache)
+            for (std::size_t i = 0; i < n; ++i) {
+                auto it = cache->report_json.find(content_path[library->reports[i].path]);
+                if (it != cache->report_json.end()) report_json.previous[i] = std::move(it->second);
+            }
+        analysis.report_json = &report_json;
+    }
+    RenderStats stats;
+    stats.want_keys = use_cache;
+    FolderStore store(target, std::move(current), out, &live);
+    Manifest written;
+    try {
+        progress("render-write", 0, 1);
+        SiteFiles files(&store);
+        render_site(files, *library, theme, analysis, result.diagnostics, options.jobs, cache ? &reuse : nullptr,
+                    &stats);
+        progress("render-write", 1, 1);
+        result.diagnostics.sort();
+        if (result.diagnostics.has_errors()) {
+            if (!cache) remove_folder(target);
+            return result;
+        }
+        result.files = files.files().size();
+        progress("write", 0, 1);
+        written = store.finish();
+    } catch (...) {
+        if (!cache) remove_folder(target);
+        throw;
+    }
+    const std::uint64_t old_live_inode = inode_of(out);
+    bool had_site = swap_in(out, target);
+    progress("write", 1, 1);
+    result.incremental = cache.has_value();
+    result.pages_rendered = stats.rendered;
+    result.pages_total = stats.total;
+
+    if (!use_cache) {
+        if (had_site) remove_folder(target);
+        return result;
+    }
+    BuildCache next;
+    next.commit = snapshot.commit;
+    std::vector<CachedFile> keep;
+    std::map<std::string, std::string> oids;  // content path -> blob id
+    for (const auto& f : snapshot.files)
+        if (clean.contains(f.path)) oids.emplace(f.path, f.oid);
+    auto cached = [&](const std::string& repo_path) -> CachedFile* {
+        auto it = oids.find(content_path[repo_path]);
+        if (it == oids.end()) return nullptr;
+        keep.push_back(CachedFile{it->first, it->second});
+        return &keep.back();
+    };
+    keep.reserve(oids.size());
+    for (const auto& d : library->departments)
+        if (CachedFile* f = cached(d.path)) f->department = &d;
+    for (const auto& p : library->projects)
+        if (CachedFile* f = cached(p.path)) f->project = &p;
+    for (std::size_t i = 0; i < n; ++i)
+        if (CachedFile* f = cached(library->reports[i].path)) {
+            f->report = &library->reports[i];
+            f->sections = &analysis.report_bodies[i].sections;
+            if (i < report_json.made.size()) f->json = &report_json.made[i];
+        }
+    next.has_history = analysis.has_history;
+    next.history = std::move(analysis.history);
+    next.page_keys = std::move(stats.keys);
+    next.live_inode = inode_of(out);
+    next.live = std::move(written);
+    if (cache) {
+        // The copy that was published is now the second copy, as verified above; the files it
+        // shares with the new copy changed their ctime when linked or unlinked here.
+        next.has_spare = true;
+        next.spare_inode = old_live_inode;
+        for (auto& [path, entry] : live)
+            if (store.touched().contains(entry.inode)) {
+                try {
+                    restat(target / path, entry);
+                } catch (const WriteError&) {
+                    entry.size = ~std::uint64_t(0);  // gone: the next build will not trust it
+                }
+            }
+        next.spare = std::move(live);
+    } else if (had_site) {
+        remove_folder(target);  // a site the cache did not describe: nothing to keep it for
+    }
+    try {
+        save_build_cache(cache_dir, identity, next, keep, cache ? &*cache : nullptr);
+    } catch (const std::exception&) {
+        // The site is published; without a cache the next build is a full one.
+        std::error_code ec;
+        fs::remove(cache_dir / "state", ec);
+    }
+    return result;
+}
+
+}  // namespace gongkai

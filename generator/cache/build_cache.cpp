@@ -1,0 +1,299 @@
+#include "cache/build_cache.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "cache/serial.h"
+
+namespace gongkai {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view magic = "gongkai build cache\n";
+constexpr std::uint64_t format_version = 1;
+
+enum class Kind : std::uint64_t { department = 0, project = 1, report = 2 };
+
+void write_manifest(BinaryWriter& w, const Manifest& m) {
+    w.u64(m.size());
+    for (const auto& [path, e] : m) {
+        w.str(path);
+        w.hash(e.hash);
+        w.u64(e.size);
+        w.i64(e.mtime_ns);
+        w.i64(e.ctime_ns);
+        w.u64(e.inode);
+        w.str(e.job);
+    }
+}
+
+Manifest read_manifest(BinaryReader& r) {
+    Manifest m;
+    std::size_t n = r.count(80);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string path = r.str();
+        OutputEntry e;
+        e.hash = r.hash();
+        e.size = r.u64();
+        e.mtime_ns = r.i64();
+        e.ctime_ns = r.i64();
+        e.inode = r.u64();
+        e.job = r.str();
+        m.emplace_hint(m.end(), std::move(path), std::move(e));
+    }
+    return m;
+}
+
+std::string wrap(const std::string& identity, const std::string& payload) {
+    BinaryWriter w;
+    w.bytes().append(magic);
+    w.u64(format_version);
+    w.str(GONGKAI_VERSION);
+    w.str(identity);
+    w.hash(hash_bytes(payload));
+    w.bytes().append(payload);
+    return std::move(w.bytes());
+}
+
+// The payload of a cache file, after checking whose it is and that it is whole.
+std::string_view unwrap(const std::string& file, const std::string& identity) {
+    if (file.compare(0, magic.size(), magic) != 0) throw CacheError("it is not a gongkai cache file");
+    BinaryReader r(std::string_view(file).substr(magic.size()));
+    if (r.u64() != format_version) throw CacheError("it was written in another format");
+    if (r.str() != GONGKAI_VERSION) throw CacheError("it was written by another version of gongkai");
+    if (r.str() != identity) throw CacheError("it belongs to another site or output folder");
+    Hash128 sum = r.hash();
+    std::size_t header = magic.size() + 8 + 8 + std::strlen(GONGKAI_VERSION) + 8 + identity.size() + 16;
+    if (header > file.size()) throw CacheError("it is cut short");
+    std::string_view payload = std::string_view(file).substr(header);
+    if (hash_bytes(payload) != sum) throw CacheError("it is damaged (its checksum does not match)");
+    return payload;
+}
+
+std::string read_all(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw CacheError("there is no cache yet");
+    struct stat st {};
+    std::string out;
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) out.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    while (got < out.size()) {
+        ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (got != out.size()) throw CacheError("a cache file could not be read whole");
+    return out;
+}
+
+void write_atomically(const fs::path& path, const std::string& bytes) {
+    fs::path tmp = path;
+    tmp += ".new";
+    ::unlink(tmp.c_str());
+    try {
+        write_new_file(tmp, bytes);
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0)
+        throw WriteError("cannot write the build cache " + path.string() + ": " + std::strerror(errno));
+}
+
+// The content file an entry is kept in: a report with its project, departments together.
+std::size_t shard_of(const std::string& path) {
+    std::string_view key = path;
+    if (key.starts_with("reports/")) {
+        key.remove_prefix(8);
+        key = key.substr(0, key.find('/'));
+    } else if (key.starts_with("projects/")) {
+        key.remove_prefix(9);
+        key = key.substr(0, key.rfind('.'));
+    } else {
+        key = "departments";
+    }
+    return static_cast<std::size_t>(hash_bytes(key).low % cache_shards);
+}
+
+fs::path shard_path(const fs::path& folder, std::size_t shard) { return folder / ("content-" + std::to_string(shard)); }
+
+std::string shard_payload(const std::vector<const CachedFile*>& files) {
+    BinaryWriter w;
+    w.u64(files.size());
+    for (const CachedFile* f : files) {
+        w.str(f->path);
+        w.str(f->oid);
+        if (f->department) {
+            w.u64(static_cast<std::uint64_t>(Kind::department));
+            write(w, *f->department);
+        } else if (f->project) {
+            w.u64(static_cast<std::uint64_t>(Kind::project));
+            write(w, *f->project);
+        } else {
+            w.u64(static_cast<std::uint64_t>(Kind::report));
+            write(w, *f->report);
+            write(w, f->sections ? *f->sections : std::vector<Section>{});
+            w.hash(f->json ? f->json->key : Hash128{});
+            w.str(f->json ? std::string_view(f->json->text) : std::string_view());
+        }
+    }
+    return std::move(w.bytes());
+}
+
+void read_parsed(std::string_view payload, BuildCache& cache) {
+    BinaryReader r(payload);
+    std::size_t n = r.count(24);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string path = r.str();
+        std::string oid = r.str();
+        switch (static_cast<Kind>(r.u64())) {
+        case Kind::department: {
+            Department d;
+            read(r, d);
+            cache.parsed.emplace(std::move(path), ParsedFile{std::move(oid), std::move(d)});
+            break;
+        }
+        case Kind::project: {
+            Project p;
+            read(r, p);
+            cache.parsed.emplace(std::move(path), ParsedFile{std::move(oid), std::move(p)});
+            break;
+        }
+        case Kind::report: {
+            Report rep;
+            read(r, rep);
+            std::vector<Section> sections;
+            read(r, sections);
+            cache.sections.emplace(path, std::move(sections));
+            ReportJson json;
+            json.key = r.hash();
+            json.text = r.str();
+            if (!json.text.empty()) cache.report_json.emplace(path, std::move(json));
+            cache.parsed.emplace(std::move(path), ParsedFile{std::move(oid), std::move(rep)});
+            break;
+        }
+        default:
+            throw CacheError("an entry is of no known kind");
+        }
+    }
+    if (!r.done()) throw CacheError("it holds more than it lists");
+}
+
+std::string state_payload(const BuildCache& cache, bool spare_trusted) {
+    BinaryWriter w;
+    w.str(cache.commit);
+    w.u64(cache.shards.size());
+    for (const auto& [id, sum] : cache.shards) {
+        w.hash(id);
+        w.hash(sum);
+    }
+    w.flag(cache.has_history);
+    write(w, cache.history);
+    w.u64(cache.page_keys.size());
+    for (const auto& [job, key] : cache.page_keys) {
+        w.str(job);
+        w.hash(key);
+    }
+    w.u64(cache.live_inode);
+    write_manifest(w, cache.live);
+    w.flag(cache.has_spare && spare_trusted);
+    w.u64(cache.spare_inode);
+    write_manifest(w, spare_trusted ? cache.spare : Manifest{});
+    return std::move(w.bytes());
+}
+
+}  // namespace
+
+fs::path cache_folder(const fs::path& out) {
+    fs::path o = fs::absolute(out).lexically_normal();
+    if (o.filename().empty()) o = o.parent_path();
+    return o.parent_path() / ("." + o.filename().string() + ".gongkai-cache");
+}
+
+std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::string& identity, std::string& why) {
+    try {
+        std::error_code ec;
+        if (!fs::is_directory(folder, ec)) throw CacheError("there is no cache yet");
+        std::string state_file = read_all(folder / "state");
+        std::string_view state = unwrap(state_file, identity);
+        BuildCache cache;
+        BinaryReader r(state);
+        cache.commit = r.str();
+        std::size_t shards = r.count(32);
+        if (shards != cache_shards) throw CacheError("it is laid out otherwise");
+        for (std::size_t i = 0; i < shards; ++i) {
+            Hash128 id = r.hash();
+            cache.shards.emplace_back(id, r.hash());
+        }
+        cache.has_history = r.flag();
+        read(r, cache.history);
+        std::size_t keys = r.count(24);
+        for (std::size_t i = 0; i < keys; ++i) {
+            std::string job = r.str();
+            cache.page_keys.emplace_hint(cache.page_keys.end(), std::move(job), r.hash());
+        }
+        cache.live_inode = r.u64();
+        cache.live = read_manifest(r);
+        cache.has_spare = r.flag();
+        cache.spare_inode = r.u64();
+        cache.spare = read_manifest(r);
+        if (!r.done()) throw CacheError("it holds more than it lists");
+        if (fs::exists(folder / "spare-changing", ec)) cache.has_spare = false;  // a build stopped while changing it
+        for (std::size_t i = 0; i < shards; ++i) {
+            std::string file = read_all(shard_path(folder, i));
+            std::string_view payload = unwrap(file, identity);
+            if (hash_bytes(payload) != cache.shards[i].second) throw CacheError("its parts are from different builds");
+            read_parsed(payload, cache);
+        }
+        return cache;
+    } catch (const CacheError& e) {
+        why = e.what();
+        return std::nullopt;
+    }
+}
+
+void save_build_cache(const fs::path& folder, const std::string& identity, BuildCache& cache,
+                      const std::vector<CachedFile>& files, const BuildCache* previous) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) {
+        if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST)
+            throw WriteError("cannot create the build cache " + folder.string() + ": " + std::strerror(errno));
+    }
+    ::chmod(folder.c_str(), 0700);
+    std::vector<std::vector<const CachedFile*>> by_shard(cache_shards);
+    for (const auto& f : files) by_shard[shard_of(f.path)].push_back(&f);
+    cache.shards.assign(cache_shards, {});
+    for (std::size_t i = 0; i < cache_shards; ++i) {
+        Hasher id;
+        for (const CachedFile* f : by_shard[i]) id.add(f->path).add(f->oid).add(f->json ? f->json->key : Hash128{});
+        cache.shards[i].first = id.digest();
+        if (previous && previous->shards.size() == cache_shards && previous->shards[i].first == cache.shards[i].first &&
+            fs::exists(shard_path(folder, i), ec)) {
+            cache.shards[i].second = previous->shards[i].second;
+            continue;
+        }
+        std::string payload = shard_payload(by_shard[i]);
+        cache.shards[i].second = hash_bytes(payload);
+        write_atomically(shard_path(folder, i), wrap(identity, payload));
+    }
+    write_atomically(folder / "state", wrap(identity, state_payload(cache, true)));
+    ::unlink((folder / "spare-changing").c_str());
+}
+
+void mark_spare_changing(const fs::path& folder, const std::string&, const BuildCache&) {
+    fs::path marker = folder / "spare-changing";
+    ::unlink(marker.c_str());
+    write_new_file(marker, "A build is changing the second copy of the site; it is not trusted until one finishes.\n");
+}
+
+}  // namespace gongkai

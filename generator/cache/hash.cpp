@@ -1,0 +1,51 @@
+#include "cache/hash.h"
+
+#include <bit>
+#include <cstdio>
+#include <new>
+
+namespace gongkai {
+
+std::string Hash128::hex() const {
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(high),
+                  static_cast<unsigned long long>(low));
+    return buf;
+}
+
+Hash128 hash_bytes(std::string_view bytes) {
+    XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+    return {h.low64, h.high64};
+}
+
+Hasher::Hasher() : state_(XXH3_createState()) {
+    if (!state_) throw std::bad_alloc();
+    XXH3_128bits_reset(state_);
+}
+
+Hasher::~Hasher() { XXH3_freeState(state_); }
+
+Hasher& Hasher::add(std::string_view text) {
+    add(static_cast<std::uint64_t>(text.size()));
+    XXH3_128bits_update(state_, text.data(), text.size());
+    return *this;
+}
+
+Hasher& Hasher::add(std::uint64_t value) {
+    XXH3_128bits_update(state_, &value, sizeof value);
+    return *this;
+}
+
+Hasher& Hasher::add(double value) { return add(std::bit_cast<std::uint64_t>(value)); }
+
+Hasher& Hasher::add(const Hash128& value) {
+    add(value.low);
+    return add(value.high);
+}
+
+Hash128 Hasher::digest() const {
+    XXH128_hash_t h = XXH3_128bits_digest(state_);
+    return {h.low64, h.high64};
+}
+
+}  // namespace gongkai

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <xxhash.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace gongkai {
+
+// A 128-bit XXH3 digest: the build cache's keys and the output manifest's checksums. Not a
+// defence against a forger (the cache is the publisher's own); a guard against mistakes.
+struct Hash128 {
+    std::uint64_t low = 0;
+    std::uint64_t high = 0;
+    bool operator==(const Hash128&) const = default;
+    std::string hex() const;
+};
+
+Hash128 hash_bytes(std::string_view bytes);
+
+// Hashes a sequence of values. Every value is length- or type-prefixed, so ("ab", "c") and
+// ("a", "bc") differ.
+class Hasher {
+public:
+    Hasher();
+    ~Hasher();
+    Hasher(const Hasher&) = delete;
+    Hasher& operator=(const Hasher&) = delete;
+
+    Hasher& add(std::string_view text);
+    Hasher& add(const char* text) { return add(std::string_view(text)); }
+    Hasher& add(const std::string& text) { return add(std::string_view(text)); }
+    Hasher& add(std::uint64_t value);
+    Hasher& add(std::int64_t value) { return add(static_cast<std::uint64_t>(value)); }
+    Hasher& add(int value) { return add(static_cast<std::uint64_t>(static_cast<std::int64_t>(value))); }
+    Hasher& add(bool value) { return add(static_cast<std::uint64_t>(value ? 1 : 0)); }
+    Hasher& add(double value);
+    Hasher& add(const Hash128& value);
+    Hash128 digest() const;
+
+private:
+    XXH3_state_t* state_;
+};
+
+}  // namespace gongkai
