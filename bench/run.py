@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """gongkai's benchmark: gongkai against Hugo on the same corpus, in the same run.
 
-For each size N it writes a deterministic corpus (bench/corpus.py), then alternates full builds
-of `gongkai build` and `hugo` (median of --runs each), measures the floor (cmark-gfm alone plus
-writing the files, divided by the cores), and an incremental rebuild after one report changes.
+For each size N it writes a deterministic corpus (bench/corpus.py), then alternates clean full
+builds of `gongkai build` (no output folder, no build cache) and `hugo` (median of --runs each),
+measures the floor (cmark-gfm alone plus writing the files, divided by the cores), and
+incremental rebuilds into the same folder after commits that each change one report: the first
+one after a clean build (which also makes the cache's second copy of the site, by hard links)
+on its own, then the median of --runs more.
 It prints a Markdown table; paste it into bench/RESULTS.md with the machine described.
 
 Usage: bench/run [--sizes 1000,10000,50000,100000] [--runs 5] [--smoke] [--no-hugo-above N]
@@ -62,9 +65,11 @@ def bench_size(n, args, build, work):
     gongkai = os.path.join(build, "gongkai")
     with_hugo = shutil.which("hugo") and n <= args.no_hugo_above
 
+    gk_cache = os.path.join(work, f".out-gongkai-{n}.gongkai-cache")  # where gongkai keeps its build cache
     gk_runs, hugo_runs = [], []
     for _ in range(args.runs):
         shutil.rmtree(gk_out, ignore_errors=True)
+        shutil.rmtree(gk_cache, ignore_errors=True)
         gk_runs.append(timed([gongkai, "build", "--quiet", "--out", gk_out], gk_repo))
         if with_hugo:
             shutil.rmtree(hugo_out, ignore_errors=True)
@@ -82,21 +87,27 @@ def bench_size(n, args, build, work):
     cores = os.cpu_count() or 1
     floor = (float(values["render_cpu"]) + float(values["write_cpu"])) / cores
 
-    # Incremental: one report changes in a new commit; rebuild into the same folder.
-    changed = sorted(os.listdir(os.path.join(gk_repo, "reports")))[0]
-    report_dir = os.path.join(gk_repo, "reports", changed)
-    report = os.path.join(report_dir, sorted(os.listdir(report_dir))[-1])
+    # Incremental: each commit amends one report (a different one each time), an hour after the
+    # corpus's last commit (the same day: a commit on a later day moves every judgement made "as
+    # of today", and so every page that shows one); rebuild into the same folder with its cache.
+    last = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=gk_repo, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    projects = sorted(os.listdir(os.path.join(gk_repo, "reports")))
     incremental = []
-    for i in range(args.runs):
+    for i in range(args.runs + 1):
+        changed = projects[(i * 7919) % len(projects)]
+        report_dir = os.path.join(gk_repo, "reports", changed)
+        report = os.path.join(report_dir, sorted(os.listdir(report_dir))[-1])
         with open(report, "a", encoding="utf-8") as f:
             f.write(f"\n补充说明 {i}。\n")
-        git(gk_repo, "commit", "-q", "-am", f"Amend {changed}", date=f"2020-11-0{i % 9 + 1}T10:00:00+08:00")
+        git(gk_repo, "commit", "-q", "-am", f"Amend {changed}", date=f"@{int(last) + 60 * (i + 1)} +0800")
         incremental.append(timed([gongkai, "build", "--quiet", "--out", gk_out], gk_repo))
-    inc = median_of(incremental)
-    git(gk_repo, "reset", "-q", "--hard", "HEAD~%d" % args.runs, date="2020-11-01T10:00:00+08:00")
+    first_inc, inc = incremental[0], median_of(incremental[1:])
+    git(gk_repo, "reset", "-q", "--hard", "HEAD~%d" % (args.runs + 1), date="2020-11-01T10:00:00+08:00")
 
     return {"n": n, "gk": gk, "hu": hu, "gk_pages": gk_pages, "hugo_pages": hugo_pages, "floor": floor,
-            "render_cpu": float(values["render_cpu"]), "write_cpu": float(values["write_cpu"]), "inc": inc}
+            "render_cpu": float(values["render_cpu"]), "write_cpu": float(values["write_cpu"]), "inc": inc,
+            "first_inc": first_inc}
 
 
 def main():
@@ -117,19 +128,22 @@ def main():
                     "gongkai-floor"], check=True, stdout=subprocess.DEVNULL)
     os.makedirs(args.work, exist_ok=True)
 
-    print(f"cores: {os.cpu_count()}; runs per size: {args.runs} (median); hugo: "
+    fs_type = subprocess.run(["stat", "-f", "-c", "%T", args.work], capture_output=True, text=True).stdout.strip()
+    print(f"cores: {os.cpu_count()}; runs per size: {args.runs} (median); work folder: {args.work} ({fs_type}); hugo: "
           f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[1] if shutil.which('hugo') else 'not installed'}")
     print()
     print("| reports | gongkai wall s | gongkai CPU s | gongkai peak MiB | pages/s | Hugo wall s | Hugo CPU s "
-          "| Hugo peak MiB | Hugo/gongkai wall | floor s | gongkai/floor | incremental s | incremental/full |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| Hugo peak MiB | Hugo/gongkai wall | gongkai/Hugo memory | floor s | gongkai/floor "
+          "| first incremental s | incremental s | incremental peak MiB | incremental/full |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in [int(s) for s in args.sizes.split(",")]:
         r = bench_size(n, args, build, args.work)
         gw, gc, gm = r["gk"]
-        hugo = ("%.2f | %.2f | %.0f | %.1f×" % (r["hu"][0], r["hu"][1], r["hu"][2], r["hu"][0] / gw)
-                if r["hu"] else "skipped | | | ")
+        hugo = ("%.2f | %.2f | %.0f | %.1f× | %.2f" % (r["hu"][0], r["hu"][1], r["hu"][2], r["hu"][0] / gw, gm / r["hu"][2])
+                if r["hu"] else "skipped | | | | ")
         print(f"| {n} | {gw:.2f} | {gc:.2f} | {gm:.0f} | {r['gk_pages'] / gw:.0f} | {hugo} | {r['floor']:.2f} "
-              f"| {gw / r['floor']:.2f} | {r['inc'][0]:.2f} | {100 * r['inc'][0] / gw:.1f}% |", flush=True)
+              f"| {gw / r['floor']:.1f} | {r['first_inc'][0]:.2f} | {r['inc'][0]:.3f} | {r['inc'][2]:.0f} "
+              f"| {100 * r['inc'][0] / gw:.1f}% |", flush=True)
         if args.smoke and r["gk_pages"] < n:
             print(f"smoke run: expected at least {n} pages, found {r['gk_pages']}", file=sys.stderr)
             return 1

@@ -78,7 +78,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     progress("read", 1, 1);
     std::set<std::string> clean;  // content paths of files the next build may reuse
     auto library = load_library(snapshot, result.diagnostics, cache ? &cache->parsed : nullptr,
-                                use_cache ? &clean : nullptr);
+                                use_cache ? &clean : nullptr, options.jobs);
     if (!library) {
         result.diagnostics.sort();
         return result;

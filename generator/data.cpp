@@ -257,7 +257,7 @@ public:
 
     void add(SiteFiles& files) const {
         files.add("data/projects.json", dump(projects_json()));
-        files.add("data/reports.json", dump(reports_json()));
+        files.add("data/reports.json", reports_file());
         files.add("data/projects.csv", projects_csv());
         files.add("data/reports.csv", reports_csv());
         files.add("data/projects.schema.json", dump(projects_schema()));
@@ -450,7 +450,8 @@ private:
 
     // Each report is written on its own, on all cores, at the depth it has in the file; with a
     // cache, an unchanged report's entry is taken as the last build wrote it.
-    Json reports_json() const {
+    // The file is written as dump() writes the whole document, in one buffer of its final size.
+    std::string reports_file() const {
         std::vector<std::string> parts(lib_.reports.size());
         ReportJsonCache* cache = analysis_.report_json;
         if (cache) cache->made.assign(parts.size(), {});
@@ -465,11 +466,31 @@ private:
                 parts[i] = std::move(cache->previous[i].text);
             else
                 report_json(r).write(parts[i], 2);
-            cache->made[i] = {key, parts[i]};
+            cache->made[i].key = key;
         });
-        Json list = Json::array();
-        for (auto& part : parts) list.push(Json::raw(std::move(part)));
-        return header("reports").set("reports", std::move(list));
+        // The header, with a mark where the list goes: a raw byte 1, which no JSON string holds.
+        std::string frame = dump(header("reports").set("reports", Json::raw("\x01")));
+        std::size_t mark = frame.find('\x01');
+        std::size_t size = frame.size() + 8;
+        for (const auto& part : parts) size += part.size() + 6;
+        std::string out;
+        out.reserve(size);
+        out.append(frame, 0, mark);
+        if (parts.empty()) {
+            out += "[]";
+        } else {
+            out += "[\n";
+            for (std::size_t i = 0; i < parts.size(); ++i) {
+                out += "    ";  // the depth of a list item: 2
+                out += parts[i];
+                out += i + 1 < parts.size() ? ",\n" : "\n";
+            }
+            out += "  ]";
+        }
+        out.append(frame, mark + 1);
+        if (cache)
+            for (std::size_t i = 0; i < parts.size(); ++i) cache->made[i].text = std::move(parts[i]);
+        return out;
     }
 
     std::string projects_csv() const {

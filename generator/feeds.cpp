@@ -53,11 +53,20 @@ public:
         : lib_(lib), analysis_(analysis), strings_(strings), base_url_(base_url) {}
 
     void add(SiteFiles& files) const {
-        std::vector<Entry> all = entries([](const Project&) { return true; });
-        files.add("atom.xml",
-                  feed("atom.xml", sample_prefix(lib_.config.sample_data) + lib_.config.title, base_url_, all));
+        // Every report once, newest first; each feed takes the first of them that are its own.
+        const std::vector<Entry> all = entries();
+        auto newest = [&](auto matches) {
+            std::vector<Entry> out;
+            for (const auto& e : all) {
+                if (out.size() == max_entries) break;
+                if (matches(*e.project)) out.push_back(e);
+            }
+            return out;
+        };
+        files.add("atom.xml", feed("atom.xml", sample_prefix(lib_.config.sample_data) + lib_.config.title, base_url_,
+                                   newest([](const Project&) { return true; })));
         for (const auto& d : lib_.departments) {
-            std::vector<Entry> own = entries([&](const Project& p) { return p.department == d.id; });
+            std::vector<Entry> own = newest([&](const Project& p) { return p.department == d.id; });
             std::string dir = "departments/" + d.id + "/";
             std::string title =
                 sample_prefix(lib_.config.sample_data || d.sample_data) + lib_.config.title + " — " + d.name;
@@ -73,13 +82,12 @@ private:
         return base_url_ + "projects/" + r.project + "/reports/" + r.id + "/";
     }
 
-    // The reports of the projects that match, newest publication first.
-    template <typename Filter>
-    std::vector<Entry> entries(Filter matches) const {
+    // Every report, newest publication first (ties by path, so the order is total).
+    std::vector<Entry> entries() const {
         std::vector<Entry> out;
         for (const auto& r : lib_.reports) {
             const Project* p = lib_.project(r.project);
-            if (!p || !matches(*p)) continue;
+            if (!p) continue;
             Entry e{&r, p, {r.date.days() * 86400, 0}, {}, history_path(r)};
             const FileHistory* h = analysis_.history_of(e.path);
             if (h && h->published) {
@@ -93,7 +101,6 @@ private:
         std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
             return std::tie(b.published.seconds, a.path) < std::tie(a.published.seconds, b.path);
         });
-        if (out.size() > max_entries) out.resize(max_entries);
         return out;
     }
 

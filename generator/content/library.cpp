@@ -11,6 +11,7 @@
 
 #include "content/parse.h"
 #include "markdown.h"
+#include "parallel.h"
 #include "paths.h"
 #include "utf8.h"
 
@@ -263,16 +264,74 @@ void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& d
     }
 }
 
+// One department, project or report file, checked and parsed on its own: the part of loading
+// that needs no other file, so it can run on all cores.
+struct ParsedEntry {
+    Diagnostics diagnostics;
+    bool text_ok = false;
+    std::variant<std::monostate, Department, Project, Report> value;
+};
+
+ParsedEntry parse_entry(const SourceFile& file, Kind kind) {
+    ParsedEntry e;
+    Diagnostics& diagnostics = e.diagnostics;
+    if (!check_text(file, diagnostics)) return e;
+    e.text_ok = true;
+    switch (kind) {
+    case Kind::department:
+        check_id(stem(file.path), file, "department", diagnostics);
+        if (auto d = parse_department(file, diagnostics)) {
+            check_markdown(d->description, file.repo_path, 0, "description", diagnostics);
+            e.value = std::move(*d);
+        }
+        break;
+    case Kind::project:
+        check_id(stem(file.path), file, "project", diagnostics);
+        if (auto p = parse_project(file, diagnostics)) {
+            check_markdown(p->body, file.repo_path, p->body_line, "", diagnostics);
+            check_markdown(p->target, file.repo_path, 0, "target", diagnostics);
+            e.value = std::move(*p);
+        }
+        break;
+    case Kind::report: {
+        std::string folder = file.path.substr(8, file.path.rfind('/') - 8);
+        check_id(folder, file, "project", diagnostics);
+        check_id(stem(file.path), file, "report", diagnostics);
+        if (auto r = parse_report(file, diagnostics)) {
+            check_markdown(r->body, file.repo_path, r->body_line, "", diagnostics);
+            warn_empty_sections(r->body, file.repo_path, r->body_line, diagnostics);
+            e.value = std::move(*r);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return e;
+}
+
+bool is_entity(Kind kind) { return kind == Kind::department || kind == Kind::project || kind == Kind::report; }
+
 }  // namespace
 
 std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse,
-                                    std::set<std::string>* clean) {
+                                    std::set<std::string>* clean, unsigned workers) {
     Library lib;
     Unreadable unreadable;
     bool have_config = false;
     std::size_t before = diagnostics.error_count();
     std::map<std::string, std::string> static_names;  // lower-cased path -> the path of the first
-    for (const auto& file : snapshot.files) {
+    // Departments, projects and reports are checked and parsed on all cores first; what spans
+    // files is then done in order, so diagnostics come out as from one thread.
+    std::vector<std::optional<ParsedEntry>> entries(snapshot.files.size());
+    parallel_for(snapshot.files.size(), worker_count(workers), [&](std::size_t i, unsigned) {
+        const SourceFile& file = snapshot.files[i];
+        Kind kind = classify(file.path).kind;
+        if (is_entity(kind) && file.kind == EntryKind::file && !file.reused && name_problem(file.path).empty())
+            entries[i] = parse_entry(file, kind);
+    });
+    for (std::size_t index = 0; index < snapshot.files.size(); ++index) {
+        const SourceFile& file = snapshot.files[index];
         Classified c = classify(file.path);
         // A link or submodule standing in for one of gongkai's folders hides everything in it.
         bool stands_for_folder = file.kind != EntryKind::file && file.path.find('/') == std::string::npos &&
@@ -337,11 +396,27 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
             continue;
         }
         if (!file.oid.empty()) lib.file_ids.emplace(file.repo_path, file.oid);
-        const std::size_t said = diagnostics.items().size();
-        // Keeps the parsed form of a file that drew no diagnostic, for the next build to reuse.
-        auto keep = [&](const auto&) {
-            if (clean && !file.oid.empty() && diagnostics.items().size() == said) clean->insert(file.path);
-        };
+        if (entries[index]) {
+            ParsedEntry& e = *entries[index];
+            diagnostics.append(e.diagnostics);
+            if (!e.text_ok) {
+                mark_unreadable();
+                continue;
+            }
+            // A file that drew no diagnostic can be reused by the next build.
+            if (clean && !file.oid.empty() && e.diagnostics.items().empty()) clean->insert(file.path);
+            if (auto* d = std::get_if<Department>(&e.value))
+                lib.departments.push_back(std::move(*d));
+            else if (auto* p = std::get_if<Project>(&e.value))
+                lib.projects.push_back(std::move(*p));
+            else if (auto* r = std::get_if<Report>(&e.value))
+                lib.reports.push_back(std::move(*r));
+            else if (c.kind == Kind::department)
+                unreadable.departments.insert(stem(file.path));
+            else if (c.kind == Kind::project)
+                unreadable.projects.insert(stem(file.path));
+            continue;
+        }
         if (!check_text(file, diagnostics)) {
             mark_unreadable();
             continue;
@@ -351,39 +426,6 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
             if (auto cfg = parse_config(file, diagnostics)) lib.config = std::move(*cfg);
             have_config = true;
             break;
-        case Kind::department:
-            check_id(stem(file.path), file, "department", diagnostics);
-            if (auto d = parse_department(file, diagnostics)) {
-                check_markdown(d->description, file.repo_path, 0, "description", diagnostics);
-                keep(*d);
-                lib.departments.push_back(std::move(*d));
-            } else {
-                unreadable.departments.insert(stem(file.path));
-            }
-            break;
-        case Kind::project:
-            check_id(stem(file.path), file, "project", diagnostics);
-            if (auto p = parse_project(file, diagnostics)) {
-                check_markdown(p->body, file.repo_path, p->body_line, "", diagnostics);
-                check_markdown(p->target, file.repo_path, 0, "target", diagnostics);
-                keep(*p);
-                lib.projects.push_back(std::move(*p));
-            } else {
-                unreadable.projects.insert(stem(file.path));
-            }
-            break;
-        case Kind::report: {
-            std::string folder = file.path.substr(8, file.path.rfind('/') - 8);
-            check_id(folder, file, "project", diagnostics);
-            check_id(stem(file.path), file, "report", diagnostics);
-            if (auto r = parse_report(file, diagnostics)) {
-                check_markdown(r->body, file.repo_path, r->body_line, "", diagnostics);
-                warn_empty_sections(r->body, file.repo_path, r->body_line, diagnostics);
-                keep(*r);
-                lib.reports.push_back(std::move(*r));
-            }
-            break;
-        }
         case Kind::template_file:
             if (is_valid_id(stem(file.path)) || stem(file.path) == "404")
                 lib.templates.emplace(stem(file.path), file.data);

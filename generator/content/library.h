@@ -26,7 +26,8 @@ using ParsedFiles = std::map<std::string, ParsedFile>;
 // only when no error was found; every problem is in diagnostics either way.
 // A snapshot file marked reused is moved out of reuse (which must hold it with the same blob id);
 // with clean, the content path of every file with a blob id that drew no diagnostic is added to it.
+// workers: threads to parse with (0: one per core).
 std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse = nullptr,
-                                    std::set<std::string>* clean = nullptr);
+                                    std::set<std::string>* clean = nullptr, unsigned workers = 0);
 
 }  // namespace gongkai

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <vector>
 
+#include "parallel.h"
 #include "utf8.h"
 
 namespace gongkai::git {
@@ -135,20 +136,20 @@ struct PendingTree {
     std::size_t depth;
 };
 
-void read_blob(git_repository* repo, const git_tree_entry* entry, SourceFile& file) {
+void read_blob(git_repository* repo, const git_oid* id, SourceFile& file) {
     git_odb* raw_odb = nullptr;
     if (git_repository_odb(&raw_odb, repo) == 0) {
         std::unique_ptr<git_odb, Deleter<git_odb_free>> odb(raw_odb);
         std::size_t size = 0;
         git_object_t type{};
-        if (git_odb_read_header(&size, &type, odb.get(), git_tree_entry_id(entry)) == 0 && size > max_blob_bytes) {
+        if (git_odb_read_header(&size, &type, odb.get(), id) == 0 && size > max_blob_bytes) {
             file.kind = EntryKind::unreadable;
             file.problem = "is " + std::to_string(size >> 20) + " MB, too large to read";
             return;
         }
     }
     git_blob* raw = nullptr;
-    if (git_blob_lookup(&raw, repo, git_tree_entry_id(entry)) < 0) {
+    if (git_blob_lookup(&raw, repo, id) < 0) {
         bool damaged = last_error_is_damage();
         file.kind = EntryKind::unreadable;
         file.problem = "cannot read the file from git: " + last_error() + (damaged ? damaged_hint : "");
@@ -161,8 +162,15 @@ void read_blob(git_repository* repo, const git_tree_entry* entry, SourceFile& fi
 }
 
 // Every entry below root, depth first, without recursion: a crafted tree cannot exhaust the stack.
+// A blob the walk found and left for later: reading blobs is most of reading a commit, and they
+// are read on all cores once every folder is known.
+struct PendingBlob {
+    std::size_t file;  // index in the snapshot's files
+    git_oid id;
+};
+
 void walk(git_repository* repo, const git_oid& root, const std::string& prefix, Snapshot& snap,
-          Diagnostics& diagnostics, const ContentSource::Known& known) {
+          Diagnostics& diagnostics, const ContentSource::Known& known, std::vector<PendingBlob>& blobs) {
     std::vector<PendingTree> pending{{root, "", 0}};
     while (!pending.empty()) {
         PendingTree current = std::move(pending.back());
@@ -212,7 +220,7 @@ void walk(git_repository* repo, const git_oid& root, const std::string& prefix, 
                     if (known && known(rel, file.oid))
                         file.reused = true;
                     else
-                        read_blob(repo, entry, file);
+                        blobs.push_back({snap.files.size(), *git_tree_entry_id(entry)});
                 }
                 break;
             default:
@@ -264,7 +272,25 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
         }
         root = *git_tree_entry_id(entry.get());
     }
-    walk(repo_.get(), root, dir_, snap, diagnostics, known_);
+    std::vector<PendingBlob> blobs;
+    walk(repo_.get(), root, dir_, snap, diagnostics, known_, blobs);
+    // A git_repository is not shared between threads: each worker opens its own.
+    const unsigned workers = std::min<std::size_t>(worker_count(0), std::max<std::size_t>(1, blobs.size() / 64));
+    std::vector<RepositoryPtr> repos(workers);
+    const std::string path = git_repository_path(repo_.get());
+    parallel_for(blobs.size(), workers, [&](std::size_t i, unsigned worker) {
+        git_repository* repo = repo_.get();
+        if (worker > 0) {
+            if (!repos[worker]) {
+                git_repository* raw = nullptr;
+                check(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
+                      "cannot open " + path + " again to read it");
+                repos[worker].reset(raw);
+            }
+            repo = repos[worker].get();
+        }
+        read_blob(repo, &blobs[i].id, snap.files[blobs[i].file]);
+    });
     std::sort(snap.files.begin(), snap.files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
     return snap;
