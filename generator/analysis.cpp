@@ -11,6 +11,13 @@ RenderedMarkdown Analysis::body_of(const Library& library, const Report& report)
     return render_markdown(report.body);
 }
 
+void Analysis::release_body(const Library& library, const Report& report) const {
+    auto index = static_cast<std::size_t>(&report - library.reports.data());
+    if (index >= report_bodies.size() || index >= body_rendered.size()) return;
+    std::string().swap(report_bodies[index].html);
+    body_rendered[index] = 0;
+}
+
 std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
     if (index < report_bodies.size()) return report_bodies[index].sections;

@@ -36,12 +36,17 @@ struct Analysis {
     // Every report's body rendered once, in library order, for the pages and the data alike. An
     // incremental build renders only the reports whose pages it renders: the others hold their
     // sections (from the cache) and body_rendered is false.
-    std::vector<RenderedMarkdown> report_bodies;
-    std::vector<char> body_rendered;
+    // A report page releases its body's HTML once rendered (see release_body): each element is
+    // touched by one page job only.
+    mutable std::vector<RenderedMarkdown> report_bodies;
+    mutable std::vector<char> body_rendered;
     ReportJsonCache* report_json = nullptr;  // optional
 
     // The rendered body of the library's report (rendering it if it was not rendered before).
     RenderedMarkdown body_of(const Library& library, const Report& report) const;
+    // Frees the HTML of a report's body, keeping its sections: for a report no page shows again.
+    // body_of renders it again if asked.
+    void release_body(const Library& library, const Report& report) const;
     // The report's sections: its level-2 headings.
     std::vector<Section> sections_of(const Library& library, const Report& report) const;
 

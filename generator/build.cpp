@@ -83,6 +83,8 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         result.diagnostics.sort();
         return result;
     }
+    // The library holds what it needs of the files' text; the blobs themselves are not kept.
+    for (auto& f : snapshot.files) std::string().swap(f.data);
     if (options.base_url) library->config.base_url = *options.base_url;
     Analysis analysis;
     analysis.now = snapshot.commit_time;

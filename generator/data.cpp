@@ -257,7 +257,7 @@ public:
 
     void add(SiteFiles& files) const {
         files.add("data/projects.json", dump(projects_json()));
-        files.add("data/reports.json", reports_file());
+        add_reports_file(files);
         files.add("data/projects.csv", projects_csv());
         files.add("data/reports.csv", reports_csv());
         files.add("data/projects.schema.json", dump(projects_schema()));
@@ -450,47 +450,50 @@ private:
 
     // Each report is written on its own, on all cores, at the depth it has in the file; with a
     // cache, an unchanged report's entry is taken as the last build wrote it.
-    // The file is written as dump() writes the whole document, in one buffer of its final size.
-    std::string reports_file() const {
+    // data/reports.json, written as dump() writes the whole document but given to files in
+    // pieces: each report's entry is made on its own, on all cores, at the depth it has in the
+    // file, and the entries are never joined in memory. With a cache, an unchanged report's entry
+    // is taken as the last build wrote it, and every entry is handed to the cache afterwards.
+    void add_reports_file(SiteFiles& files) const {
         std::vector<std::string> parts(lib_.reports.size());
         ReportJsonCache* cache = analysis_.report_json;
         if (cache) cache->made.assign(parts.size(), {});
         parallel_for(parts.size(), workers_, [&](std::size_t i, unsigned) {
             const Report& r = lib_.reports[i];
-            if (!cache) {
-                report_json(r).write(parts[i], 2);
-                return;
+            std::string& part = parts[i];
+            if (cache) {
+                Hash128 key = report_key(r);
+                cache->made[i].key = key;
+                if (i < cache->previous.size() && cache->previous[i].key == key && !cache->previous[i].text.empty()) {
+                    part = std::move(cache->previous[i].text);
+                    return;
+                }
             }
-            Hash128 key = report_key(r);
-            if (i < cache->previous.size() && cache->previous[i].key == key && !cache->previous[i].text.empty())
-                parts[i] = std::move(cache->previous[i].text);
-            else
-                report_json(r).write(parts[i], 2);
-            cache->made[i].key = key;
+            part.reserve(r.body.size() + r.body.size() / 4 + 2048);
+            report_json(r).write(part, 2);
+            part.shrink_to_fit();
         });
         // The header, with a mark where the list goes: a raw byte 1, which no JSON string holds.
         std::string frame = dump(header("reports").set("reports", Json::raw("\x01")));
         std::size_t mark = frame.find('\x01');
-        std::size_t size = frame.size() + 8;
-        for (const auto& part : parts) size += part.size() + 6;
-        std::string out;
-        out.reserve(size);
-        out.append(frame, 0, mark);
+        std::vector<std::string_view> pieces;
+        pieces.reserve(parts.size() * 3 + 3);
+        pieces.push_back(std::string_view(frame).substr(0, mark));
         if (parts.empty()) {
-            out += "[]";
+            pieces.push_back("[]");
         } else {
-            out += "[\n";
+            pieces.push_back("[\n");
             for (std::size_t i = 0; i < parts.size(); ++i) {
-                out += "    ";  // the depth of a list item: 2
-                out += parts[i];
-                out += i + 1 < parts.size() ? ",\n" : "\n";
+                pieces.push_back("    ");  // the depth of a list item: 2
+                pieces.push_back(parts[i]);
+                pieces.push_back(i + 1 < parts.size() ? ",\n" : "\n");
             }
-            out += "  ]";
+            pieces.push_back("  ]");
         }
-        out.append(frame, mark + 1);
+        pieces.push_back(std::string_view(frame).substr(mark + 1));
+        files.add_pieces("data/reports.json", pieces);
         if (cache)
             for (std::size_t i = 0; i < parts.size(); ++i) cache->made[i].text = std::move(parts[i]);
-        return out;
     }
 
     std::string projects_csv() const {

@@ -121,6 +121,8 @@ public:
                 }
                 extra.set("report", report);
                 out.add(id, page(id, "report", report_title(r, p), extra, is_sample(p) || r.sample_data), id);
+                // Only the project page shows a report's body again, and only its latest's.
+                if (&r != latest(p.id)) analysis_.release_body(lib_, r);
             }});
         }
         jobs.push_back({"404.html", [this] { return overview_key("404"); }, [this](const std::string& id, SiteFiles& out) {

@@ -37,6 +37,20 @@ void SiteFiles::add(const std::string& path, std::string data, const std::string
     store_->put(path, std::move(data), job);
 }
 
+void SiteFiles::add_pieces(const std::string& path, const std::vector<std::string_view>& pieces,
+                           const std::string& job) {
+    {
+        std::lock_guard guard(*lock_);
+        claim(path);
+        if (!store_) {
+            std::string& data = files_[path];
+            for (auto piece : pieces) data.append(piece);
+            return;
+        }
+    }
+    store_->put_pieces(path, pieces, job);
+}
+
 void SiteFiles::keep(const std::string& path, const std::string& job) {
     {
         std::lock_guard guard(*lock_);
@@ -63,25 +77,29 @@ std::string reason(int err) {
 
 [[noreturn]] void fail(const std::string& what, int err) { throw WriteError(what + ": " + reason(err)); }
 
-void write_file(const fs::path& path, const std::string& data) {
+void write_pieces(const fs::path& path, const std::vector<std::string_view>& pieces) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) fail("cannot create " + path.string(), errno);
-    const char* p = data.data();
-    std::size_t left = data.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int err = n < 0 ? errno : ENOSPC;
-            ::close(fd);
-            fail("cannot write " + path.string(), err);
+    for (auto piece : pieces) {
+        const char* p = piece.data();
+        std::size_t left = piece.size();
+        while (left > 0) {
+            ssize_t n = ::write(fd, p, left);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                int err = n < 0 ? errno : ENOSPC;
+                ::close(fd);
+                fail("cannot write " + path.string(), err);
+            }
+            p += n;
+            left -= static_cast<std::size_t>(n);
         }
-        p += n;
-        left -= static_cast<std::size_t>(n);
     }
     // close reports the write-back errors of some file systems (NFS, quotas).
     if (::close(fd) != 0) fail("cannot write " + path.string(), errno);
 }
+
+void write_file(const fs::path& path, const std::string& data) { write_pieces(path, {std::string_view(data)}); }
 
 void make_dir(const fs::path& dir) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create the folder " + dir.string(), errno);
@@ -199,8 +217,13 @@ void FolderStore::forget(const std::string& path) {
 }
 
 void FolderStore::put(const std::string& path, std::string bytes, const std::string& job) {
+    put_pieces(path, {std::string_view(bytes)}, job);
+}
+
+void FolderStore::put_pieces(const std::string& path, const std::vector<std::string_view>& pieces,
+                             const std::string& job) {
     OutputEntry entry;
-    entry.hash = hash_bytes(bytes);
+    entry.hash = hash_pieces(pieces);
     entry.job = job;
     {
         std::lock_guard guard(lock_);
@@ -216,7 +239,7 @@ void FolderStore::put(const std::string& path, std::string bytes, const std::str
     fs::path target = folder_ / path;
     forget(path);
     unlink_if_there(target);
-    write_file(target, bytes);
+    write_pieces(target, pieces);
     record_stat(target, entry);
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);

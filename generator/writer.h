@@ -8,6 +8,8 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cache/hash.h"
 
@@ -35,6 +37,8 @@ class FileStore {
 public:
     virtual ~FileStore() = default;
     virtual void put(const std::string& path, std::string bytes, const std::string& job) = 0;
+    virtual void put_pieces(const std::string& path, const std::vector<std::string_view>& pieces,
+                            const std::string& job) = 0;
     // The file at path is the same as in the published site: carry it over.
     virtual void keep(const std::string& path, const std::string& job) = 0;
 };
@@ -47,6 +51,8 @@ public:
     explicit SiteFiles(FileStore* store) : store_(store) {}
     // Adds a file; throws WriteError for an unsafe or duplicate path. Safe from several threads.
     void add(const std::string& path, std::string data, const std::string& job = "");
+    // Adds a file given in pieces, which a store writes without joining them first.
+    void add_pieces(const std::string& path, const std::vector<std::string_view>& pieces, const std::string& job = "");
     // A file the store carries over from the published site unchanged.
     void keep(const std::string& path, const std::string& job);
     // Every file; with a store, the bytes are empty (they are on disk).
@@ -67,6 +73,8 @@ public:
     FolderStore(std::filesystem::path folder, Manifest current, std::filesystem::path live = {},
                 const Manifest* live_manifest = nullptr);
     void put(const std::string& path, std::string bytes, const std::string& job) override;
+    void put_pieces(const std::string& path, const std::vector<std::string_view>& pieces,
+                    const std::string& job) override;
     void keep(const std::string& path, const std::string& job) override;
     // Removes what the folder held that the new site does not have; returns its manifest.
     Manifest finish();

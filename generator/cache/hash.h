@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gongkai {
 
@@ -18,6 +19,8 @@ struct Hash128 {
 };
 
 Hash128 hash_bytes(std::string_view bytes);
+// The same digest as hash_bytes of the pieces joined.
+Hash128 hash_pieces(const std::vector<std::string_view>& pieces);
 
 // Hashes a sequence of values. Every value is length- or type-prefixed, so ("ab", "c") and
 // ("a", "bc") differ.
