@@ -2,7 +2,10 @@
 // render every report body (with the extensions and options gongkai uses), plus the CPU time to
 // write as many files of the same total size. Prints both in seconds.
 //
-// Usage: gongkai-floor REPORTS_DIR SCRATCH_DIR
+// Usage: gongkai-floor REPORTS_DIR SCRATCH_DIR [FILES BYTES]
+// With FILES and BYTES (a built site's count of files and total size), it also prints the CPU
+// time to write that many files of that total size: the floor for writing the whole site, whose
+// pages carry more than the report bodies.
 #include <sys/resource.h>
 
 #include <filesystem>
@@ -24,8 +27,8 @@ static double cpu_seconds() {
 }
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::cerr << "usage: gongkai-floor REPORTS_DIR SCRATCH_DIR\n";
+    if (argc != 3 && argc != 5) {
+        std::cerr << "usage: gongkai-floor REPORTS_DIR SCRATCH_DIR [FILES BYTES]\n";
         return 2;
     }
     std::vector<std::string> bodies;
@@ -59,6 +62,21 @@ int main(int argc, char** argv) {
     double write = cpu_seconds() - start;
     fs::remove_all(argv[2]);
     std::cout << "bodies " << bodies.size() << " html_bytes " << bytes << " render_cpu " << render << " write_cpu "
-              << write << "\n";
+              << write;
+    if (argc == 5) {
+        std::size_t files = std::stoul(argv[3]);
+        std::size_t total = std::stoul(argv[4]);
+        std::string page(files ? total / files : 0, 'x');
+        start = cpu_seconds();
+        for (std::size_t i = 0; i < files; ++i) {
+            fs::path dir = fs::path(argv[2]) / std::to_string(i / 1000) / std::to_string(i);
+            fs::create_directories(dir);
+            std::ofstream out(dir / "index.html", std::ios::binary);
+            out << page;
+        }
+        std::cout << " site_write_cpu " << cpu_seconds() - start;
+        fs::remove_all(argv[2]);
+    }
+    std::cout << "\n";
     return 0;
 }

@@ -79,13 +79,20 @@ def bench_size(n, args, build, work):
     gk_pages = count_html(gk_out)
     hugo_pages = count_html(hugo_out) if hugo_runs else 0
 
-    # Floor: cmark-gfm alone on every body plus writing as many files, over the cores.
+    # Floor: cmark-gfm alone on every body plus writing as many files, over the cores; and the
+    # same with the site's own count of files and bytes written instead.
+    site_files, site_bytes = 0, 0
+    for folder, _, names in os.walk(gk_out):
+        for name in names:
+            site_files += 1
+            site_bytes += os.path.getsize(os.path.join(folder, name))
     floor_out = subprocess.run([os.path.join(build, "gongkai-floor"), os.path.join(gk_repo, "reports"),
-                                os.path.join(work, "floor-scratch")], check=True, capture_output=True,
-                               text=True).stdout.split()
+                                os.path.join(work, "floor-scratch"), str(site_files), str(site_bytes)], check=True,
+                               capture_output=True, text=True).stdout.split()
     values = dict(zip(floor_out[::2], floor_out[1::2]))
     cores = os.cpu_count() or 1
     floor = (float(values["render_cpu"]) + float(values["write_cpu"])) / cores
+    site_floor = (float(values["render_cpu"]) + float(values["site_write_cpu"])) / cores
 
     # Incremental: each commit amends one report (a different one each time), an hour after the
     # corpus's last commit (the same day: a commit on a later day moves every judgement made "as
@@ -107,7 +114,7 @@ def bench_size(n, args, build, work):
 
     return {"n": n, "gk": gk, "hu": hu, "gk_pages": gk_pages, "hugo_pages": hugo_pages, "floor": floor,
             "render_cpu": float(values["render_cpu"]), "write_cpu": float(values["write_cpu"]), "inc": inc,
-            "first_inc": first_inc}
+            "first_inc": first_inc, "site_floor": site_floor, "site_mib": site_bytes / 2**20}
 
 
 def main():
@@ -134,15 +141,17 @@ def main():
     print()
     print("| reports | gongkai wall s | gongkai CPU s | gongkai peak MiB | pages/s | Hugo wall s | Hugo CPU s "
           "| Hugo peak MiB | Hugo/gongkai wall | gongkai/Hugo memory | floor s | gongkai/floor "
+          "| site MiB | floor with the site's bytes s | gongkai/that floor "
           "| first incremental s | incremental s | incremental peak MiB | incremental/full |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in [int(s) for s in args.sizes.split(",")]:
         r = bench_size(n, args, build, args.work)
         gw, gc, gm = r["gk"]
         hugo = ("%.2f | %.2f | %.0f | %.1f× | %.2f" % (r["hu"][0], r["hu"][1], r["hu"][2], r["hu"][0] / gw, gm / r["hu"][2])
                 if r["hu"] else "skipped | | | | ")
         print(f"| {n} | {gw:.2f} | {gc:.2f} | {gm:.0f} | {r['gk_pages'] / gw:.0f} | {hugo} | {r['floor']:.2f} "
-              f"| {gw / r['floor']:.1f} | {r['first_inc'][0]:.2f} | {r['inc'][0]:.3f} | {r['inc'][2]:.0f} "
+              f"| {gw / r['floor']:.1f} | {r['site_mib']:.0f} | {r['site_floor']:.2f} | {gw / r['site_floor']:.1f} "
+              f"| {r['first_inc'][0]:.2f} | {r['inc'][0]:.3f} | {r['inc'][2]:.0f} "
               f"| {100 * r['inc'][0] / gw:.1f}% |", flush=True)
         if args.smoke and r["gk_pages"] < n:
             print(f"smoke run: expected at least {n} pages, found {r['gk_pages']}", file=sys.stderr)

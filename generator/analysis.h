@@ -17,10 +17,12 @@ namespace gongkai {
 // a build with a cache takes the entries of unchanged reports from the previous build.
 struct ReportJson {
     Hash128 key;
-    std::string text;
+    std::string owned;      // the entry, when this build wrote it
+    std::string_view kept;  // else the entry as a cache file holds it (mapped while the build runs)
+    std::string_view text() const { return owned.empty() ? kept : std::string_view(owned); }
 };
 struct ReportJsonCache {
-    std::vector<ReportJson> previous;  // by library index; an empty text where there is none
+    std::vector<ReportJson> previous;  // by library index; an empty text() where there is none
     std::vector<ReportJson> made;      // by library index, filled by add_open_data
 };
 

@@ -1,6 +1,11 @@
 // The whole pipeline of `gongkai build`: read, validate, analyse, render and write, with the
 // build cache that lets a rebuild render and write only what a commit changed.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <fstream>
 #include <set>
@@ -22,6 +27,29 @@ std::uint64_t inode_of(const fs::path& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
 }
+
+// Holds the cache folder's lock for a build: two builds into one folder (two pushes close
+// together) take turns, as both would change the cache's second copy of the site. The lock goes
+// with the process, however it ends.
+class CacheLock {
+public:
+    explicit CacheLock(const fs::path& folder) {
+        std::error_code ec;
+        if (!fs::is_directory(folder, ec)) return;  // a first build: nothing to share yet
+        fd_ = ::open((folder / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd_ < 0) return;
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~CacheLock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    CacheLock(const CacheLock&) = delete;
+    CacheLock& operator=(const CacheLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
 
 // The cache, if it may be trusted for this build; else why not.
 std::optional<BuildCache> usable_cache(const fs::path& folder, const std::string& identity, const fs::path& out,
@@ -49,6 +77,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     fs::path out, cache_dir;
     std::string identity;
     std::optional<BuildCache> cache;
+    std::optional<CacheLock> lock;
     if (!options.cache)
         result.full_reason = "the cache is turned off";
     else if (!options.write)
@@ -64,6 +93,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         Hasher h;
         h.add(source_identity).add(out.string()).add(options.base_url.value_or("")).add(options.themes_dir.value_or(""));
         identity = h.digest().hex();
+        lock.emplace(cache_dir);
         cache = usable_cache(cache_dir, identity, out, result.full_reason);
     }
 
@@ -162,6 +192,8 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         if (cache->has_spare && fs::is_directory(target, ec) && inode_of(target) == cache->spare_inode) {
             current = cache->spare;
             verify_manifest(target, current);
+            // What was changed or added by hand since it was last written goes first.
+            clear_unlisted(target, cache->spare, current, cache->spare_folders);
         } else {
             fs::remove_all(target, ec);
             if (::mkdir(target.c_str(), 0755) != 0) throw WriteError("cannot create " + target.string());
@@ -256,6 +288,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     next.history = std::move(analysis.history);
     next.page_keys = std::move(stats.keys);
     next.live_inode = inode_of(out);
+    next.live_folders = folder_times(out, written);
     next.live = std::move(written);
     if (cache) {
         // The copy that was published is now the second copy, as verified above; the files it
@@ -270,7 +303,16 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                     entry.size = ~std::uint64_t(0);  // gone: the next build will not trust it
                 }
             }
+        // Files of the published copy that were not as written stay listed, never to be trusted,
+        // so the next build removes them from the copy before it publishes it again.
+        for (const auto& [path, entry] : cache->live)
+            if (!live.contains(path)) {
+                OutputEntry untrusted = entry;
+                untrusted.size = ~std::uint64_t(0);
+                live.emplace(path, std::move(untrusted));
+            }
         next.spare = std::move(live);
+        next.spare_folders = cache->live_folders;
     } else if (had_site) {
         remove_folder(target);  // a site the cache did not describe: nothing to keep it for
     }

@@ -456,6 +456,7 @@ private:
     // is taken as the last build wrote it, and every entry is handed to the cache afterwards.
     void add_reports_file(SiteFiles& files) const {
         std::vector<std::string> parts(lib_.reports.size());
+        std::vector<std::string_view> kept(lib_.reports.size());  // entries the cache holds unchanged
         ReportJsonCache* cache = analysis_.report_json;
         if (cache) cache->made.assign(parts.size(), {});
         parallel_for(parts.size(), workers_, [&](std::size_t i, unsigned) {
@@ -464,8 +465,8 @@ private:
             if (cache) {
                 Hash128 key = report_key(r);
                 cache->made[i].key = key;
-                if (i < cache->previous.size() && cache->previous[i].key == key && !cache->previous[i].text.empty()) {
-                    part = std::move(cache->previous[i].text);
+                if (i < cache->previous.size() && cache->previous[i].key == key && !cache->previous[i].text().empty()) {
+                    kept[i] = cache->previous[i].text();
                     return;
                 }
             }
@@ -485,7 +486,7 @@ private:
             pieces.push_back("[\n");
             for (std::size_t i = 0; i < parts.size(); ++i) {
                 pieces.push_back("    ");  // the depth of a list item: 2
-                pieces.push_back(parts[i]);
+                pieces.push_back(kept[i].empty() ? std::string_view(parts[i]) : kept[i]);
                 pieces.push_back(i + 1 < parts.size() ? ",\n" : "\n");
             }
             pieces.push_back("  ]");
@@ -493,7 +494,12 @@ private:
         pieces.push_back(std::string_view(frame).substr(mark + 1));
         files.add_pieces("data/reports.json", pieces);
         if (cache)
-            for (std::size_t i = 0; i < parts.size(); ++i) cache->made[i].text = std::move(parts[i]);
+            for (std::size_t i = 0; i < parts.size(); ++i) {
+                if (kept[i].empty())
+                    cache->made[i].owned = std::move(parts[i]);
+                else
+                    cache->made[i].kept = kept[i];
+            }
     }
 
     std::string projects_csv() const {

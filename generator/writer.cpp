@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 #include <vector>
 
 #include "parallel.h"
@@ -317,6 +318,74 @@ void verify_manifest(const fs::path& folder, Manifest& manifest) {
 }
 
 void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }
+
+namespace {
+
+// The folders that hold a manifest's files ("" for the top). A page's folder is usually new
+// while its parents were seen already, so parents are looked at from the deepest up.
+std::unordered_set<std::string> folders_of(const Manifest& manifest) {
+    std::unordered_set<std::string> out{""};
+    out.reserve(manifest.size());
+    for (const auto& [path, entry] : manifest)
+        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+             slash = path.rfind('/', slash - 1))
+            if (!out.emplace(path, 0, slash).second) break;  // its parents are in too
+    return out;
+}
+
+std::int64_t ctime_of(const struct stat& st) {
+    return static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+}
+
+}  // namespace
+
+FolderTimes folder_times(const fs::path& folder, const Manifest& manifest) {
+    std::unordered_set<std::string> folders = folders_of(manifest);
+    std::vector<const std::string*> list;
+    for (const auto& f : folders) list.push_back(&f);
+    std::vector<std::int64_t> times(list.size(), -1);
+    const std::string base = folder.string() + "/";
+    parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
+        struct stat st {};
+        if (::lstat((base + *list[i]).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) times[i] = ctime_of(st);
+    });
+    FolderTimes out;
+    for (std::size_t i = 0; i < list.size(); ++i)
+        if (times[i] >= 0) out.emplace(*list[i], times[i]);
+    return out;
+}
+
+void clear_unlisted(const fs::path& folder, const Manifest& original, const Manifest& verified,
+                    const FolderTimes& recorded) {
+    std::set<std::string, std::greater<>> emptied;  // deepest first
+    for (const auto& [path, entry] : original) {
+        if (verified.contains(path)) continue;
+        unlink_if_there(folder / path);
+        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+            emptied.insert(path.substr(0, slash));
+    }
+    for (const auto& dir : emptied) ::rmdir((folder / dir).c_str());  // fails, harmlessly, unless empty
+    std::vector<std::pair<const std::string*, std::int64_t>> list;
+    for (const auto& [dir, time] : recorded) list.emplace_back(&dir, time);
+    std::vector<char> changed(list.size(), 0);
+    const std::string base = folder.string() + "/";
+    parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
+        struct stat st {};
+        changed[i] = ::lstat((base + *list[i].first).c_str(), &st) != 0 || ctime_of(st) != list[i].second;
+    });
+    std::error_code ec;
+    std::unordered_set<std::string> folders;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (!changed[i]) continue;
+        if (folders.empty()) folders = folders_of(verified);
+        const std::string& dir = *list[i].first;
+        for (auto it = fs::directory_iterator(folder / dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::string rel = (dir.empty() ? "" : dir + "/") + it->path().filename().string();
+            if (rel == site_marker || verified.contains(rel) || folders.contains(rel)) continue;
+            fs::remove_all(it->path(), ec);
+        }
+    }
+}
 
 fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {
     fs::path out = output_folder(out_arg);

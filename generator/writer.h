@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "cache/hash.h"
@@ -30,7 +31,8 @@ struct OutputEntry {
     std::uint64_t inode = 0;
     std::string job;  // the page job that made it ("" for files every build makes anew)
 };
-using Manifest = std::map<std::string, OutputEntry>;
+// Unordered: a large site lists tens of thousands of files, looked up one by one.
+using Manifest = std::unordered_map<std::string, OutputEntry>;
 
 // Where a site's files go as they are made, from any thread.
 class FileStore {
@@ -99,6 +101,19 @@ private:
 
 // Drops the entries whose file in folder is missing or not as recorded (size, times, inode).
 void verify_manifest(const std::filesystem::path& folder, Manifest& manifest);
+
+// Each folder of a site (relative path, "" for the top) and its ctime, which changes whenever an
+// entry is added to it, removed from it or renamed in it: how a build notices files that were
+// added by hand without listing every folder.
+using FolderTimes = std::unordered_map<std::string, std::int64_t>;
+// The folders that hold the manifest's files, with their ctimes now.
+FolderTimes folder_times(const std::filesystem::path& folder, const Manifest& manifest);
+// Makes folder hold what manifest lists and nothing else, as far as can be told cheaply: files
+// that were listed but are no longer as written (original minus verified) are removed, and every
+// folder whose ctime differs from recorded is read and cleared of what the manifest does not list
+// (the marker excepted).
+void clear_unlisted(const std::filesystem::path& folder, const Manifest& original, const Manifest& verified,
+                    const FolderTimes& recorded);
 // Records what stat says now of the file at path (size, times, inode) in entry.
 void restat(const std::filesystem::path& path, OutputEntry& entry);
 

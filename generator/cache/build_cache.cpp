@@ -1,6 +1,7 @@
 #include "cache/build_cache.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view magic = "gongkai build cache\n";
-constexpr std::uint64_t format_version = 1;
+constexpr std::uint64_t format_version = 2;
 
 enum class Kind : std::uint64_t { department = 0, project = 1, report = 2 };
 
@@ -53,6 +54,25 @@ Manifest read_manifest(BinaryReader& r) {
     return m;
 }
 
+void write_folders(BinaryWriter& w, const FolderTimes& folders) {
+    w.u64(folders.size());
+    for (const auto& [dir, time] : folders) {
+        w.str(dir);
+        w.i64(time);
+    }
+}
+
+FolderTimes read_folders(BinaryReader& r) {
+    FolderTimes out;
+    std::size_t n = r.count(16);
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string dir = r.str();
+        out.emplace(std::move(dir), r.i64());
+    }
+    return out;
+}
+
 std::string wrap(const std::string& identity, const std::string& payload) {
     BinaryWriter w;
     w.bytes().append(magic);
@@ -65,7 +85,7 @@ std::string wrap(const std::string& identity, const std::string& payload) {
 }
 
 // The payload of a cache file, after checking whose it is and that it is whole.
-std::string_view unwrap(const std::string& file, const std::string& identity) {
+std::string_view unwrap(std::string_view file, const std::string& identity) {
     if (file.compare(0, magic.size(), magic) != 0) throw CacheError("it is not a gongkai cache file");
     BinaryReader r(std::string_view(file).substr(magic.size()));
     if (r.u64() != format_version) throw CacheError("it was written in another format");
@@ -74,7 +94,7 @@ std::string_view unwrap(const std::string& file, const std::string& identity) {
     Hash128 sum = r.hash();
     std::size_t header = magic.size() + 8 + 8 + std::strlen(GONGKAI_VERSION) + 8 + identity.size() + 16;
     if (header > file.size()) throw CacheError("it is cut short");
-    std::string_view payload = std::string_view(file).substr(header);
+    std::string_view payload = file.substr(header);
     if (hash_bytes(payload) != sum) throw CacheError("it is damaged (its checksum does not match)");
     return payload;
 }
@@ -95,6 +115,23 @@ std::string read_all(const fs::path& path) {
     ::close(fd);
     if (got != out.size()) throw CacheError("a cache file could not be read whole");
     return out;
+}
+
+// A cache file mapped read-only; unmapped when the last user lets go.
+std::shared_ptr<const void> map_file(const fs::path& path, std::string_view& bytes) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw CacheError("there is no cache yet");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+        ::close(fd);
+        throw CacheError("a cache file is empty");
+    }
+    auto size = static_cast<std::size_t>(st.st_size);
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) throw CacheError("a cache file could not be read");
+    bytes = std::string_view(static_cast<const char*>(p), size);
+    return std::shared_ptr<const void>(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
 }
 
 void write_atomically(const fs::path& path, const std::string& bytes) {
@@ -145,7 +182,7 @@ std::string shard_payload(const std::vector<const CachedFile*>& files) {
             write(w, *f->report);
             write(w, f->sections ? *f->sections : std::vector<Section>{});
             w.hash(f->json ? f->json->key : Hash128{});
-            w.str(f->json ? std::string_view(f->json->text) : std::string_view());
+            w.str(f->json ? f->json->text() : std::string_view());
         }
     }
     return std::move(w.bytes());
@@ -178,8 +215,8 @@ void read_parsed(std::string_view payload, BuildCache& cache) {
             cache.sections.emplace(path, std::move(sections));
             ReportJson json;
             json.key = r.hash();
-            json.text = r.str();
-            if (!json.text.empty()) cache.report_json.emplace(path, std::move(json));
+            json.kept = r.view();
+            if (!json.kept.empty()) cache.report_json.emplace(path, std::move(json));
             cache.parsed.emplace(std::move(path), ParsedFile{std::move(oid), std::move(rep)});
             break;
         }
@@ -207,9 +244,11 @@ std::string state_payload(const BuildCache& cache, bool spare_trusted) {
     }
     w.u64(cache.live_inode);
     write_manifest(w, cache.live);
+    write_folders(w, cache.live_folders);
     w.flag(cache.has_spare && spare_trusted);
     w.u64(cache.spare_inode);
     write_manifest(w, spare_trusted ? cache.spare : Manifest{});
+    write_folders(w, spare_trusted ? cache.spare_folders : FolderTimes{});
     return std::move(w.bytes());
 }
 
@@ -245,15 +284,19 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
         }
         cache.live_inode = r.u64();
         cache.live = read_manifest(r);
+        cache.live_folders = read_folders(r);
         cache.has_spare = r.flag();
         cache.spare_inode = r.u64();
         cache.spare = read_manifest(r);
+        cache.spare_folders = read_folders(r);
         if (!r.done()) throw CacheError("it holds more than it lists");
         if (fs::exists(folder / "spare-changing", ec)) cache.has_spare = false;  // a build stopped while changing it
         // The content files on all cores, each into a part of its own, then merged.
         std::vector<BuildCache> parts(shards);
+        cache.mappings.resize(shards);
         parallel_for(shards, worker_count(0), [&](std::size_t i, unsigned) {
-            std::string file = read_all(shard_path(folder, i));
+            std::string_view file;
+            cache.mappings[i] = map_file(shard_path(folder, i), file);
             std::string_view payload = unwrap(file, identity);
             if (hash_bytes(payload) != cache.shards[i].second) throw CacheError("its parts are from different builds");
             read_parsed(payload, parts[i]);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,11 +49,15 @@ struct BuildCache {
     std::map<std::string, Hash128> page_keys;               // of the published site, by page job
     std::uint64_t live_inode = 0;                           // the published folder
     Manifest live;
+    FolderTimes live_folders;
     bool has_spare = false;                                 // the second copy, and whether it is as listed
     std::uint64_t spare_inode = 0;
     Manifest spare;
+    FolderTimes spare_folders;
     // Each content file's id (what it holds: paths and blob ids) and checksum.
     std::vector<std::pair<Hash128, Hash128>> shards;
+    // The content files, mapped: report_json's entries point into them.
+    std::vector<std::shared_ptr<const void>> mappings;
 };
 
 // The cache for a build of identity (the content source and output folder, see build_site), or

@@ -69,10 +69,12 @@ public:
         if (v > 1) throw CacheError("a flag is neither 0 nor 1");
         return v == 1;
     }
-    std::string str() {
+    std::string str() { return std::string(view()); }
+    // A text without copying it: valid while the input is.
+    std::string_view view() {
         std::uint64_t n = u64();
         if (n > in_.size() - pos_) throw CacheError("a text runs past the end");
-        std::string s(in_.substr(pos_, n));
+        std::string_view s = in_.substr(pos_, n);
         pos_ += n;
         return s;
     }
