@@ -1,10 +1,12 @@
 // The incremental rebuild: a build with the cache (beside the output folder) writes exactly what a
 // clean full build of the same commit writes, renders only the pages whose inputs changed, never
 // trusts a damaged, foreign or stale cache, and keeps every trace of itself out of the site.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -36,8 +38,14 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Comparing two folders
 
+std::string mode_of(const fs::file_status& st) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(st.permissions() & fs::perms::mask));
+    return buf;
+}
+
 // Every entry below dir by relative path: "file:" and its bytes, "dir", "link:" and its target,
-// or "other".
+// or "other"; files and folders with their permissions ("file:0644:…", "dir:0755").
 std::map<std::string, std::string> entries(const fs::path& dir) {
     std::map<std::string, std::string> out;
     std::error_code ec;
@@ -49,9 +57,9 @@ std::map<std::string, std::string> entries(const fs::path& dir) {
         if (fs::is_symlink(st))
             out[rel] = "link:" + fs::read_symlink(it->path()).string();
         else if (fs::is_regular_file(st))
-            out[rel] = "file:" + read_file(it->path());
+            out[rel] = "file:" + mode_of(st) + ":" + read_file(it->path());
         else if (fs::is_directory(st))
-            out[rel] = "dir";
+            out[rel] = "dir:" + mode_of(st);
         else
             out[rel] = "other";
     }
@@ -59,14 +67,16 @@ std::map<std::string, std::string> entries(const fs::path& dir) {
 }
 
 std::string kind(const std::string& entry) {
-    if (entry.starts_with("file:")) return "a file of " + std::to_string(entry.size() - 5) + " bytes";
-    if (entry == "dir") return "a folder";
+    if (entry.starts_with("file:"))
+        return "a file of " + std::to_string(entry.size() - 10) + " bytes, mode " + entry.substr(5, 4);
+    if (entry.starts_with("dir:")) return "a folder, mode " + entry.substr(4);
     if (entry.starts_with("link:")) return "a symbolic link to " + entry.substr(5);
     return "a special file";
 }
 
 // How the folders a and b differ, the first few differences one per line; "" when both hold the
-// same relative paths with the same bytes. Both must hold the site marker.
+// same relative paths, of the same kinds and permissions, with the same bytes. Both must hold the
+// site marker (which is compared like any other file).
 std::string site_differences(const fs::path& a, const fs::path& b, std::size_t most = 12) {
     auto left = entries(a), right = entries(b);
     std::vector<std::string> out;
@@ -87,10 +97,10 @@ std::string site_differences(const fs::path& a, const fs::path& b, std::size_t m
             const std::string& y = it->second;
             std::size_t i = 0;
             while (i < x.size() && i < y.size() && x[i] == y[i]) ++i;
-            if (x.starts_with("file:") && y.starts_with("file:")) {
-                std::size_t from = std::max<std::size_t>(5, i >= 40 ? i - 40 : 0);
-                msg += "; first difference at byte " + std::to_string(i - 5) + ": …" + x.substr(from, 100) +
-                       "… vs …" + y.substr(from, 100) + "…";
+            if (x.starts_with("file:") && y.starts_with("file:") && i >= 10) {
+                std::size_t from = std::max<std::size_t>(10, i >= 40 ? i - 40 : 0);
+                msg += "; first difference at byte " + std::to_string(i - 10) + ": …" + x.substr(from, 100) + "… vs …" +
+                       y.substr(from, 100) + "…";
             }
             out.push_back(msg + ")");
         }
@@ -129,17 +139,20 @@ std::string two(int n) {
 
 std::string report_text(int month, int completion, const std::string& project, const std::string& extra = "") {
     return "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-" + two(month) + "-28\ndate = 2020-" + two(month) +
-           "-28\ncompletion = " + std::to_string(completion) + "\n\n[goal_completion]\n\"1\" = " +
-           std::to_string(std::min(100, completion + 5)) + "\n\"2\" = " + std::to_string(std::max(0, completion - 5)) +
+           "-28\ncompletion = " + std::to_string(completion) +
+           "\n\n[goal_completion]\n\"1\" = " + std::to_string(std::min(100, completion + 5)) +
+           "\n\"2\" = " + std::to_string(std::max(0, completion - 5)) +
            "\n+++\n## （一）目前进展情况\n\n### 1. 第一项\n\n项目 " + project + " 截至 " + std::to_string(month) +
            " 月的推进情况。" + extra + "\n\n## （二）存在的困难\n\n无。\n";
 }
 
 std::string project_text(const std::string& id, const std::string& title, const std::string& department,
                          const std::string& co = "") {
-    return "+++\ntitle = \"" + title + "\"\nyear = 2020\nnumber = \"" + id.substr(5) + "\"\ndepartment = \"" +
-           department + "\"\n" + (co.empty() ? "" : "co_departments = [\"" + co + "\"]\n") +
-           "official = \"王副区长\"\ntarget = \"全年完成**全部**任务。\"\n\n[[goals]]\nid = \"1\"\ntitle = \"第一项\"\n\n"
+    return "+++\ntitle = \"" + title + "\"\nyear = 2020\nnumber = \"" + id.substr(5) +
+           "\"\nstart = 2020-05-01\ndepartment = \"" + department + "\"\n" +
+           (co.empty() ? "" : "co_departments = [\"" + co + "\"]\n") +
+           "official = \"王副区长\"\ntarget = \"全年完成**全部**任务。\"\n\n[[goals]]\nid = \"1\"\ntitle = "
+           "\"第一项\"\n\n"
            "[[goals]]\nid = \"2\"\ntitle = \"第二项\"\n+++\n落实：**推进** " +
            title + "。\n";
 }
@@ -167,6 +180,8 @@ Files site_content() {
             files["reports/" + project + "/2020-" + two(m) + ".md"] = report_text(m, (m - 4) * 12 + p * 5, project);
         ++p;
     }
+    // One warning, from a file no test changes: an empty section.
+    files["reports/2020-103/2020-05.md"] += "\n## （三）下一步工作措施\n";
     return files;
 }
 
@@ -184,43 +199,68 @@ std::string describe(const BuildResult& r) {
     return s.str();
 }
 
-// Builds HEAD of repo into out through the library; fails the test when the build does.
-BuildResult build(const GitRepo& repo, const fs::path& out, bool cache, const std::string& themes = source_themes_dir(),
-                  unsigned jobs = 1) {
-    git::Repository repository(repo.dir());
-    git::CommitSource source(repository, "HEAD", "");
+// How a build reads and writes, besides its output folder and whether it uses the cache.
+struct How {
+    std::string ref = "HEAD";
+    std::string themes = source_themes_dir();
+    std::optional<std::string> base_url;
+    bool worktree = false;  // the working tree's files, committed or not
+    unsigned jobs = 1;
+};
+
+// Builds a commit of repo into out through the library, without failing the test when the
+// content has errors.
+BuildResult try_build(const std::string& repo_dir, const fs::path& out, bool cache, const How& how = {}) {
+    git::Repository repository(repo_dir);
+    git::CommitSource source(repository, how.ref, "", how.worktree);
     BuildOptions options;
     options.out = out;
-    options.themes_dir = themes;
+    options.themes_dir = how.themes;
+    options.base_url = how.base_url;
     options.cache = cache;
-    options.jobs = jobs;
-    BuildResult result = build_site(source, options);
+    options.jobs = how.jobs;
+    return build_site(source, options);
+}
+
+BuildResult try_build(const GitRepo& repo, const fs::path& out, bool cache, const How& how = {}) {
+    return try_build(repo.dir(), out, cache, how);
+}
+
+// The same; fails the test when the build does.
+BuildResult build(const std::string& repo_dir, const fs::path& out, bool cache, const How& how = {}) {
+    BuildResult result = try_build(repo_dir, out, cache, how);
     if (!result.ok())
         FAIL("the build into " << out.string() << (cache ? " with" : " without") << " the cache failed:\n"
                                << listing(result.diagnostics));
     return result;
 }
 
+BuildResult build(const GitRepo& repo, const fs::path& out, bool cache, const How& how = {}) {
+    return build(repo.dir(), out, cache, how);
+}
+
 // A content repository and a folder for its sites: out() is built with the cache, again and
 // again; each clean full build goes to a fresh folder in another place.
 struct Series {
     GitRepo repo;
-    TempDir dir;    // holds out() and its cache
-    TempDir clean;  // the clean full builds, one folder each
-    std::string themes = source_themes_dir();
+    std::string source = repo.dir();  // the repository built: repo, or a clone of it
+    TempDir dir;                      // holds out() and its cache
+    TempDir clean;                    // the clean full builds, one folder each
+    How how;                          // for both kinds of build; how.jobs only for the clean ones
+    std::string name = "site";
     int fresh = 0;
 
     Series() {
         repo.write(site_content());
         commit_at(repo, "发布各项目 5-9 月报告", "2020-10-20T09:00:00+08:00");
     }
-    fs::path out() const { return dir / "site"; }
+    fs::path out() const { return dir / name; }
     fs::path cache() const { return cache_folder(out()); }
 
-    // A clean full build of HEAD, without the cache, into a folder never used before.
+    // A clean full build, without the cache, into a folder never used before.
     fs::path full_build(BuildResult* result = nullptr) {
         fs::path folder = clean / ("full-" + std::to_string(++fresh)) / "site";
-        BuildResult r = build(repo, folder, false, themes);
+        BuildResult r = build(source, folder, false, how);
         CHECK_FALSE(r.incremental);
         CHECK(r.pages_total > 0);
         CHECK(r.pages_rendered == r.pages_total);
@@ -229,14 +269,18 @@ struct Series {
         return folder;
     }
 
-    // Builds HEAD with the cache into out() and checks it against a clean full build.
+    // Builds with the cache into out() and checks it against a clean full build.
     BuildResult step(const std::string& label, unsigned jobs = 2) {
         INFO("after: " << label);
-        BuildResult cached = build(repo, out(), true, themes, jobs);
+        How cached_how = how;
+        cached_how.jobs = jobs;
+        BuildResult cached = build(source, out(), true, cached_how);
         INFO("the cached build: " << describe(cached));
         BuildResult full;
         fs::path reference = full_build(&full);
         CHECK(site_differences(reference, out()) == "");
+        // The same problems are reported, cache or not.
+        CHECK(listing(cached.diagnostics) == listing(full.diagnostics));
         CHECK(cached.pages_total == full.pages_total);
         CHECK(cached.pages_rendered <= cached.pages_total);
         if (!cached.incremental) CHECK_FALSE(cached.full_reason.empty());
@@ -244,14 +288,28 @@ struct Series {
     }
 };
 
+// A template of the default theme with text replaced by other text.
+std::string edited_template(const std::string& name, const std::string& text, const std::string& by) {
+    std::string all = read_file(fs::path(source_themes_dir()) / "default/templates" / (name + ".mustache"));
+    auto at = all.find(text);
+    if (at == std::string::npos) FAIL("the default theme's " << name << ".mustache no longer has " << text);
+    all.replace(at, text.size(), by);
+    return all;
+}
+
 // The default theme's report template with one word more, to tell its pages apart.
 std::string edited_report_template(const std::string& word) {
-    std::string text = read_file(fs::path(source_themes_dir()) / "default/templates/report.mustache");
-    const std::string article = "<article class=\"gk-report\">";
-    auto at = text.find(article);
-    if (at == std::string::npos) FAIL("the default report template no longer has " << article);
-    text.replace(at, article.size(), "<article class=\"gk-report\" data-word=\"" + word + "\">");
-    return text;
+    return edited_template("report", "<article class=\"gk-report\">",
+                           "<article class=\"gk-report\" data-word=\"" + word + "\">");
+}
+
+// file with its first occurrence of text replaced by other text.
+void edit_file(const fs::path& file, const std::string& text, const std::string& by) {
+    std::string all = read_file(file);
+    auto at = all.find(text);
+    if (at == std::string::npos) FAIL(file.string() << " does not hold " << text);
+    all.replace(at, text.size(), by);
+    write_file(file, all);
 }
 
 // The cache's own files: every regular file in it, except the site files of a copy of the site
@@ -335,6 +393,9 @@ TEST_CASE("incremental: after every kind of change the cached build writes what 
     INFO("the first build: " << describe(first));
     CHECK_FALSE(first.incremental);
     CHECK_FALSE(first.full_reason.empty());
+    CHECK(gongkai::test::has_warning(first.diagnostics, "reports/2020-103/2020-05.md", gongkai::test::any_line, ""));
+    // Every project starts in May and has reported every month since: nothing is overdue yet.
+    CHECK(gongkai::test::never_says(s.out(), "index.html", "gk-tag--late"));
 
     s.repo.write("reports/2020-101/2020-07.md", report_text(7, 36, "2020-101", "另外补充了一句说明。"));
     commit_at(s.repo, "修改 2020-101 七月报告正文", "2020-10-20T10:00:00+08:00");
@@ -344,6 +405,11 @@ TEST_CASE("incremental: after every kind of change the cached build writes what 
     s.repo.write("reports/2020-102/2020-09.md", report_text(9, 97, "2020-102"));
     commit_at(s.repo, "更正 2020-102 九月完成率", "2020-10-20T11:00:00+08:00");
     s.step("one report's completion changed");
+
+    // Back to the bytes it was first published with: an old blob, a new amendment.
+    s.repo.write("reports/2020-101/2020-07.md", report_text(7, 36, "2020-101"));
+    commit_at(s.repo, "恢复 2020-101 七月报告原文", "2020-10-20T11:30:00+08:00");
+    s.step("a report changed back to what it was");
 
     s.repo.write("reports/2020-103/2020-10.md", report_text(10, 88, "2020-103"));
     commit_at(s.repo, "发布 2020-103 十月报告", "2020-10-20T12:00:00+08:00");
@@ -356,6 +422,9 @@ TEST_CASE("incremental: after every kind of change the cached build writes what 
     s.repo.git("rm -q reports/2020-101/2020-05.md");
     commit_at(s.repo, "删除 2020-101 五月报告", "2020-10-20T14:00:00+08:00");
     s.step("a report deleted");
+    CHECK(says(s.out(), "projects/2020-101/index.html", "逾期未报"));  // May's report is missing now
+    CHECK(says(s.out(), "index.html", "gk-tag--late"));
+    CHECK(gongkai::test::never_says(s.out(), "projects/2020-102/index.html", "逾期未报"));
 
     s.repo.write("projects/2020-105.md", project_text("2020-105", "新增发热门诊", "health"));
     s.repo.write("reports/2020-105/2020-09.md", report_text(9, 20, "2020-105"));
@@ -369,6 +438,11 @@ TEST_CASE("incremental: after every kind of change the cached build writes what 
     s.repo.write("departments/health.toml", "name = \"示例区卫生健康委\"\n");
     commit_at(s.repo, "卫生健康委更名", "2020-10-20T17:00:00+08:00");
     s.step("a department renamed");
+
+    // edu is 2020-102's co-department.
+    s.repo.write("departments/edu.toml", "name = \"示例区教育局\"\nshort_name = \"教育局\"\n");
+    commit_at(s.repo, "教育局简称", "2020-10-20T17:15:00+08:00");
+    s.step("a co-department's short name changed");
 
     s.repo.write("projects/2020-104.md", project_text("2020-104", "全面推进课后服务", "edu"));
     commit_at(s.repo, "修改 2020-104 标题", "2020-10-20T17:30:00+08:00");
@@ -388,9 +462,23 @@ TEST_CASE("incremental: after every kind of change the cached build writes what 
     s.step("the template override changed");
     CHECK(says(s.out(), report_page("2020-101", "2020-07"), "data-word=\"乙\""));
 
+    s.repo.write("templates/footer.mustache", edited_template("footer", "<footer class=\"gk-footer\">",
+                                                              "<footer class=\"gk-footer\" data-word=\"丁\">"));
+    commit_at(s.repo, "改写页脚", "2020-10-20T19:45:00+08:00");
+    s.step("a partial overridden (templates/footer.mustache)");
+    CHECK(says(s.out(), "departments/edu/index.html", "data-word=\"丁\""));
+
     s.repo.write("static/files/notice.txt", "通知\n");
     commit_at(s.repo, "添加静态文件", "2020-10-20T20:00:00+08:00");
     s.step("a static file added");
+
+    s.repo.write("static/files/notice.txt", "通告\n");  // the same length
+    commit_at(s.repo, "修改静态文件", "2020-10-20T20:10:00+08:00");
+    s.step("a static file changed");
+
+    s.repo.write("README.md", "# 说明\n");
+    commit_at(s.repo, "添加说明", "2020-10-20T20:20:00+08:00");
+    s.step("a file outside the content added");
 
     s.repo.git("rm -q -r templates static");
     commit_at(s.repo, "删除模板和静态文件", "2020-10-20T20:30:00+08:00");
@@ -399,6 +487,8 @@ TEST_CASE("incremental: after every kind of change the cached build writes what 
     // Months later with nothing changed: "today" moves, reports fall overdue, projects behind.
     commit_at(s.repo, "无改动", "2021-03-10T09:00:00+08:00");
     s.step("a commit months later without changes");
+    // The judgements moved: reports are overdue now.
+    CHECK(says(s.out(), "projects/2020-104/index.html", "逾期未报"));
 
     commit_at(s.repo, "空提交", "2021-03-10T15:00:00+08:00");
     s.step("an empty commit on the same day");
@@ -453,7 +543,7 @@ TEST_CASE("incremental: a theme changed between two builds of one commit is rend
     Series s;
     TempDir copy;
     fs::copy(source_themes_dir(), copy / "themes", fs::copy_options::recursive);
-    s.themes = (copy / "themes").string();
+    s.how.themes = (copy / "themes").string();
     s.step("the first build with a copy of the theme");
 
     write_file(copy / "themes/default/templates/report.mustache", edited_report_template("丙"));
@@ -465,16 +555,27 @@ TEST_CASE("incremental: a theme changed between two builds of one commit is rend
     // Every report page at least, 20 of them.
     CHECK(edited.pages_rendered >= 20);
 
+    edit_file(copy / "themes/default/i18n/zh-CN.toml", "nav_home = \"首页\"", "nav_home = \"主页\"");
+    s.step("a string of the theme's language edited");
+    CHECK(says(s.out(), "departments/edu/index.html", "主页"));
+
+    edit_file(copy / "themes/default/static/assets/style.css", "gongkai default theme.", "gongkai default theme!");
+    s.step("the theme's style sheet edited (the same length)");
+    CHECK(says(s.out(), "assets/style.css", "gongkai default theme!"));
+
+    fs::remove(copy / "themes/default/static/assets/favicon.svg");
+    s.step("a static file of the theme removed");
+    CHECK_FALSE(fs::exists(s.out() / "assets/favicon.svg"));
+
     // Back to the source tree's theme, which the copy was made from.
-    s.themes = source_themes_dir();
+    s.how.themes = source_themes_dir();
     s.step("back to the original themes folder");
     CHECK(gongkai::test::file_lacks(s.out(), report_page("2020-101", "2020-07"), "data-word"));
 }
 
 // 4 ---------------------------------------------------------------------------------------------
 
-TEST_CASE("incremental: a damaged cache is not trusted, and the build is right and full",
-          "[integration][incremental]") {
+TEST_CASE("incremental: a damaged cache is not trusted and the build is right and full", "[integration][incremental]") {
     Series s;
     s.step("the first commit");
     s.repo.write("reports/2020-102/2020-06.md", report_text(6, 30, "2020-102", "补充。"));
@@ -538,6 +639,9 @@ TEST_CASE("incremental: a page changed in the cache's copy of the site does not 
           "[integration][incremental]") {
     Series s;
     s.step("the first commit");
+    s.repo.write("reports/2020-104/2020-05.md", report_text(5, 20, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 五月报告", "2020-10-20T09:30:00+08:00");
+    s.step("a second commit, after which the cache keeps the site it replaced");
     std::vector<fs::path> site_copies;
     cache_own_files(s.cache(), site_paths_of(s.out()), &site_copies);
     if (site_copies.empty()) {
@@ -545,8 +649,10 @@ TEST_CASE("incremental: a page changed in the cache's copy of the site does not 
         return;
     }
     const std::string page = report_page("2020-101", "2020-06");
+    int changed_pages = 0;
     for (const auto& copy : site_copies) {
         if (!fs::exists(copy / page)) continue;
+        ++changed_pages;
         set_mode_writable(copy / page);
         std::string bytes = read_file(copy / page);
         std::string changed = bytes;
@@ -557,6 +663,7 @@ TEST_CASE("incremental: a page changed in the cache's copy of the site does not 
         write_file(copy / page, changed);
         fs::last_write_time(copy / page, when);
     }
+    REQUIRE(changed_pages > 0);
     s.repo.write("reports/2020-102/2020-07.md", report_text(7, 31, "2020-102", "补充。"));
     commit_at(s.repo, "修改 2020-102 七月报告", "2020-10-20T10:00:00+08:00");
     s.step("a page of the cache's site copy changed, then a commit changing another report");
@@ -631,7 +738,7 @@ TEST_CASE("incremental: a page edited by hand in the output is written again", "
 
 // 5 ---------------------------------------------------------------------------------------------
 
-TEST_CASE("incremental: nothing of the cache is in the output; the cache is beside it, private",
+TEST_CASE("incremental: nothing of the cache is in the output; the cache is beside it and private",
           "[integration][incremental]") {
     Series s;
     s.step("the first commit");
@@ -664,7 +771,7 @@ TEST_CASE("incremental: nothing of the cache is in the output; the cache is besi
     CHECK(joined(names_in(s.dir.path())) == joined({".site.gongkai-cache", "site"}));
 }
 
-TEST_CASE("incremental: a build without the cache leaves an existing cache alone, and the next cached build is right",
+TEST_CASE("incremental: a build without the cache leaves an existing cache alone and the next cached build is right",
           "[integration][incremental]") {
     Series s;
     s.step("the first commit");
@@ -680,6 +787,12 @@ TEST_CASE("incremental: a build without the cache leaves an existing cache alone
     CHECK(entries(s.cache()) == before);
     CHECK(site_differences(s.full_build(), s.out()) == "");
 
+    // Once more, so that a new output folder may get the number of the one the cache describes.
+    s.repo.write("reports/2020-103/2020-09.md", report_text(9, 62, "2020-103", "补充。"));
+    commit_at(s.repo, "修改 2020-103 九月报告", "2020-10-20T10:30:00+08:00");
+    build(s.repo, s.out(), false);
+    CHECK(entries(s.cache()) == before);
+
     s.repo.write("reports/2020-102/2020-09.md", report_text(9, 61, "2020-102", "再补充。"));
     commit_at(s.repo, "修改 2020-102 九月报告", "2020-10-20T11:00:00+08:00");
     s.step("a cached build after a build without the cache");
@@ -694,8 +807,8 @@ TEST_CASE("incremental: gongkai build --no-cache writes no cache; -v says full o
     commit_at(repo, "发布", "2020-10-20T09:00:00+08:00");
     TempDir dir;
     fs::path out = dir / "site";
-    std::vector<std::string> args = {"build",           "--repo", repo.dir(), "--out", out.string(),
-                                     "--theme-dir", source_themes_dir()};
+    std::vector<std::string> args = {"build",      "--repo",      repo.dir(),         "--out",
+                                     out.string(), "--theme-dir", source_themes_dir()};
     auto with = [&](std::vector<std::string> more) {
         std::vector<std::string> all = args;
         all.insert(all.end(), more.begin(), more.end());
@@ -728,8 +841,415 @@ TEST_CASE("incremental: gongkai build --no-cache writes no cache; -v says full o
     CHECK_FALSE(has_line_with(none.err, "incremental build"));
     TempDir other;
     Cli clean = run_gongkai({"build", "--repo", repo.dir(), "--out", (other / "site").string(), "--theme-dir",
-                         source_themes_dir(), "--no-cache"});
+                             source_themes_dir(), "--no-cache"});
     REQUIRE(clean.status == 0);
     CHECK(site_differences(other / "site", out) == "");
     CHECK_FALSE(fs::exists(cache_folder(other / "site")));
+}
+
+// More ways to come to a commit -------------------------------------------------------------------
+
+TEST_CASE("incremental: an older commit; another branch; a merge and rewritten history are built right",
+          "[integration][incremental]") {
+    Series s;
+    std::string seeded = s.repo.git("rev-parse HEAD").substr(0, 40);
+    s.repo.write("reports/2020-101/2020-07.md", report_text(7, 36, "2020-101", "第一次修改。"));
+    std::string second = commit_at(s.repo, "修改 2020-101 七月报告", "2020-10-21T10:00:00+08:00");
+    s.repo.write("reports/2020-102/2020-09.md", report_text(9, 95, "2020-102"));
+    commit_at(s.repo, "更正 2020-102 九月完成率", "2020-10-22T10:00:00+08:00");
+    s.repo.write("reports/2020-101/2020-07.md", report_text(7, 36, "2020-101", "第二次修改。"));
+    commit_at(s.repo, "再修改 2020-101 七月报告", "2020-10-23T10:00:00+08:00");
+    s.step("the newest commit");
+
+    s.how.ref = second;
+    s.step("an older commit (--ref)");
+    CHECK(gongkai::test::file_lacks(s.out(), report_page("2020-101", "2020-07"), "第二次修改"));
+    s.how.ref = seeded;
+    s.step("the first commit (--ref)");
+    s.how.ref = "HEAD";
+    s.step("the newest commit again");
+
+    // A branch from the second commit, built, then merged.
+    s.repo.git("checkout -q -b side " + second);
+    s.repo.write("reports/2020-104/2020-08.md", report_text(8, 70, "2020-104", "分支上的修改。"));
+    commit_at(s.repo, "分支：修改 2020-104 八月报告", "2020-10-24T10:00:00+08:00");
+    s.step("a commit on another branch");
+    s.repo.git("checkout -q main");
+    s.step("back to main");
+    s.repo.git("merge -q --no-ff -m merge side");
+    s.step("the branch merged");
+
+    // The last commit amended, the one before it dropped: the cached commit is in no history.
+    s.repo.git("reset -q --hard HEAD~1");
+    s.repo.write("reports/2020-103/2020-06.md", report_text(6, 40, "2020-103", "改写历史。"));
+    commit_at(s.repo, "改写：修改 2020-103 六月报告", "2020-10-25T10:00:00+08:00");
+    s.step("history rewritten (reset and a new commit)");
+    s.repo.write("reports/2020-103/2020-06.md", report_text(6, 41, "2020-103", "改写历史。"));
+    s.repo.git("add -A");
+    s.repo.git("commit -q --amend -m amended");
+    s.step("the last commit amended");
+}
+
+TEST_CASE("incremental: another --base-url for the same commit is built right", "[integration][incremental]") {
+    Series s;
+    s.step("the first build");
+    s.how.base_url = "https://other.example.net/q/";
+    s.step("the same commit for another base URL");
+    CHECK(says(s.out(), "sitemap.xml", "https://other.example.net/q/"));
+    s.how.base_url = std::nullopt;
+    s.step("back to gongkai.toml's base URL");
+}
+
+TEST_CASE("incremental: a preview of the working tree between cached builds of commits", "[integration][incremental]") {
+    Series s;
+    s.step("the first commit");
+    s.repo.write("reports/2020-101/2020-08.md", report_text(8, 48, "2020-101", "补充。"));
+    commit_at(s.repo, "修改 2020-101 八月报告", "2020-10-20T10:00:00+08:00");
+    s.step("a second commit");
+
+    // Not committed: only a --worktree build shows it.
+    s.repo.write("reports/2020-101/2020-09.md", report_text(9, 61, "2020-101", "尚未提交的修改。"));
+    s.how.worktree = true;
+    s.step("the working tree, changed and not committed (--worktree)");
+    CHECK(says(s.out(), report_page("2020-101", "2020-09"), "尚未提交的修改。"));
+    s.how.worktree = false;
+    s.step("the commit again, without --worktree");
+    CHECK(gongkai::test::file_lacks(s.out(), report_page("2020-101", "2020-09"), "尚未提交的修改"));
+}
+
+TEST_CASE("incremental: a build that fails leaves the published site as it was and the next one is right",
+          "[integration][incremental]") {
+    Series s;
+    s.step("the first commit");
+    s.repo.write("reports/2020-104/2020-07.md", report_text(7, 60, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 七月报告", "2020-10-20T10:00:00+08:00");
+    s.step("a second commit, after which the cache keeps a second copy");
+    TempDir saved;
+    fs::copy(s.out(), saved / "site", fs::copy_options::recursive);
+
+    // Every page changed, then an error.
+    s.repo.write("gongkai.toml", settings("示例区重点工作推进情况（新）"));
+    s.repo.write("reports/2020-101/2020-08.md", report_text(8, 49, "2020-101", "也改了。"));
+    SECTION("an error in the content, found before anything is rendered") {
+        s.repo.write("reports/2020-102/2020-08.md",
+                     "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-08-28\ndate = 2020-08-28\ncompletion = "
+                     "\"90%\"\n+++\n正文。\n");
+    }
+    SECTION("an error found after the pages are rendered (a static file over a page)") {
+        s.repo.write("static/index.html", "<p>own home page</p>\n");
+    }
+    SECTION("an error in a template override") {
+        s.repo.write("templates/report.mustache", "{{#report}}unclosed\n");
+    }
+    commit_at(s.repo, "有错误的提交", "2020-10-20T11:00:00+08:00");
+    BuildResult failed = try_build(s.repo, s.out(), true);
+    INFO(listing(failed.diagnostics));
+    CHECK_FALSE(failed.ok());
+    CHECK(site_differences(saved / "site", s.out()) == "");
+
+    s.repo.git("rm -q -r --ignore-unmatch static templates");
+    s.repo.write("reports/2020-102/2020-08.md", report_text(8, 40, "2020-102", "已更正。"));
+    commit_at(s.repo, "更正错误", "2020-10-20T12:00:00+08:00");
+    s.step("the error corrected");
+    s.repo.write("reports/2020-102/2020-09.md", report_text(9, 50, "2020-102", "再补充。"));
+    commit_at(s.repo, "再修改", "2020-10-20T13:00:00+08:00");
+    s.step("one more commit");
+}
+
+TEST_CASE("incremental: the output folder moved with its cache to another name", "[integration][incremental]") {
+    Series s;
+    s.step("the first commit");
+    s.repo.write("reports/2020-104/2020-07.md", report_text(7, 60, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 七月报告", "2020-10-20T10:00:00+08:00");
+    s.step("a second commit");
+    fs::rename(s.out(), s.dir / "moved");
+    fs::rename(s.cache(), cache_folder(s.dir / "moved"));
+    s.name = "moved";
+    s.repo.write("reports/2020-104/2020-08.md", report_text(8, 70, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 八月报告", "2020-10-20T11:00:00+08:00");
+    s.step("the output and its cache renamed, then a commit");
+    s.repo.write("reports/2020-104/2020-09.md", report_text(9, 80, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 九月报告", "2020-10-20T12:00:00+08:00");
+    s.step("one more commit");
+}
+
+TEST_CASE("incremental: files the output or the cache's copy gained or lost by hand do not outlive a build",
+          "[integration][incremental]") {
+    Series s;
+    s.step("the first commit");
+    s.repo.write("reports/2020-104/2020-05.md", report_text(5, 20, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 五月报告", "2020-10-20T09:30:00+08:00");
+    s.step("a second commit, after which the cache keeps the site it replaced");
+
+    SECTION("a file added to the output by hand") {
+        write_file(s.out() / "google0123456789.html", "google-site-verification: google0123456789.html\n");
+        write_file(s.out() / "projects/notes.txt", "手工添加\n");
+    }
+    SECTION("a file added to the cache's copy of the site") {
+        std::vector<fs::path> copies;
+        cache_own_files(s.cache(), site_paths_of(s.out()), &copies);
+        REQUIRE_FALSE(copies.empty());
+        for (const auto& copy : copies) write_file(copy / "projects/stray.html", "<p>stray</p>\n");
+    }
+    SECTION("every file of the output touched (a new modification time), then a report deleted") {
+        for (const auto& path : gongkai::test::list_files(s.out()))
+            fs::last_write_time(s.out() / path, fs::file_time_type::clock::now());
+    }
+    SECTION("a page's permissions changed in the output (a page that stays)") {
+        fs::permissions(s.out() / report_page("2020-101", "2020-08"), fs::perms::owner_read | fs::perms::owner_write);
+    }
+    SECTION("a page's permissions changed in the output (the page of the report deleted next)") {
+        fs::permissions(s.out() / report_page("2020-103", "2020-07"), fs::perms::owner_read | fs::perms::owner_write);
+    }
+    s.repo.git("rm -q reports/2020-103/2020-07.md");
+    commit_at(s.repo, "删除 2020-103 七月报告", "2020-10-20T10:00:00+08:00");
+    s.step("one build after that");
+    s.repo.write("reports/2020-102/2020-05.md", report_text(5, 15, "2020-102", "补充。"));
+    commit_at(s.repo, "修改 2020-102 五月报告", "2020-10-20T11:00:00+08:00");
+    s.step("two builds after that");
+    s.repo.write("reports/2020-102/2020-06.md", report_text(6, 25, "2020-102", "补充。"));
+    commit_at(s.repo, "修改 2020-102 六月报告", "2020-10-20T12:00:00+08:00");
+    s.step("three builds after that");
+}
+
+TEST_CASE("incremental: the cache's own files put back as they were some builds ago are not trusted blindly",
+          "[integration][incremental]") {
+    Series s;
+    int minute = 0;
+    auto change = [&](const std::string& report, int completion) {
+        s.repo.write("reports/" + report + ".md",
+                     report_text(std::stoi(report.substr(report.size() - 2)), completion, report.substr(0, 8),
+                                 "第 " + std::to_string(minute) + " 次修改。"));
+        ++minute;
+        commit_at(s.repo, "修改 " + report, "2020-10-20T10:" + two(minute) + ":00+08:00");
+    };
+    s.step("the first commit");
+    change("2020-101/2020-06", 30);
+    s.step("build 2");
+    change("2020-102/2020-07", 40);
+    s.step("build 3");
+    auto own = cache_own_files(s.cache(), site_paths_of(s.out()), nullptr);
+    std::map<fs::path, std::string> saved;
+    for (const auto& f : own) saved[f] = read_file(f);
+    REQUIRE_FALSE(saved.empty());
+    auto put_back = [&] {
+        for (const auto& f : cache_own_files(s.cache(), site_paths_of(s.out()), nullptr))
+            if (!saved.contains(f)) fs::remove(f);
+        for (const auto& [f, bytes] : saved) {
+            if (fs::exists(f)) set_mode_writable(f);
+            write_file(f, bytes);
+        }
+    };
+
+    change("2020-101/2020-06", 31);
+    s.step("build 4");
+    change("2020-103/2020-08", 50);
+    s.step("build 5 (the folders have swapped back to where they were at build 3)");
+    put_back();
+    s.step("build 3's cache put back, the same commit built again");
+
+    change("2020-104/2020-09", 77);
+    s.step("build 7");
+    change("2020-101/2020-06", 32);
+    s.step("build 8");
+    put_back();
+    change("2020-102/2020-07", 41);
+    s.step("build 3's cache put back, then a commit");
+}
+
+TEST_CASE("incremental: an output folder reached through a symbolic link", "[integration][incremental]") {
+    Series s;
+    fs::create_directory(s.dir / "real");
+    fs::create_directory_symlink(s.dir / "real", s.dir / "site");
+    s.step("the first commit, through the link");
+    s.repo.write("reports/2020-104/2020-07.md", report_text(7, 60, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 七月报告", "2020-10-20T10:00:00+08:00");
+    BuildResult second = s.step("a second commit, through the link");
+    INFO(describe(second));
+    CHECK(fs::is_symlink(s.dir / "site"));
+    for (const auto& [path, entry] : entries(s.dir / "real")) {
+        INFO(path);
+        CHECK(path.find("gongkai-cache") == std::string::npos);
+    }
+    s.repo.write("reports/2020-104/2020-08.md", report_text(8, 70, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 八月报告", "2020-10-20T11:00:00+08:00");
+    s.step("a third commit, through the link");
+    CHECK(fs::is_symlink(s.dir / "site"));
+}
+
+TEST_CASE("incremental: a problem that spans files is found by a cached build as by a full one",
+          "[integration][incremental]") {
+    Series s;
+    s.step("the first commit");
+    s.repo.write("reports/2020-101/2020-06.md", report_text(6, 24, "2020-101", "补充。"));
+    commit_at(s.repo, "修改 2020-101 六月报告", "2020-10-20T10:00:00+08:00");
+    s.step("a second commit");
+
+    auto both_fail_alike = [&](const std::string& what, const std::string& path, const std::string& text) {
+        INFO(what);
+        TempDir elsewhere;
+        BuildResult cached = try_build(s.repo, s.out(), true);
+        BuildResult full = try_build(s.repo, elsewhere / "site", false);
+        CHECK_FALSE(full.ok());
+        CHECK_FALSE(cached.ok());
+        CHECK(gongkai::test::has_error(full.diagnostics, path, gongkai::test::any_line, text));
+        CHECK(listing(cached.diagnostics) == listing(full.diagnostics));
+    };
+
+    // The reports of 2020-101 state goal 2's completion; the project no longer has goal 2. Only
+    // the project's file changed.
+    std::string project = project_text("2020-101", "建设标杆学校", "edu");
+    const std::string goal2 = "[[goals]]\nid = \"2\"\ntitle = \"第二项\"\n";
+    REQUIRE(project.find(goal2) != std::string::npos);
+    s.repo.write("projects/2020-101.md",
+                 project.substr(0, project.find(goal2)) + project.substr(project.find(goal2) + goal2.size()));
+    commit_at(s.repo, "删除 2020-101 的第二项目标", "2020-10-20T11:00:00+08:00");
+    both_fail_alike("a goal removed that unchanged reports state", "reports/2020-101/2020-07.md", "no goal");
+
+    s.repo.write("projects/2020-101.md", project);
+    commit_at(s.repo, "恢复第二项目标", "2020-10-20T12:00:00+08:00");
+    s.step("the goal back");
+
+    // A department removed that an unchanged project leads.
+    s.repo.git("rm -q departments/transport.toml");
+    commit_at(s.repo, "删除交通委", "2020-10-20T13:00:00+08:00");
+    both_fail_alike("a department removed that an unchanged project names", "projects/2020-103.md", "transport");
+
+    s.repo.write("departments/transport.toml", "name = \"示例区交通委员会\"\n");
+    commit_at(s.repo, "恢复交通委", "2020-10-20T14:00:00+08:00");
+    s.step("the department back");
+
+    // Two reports of one project for the same period: the second one new, the first unchanged.
+    s.repo.write("reports/2020-102/2020-09-b.md", report_text(9, 70, "2020-102"));
+    commit_at(s.repo, "重复的九月报告", "2020-10-20T15:00:00+08:00");
+    TempDir elsewhere;
+    BuildResult cached = try_build(s.repo, s.out(), true);
+    BuildResult full = try_build(s.repo, elsewhere / "site", false);
+    INFO("two reports for one period:\n" << listing(full.diagnostics));
+    CHECK(cached.ok() == full.ok());
+    CHECK(listing(cached.diagnostics) == listing(full.diagnostics));
+    if (full.ok()) CHECK(site_differences(elsewhere / "site", s.out()) == "");
+}
+
+TEST_CASE("incremental: the cache or the output removed or replaced or copied by hand", "[integration][incremental]") {
+    Series s;
+    s.step("the first commit");
+    s.repo.write("reports/2020-104/2020-07.md", report_text(7, 60, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 七月报告", "2020-10-20T10:00:00+08:00");
+    s.step("a second commit");
+
+    SECTION("the cache folder removed") {
+        fs::remove_all(s.cache());
+    }
+    SECTION("the cache folder replaced by a file") {
+        fs::remove_all(s.cache());
+        write_file(s.cache(), "not a folder\n");
+    }
+    SECTION("the cache's copy of the site removed") {
+        std::vector<fs::path> copies;
+        cache_own_files(s.cache(), site_paths_of(s.out()), &copies);
+        REQUIRE_FALSE(copies.empty());
+        for (const auto& c : copies) fs::remove_all(c);
+    }
+    SECTION("the output folder removed") {
+        fs::remove_all(s.out());
+    }
+    SECTION("the output folder replaced by a copy of itself (cp -a)") {
+        auto r = run("cp -a " + shell_quote(s.out().string()) + " " + shell_quote((s.dir / "copy").string()));
+        REQUIRE(r.status == 0);
+        fs::remove_all(s.out());
+        fs::rename(s.dir / "copy", s.out());
+    }
+    s.repo.write("reports/2020-104/2020-08.md", report_text(8, 70, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 八月报告", "2020-10-20T11:00:00+08:00");
+    s.step("after that, a commit");
+    s.repo.write("reports/2020-104/2020-09.md", report_text(9, 80, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 九月报告", "2020-10-20T12:00:00+08:00");
+    s.step("and another");
+}
+
+TEST_CASE("incremental: a shallow clone then its whole history fetched", "[integration][incremental]") {
+    Series s;
+    s.repo.write("reports/2020-101/2020-07.md", report_text(7, 36, "2020-101", "修改一。"));
+    commit_at(s.repo, "修改 2020-101 七月报告", "2020-10-21T10:00:00+08:00");
+    s.repo.write("reports/2020-101/2020-07.md", report_text(7, 38, "2020-101", "修改二。"));
+    commit_at(s.repo, "再修改 2020-101 七月报告", "2020-10-22T10:00:00+08:00");
+    TempDir clone;
+    std::string url = "file://" + s.repo.dir();
+    auto r = run("git clone -q --depth 1 " + shell_quote(url) + " " + shell_quote((clone / "c").string()));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    s.source = (clone / "c").string();
+    s.step("a shallow clone");
+    CHECK(says(s.out(), report_page("2020-101", "2020-07"), "浅克隆"));
+
+    r = run("cd " + shell_quote(s.source) + " && git fetch -q --deepen=1");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    s.step("one commit more fetched (still shallow)");
+
+    r = run("cd " + shell_quote(s.source) + " && git fetch -q --unshallow");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    s.step("the whole history fetched (the same commit)");
+    CHECK(gongkai::test::never_says(s.out(), report_page("2020-101", "2020-07"), "浅克隆"));
+}
+
+TEST_CASE("incremental: a build killed at any moment leaves a whole site and the next build is right",
+          "[integration][incremental]") {
+    Series s;
+    s.step("the first commit");
+    s.repo.write("reports/2020-104/2020-07.md", report_text(7, 60, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 七月报告", "2020-10-20T10:00:00+08:00");
+    fs::path before = s.clean / "before";
+    build(s.repo, before, false);
+    s.step("a second commit, after which the cache keeps a second copy");
+
+    int round = 0;
+    for (const char* delay : {"0.002", "0.005", "0.008", "0.011", "0.014", "0.018", "0.022", "0.027", "0.035"}) {
+        ++round;
+        INFO("killed after " << delay << " s, round " << round);
+        // Every page changes: the longest build.
+        s.repo.write("gongkai.toml", settings("示例区重点工作推进情况 " + std::to_string(round)));
+        commit_at(s.repo, "标题 " + std::to_string(round), "2020-10-20T1" + std::to_string(round) + ":30:00+08:00");
+        fs::path after = s.clean / ("after-" + std::to_string(round));
+        build(s.repo, after, false);
+
+        auto r = run("timeout -s KILL " + std::string(delay) + " " + shell_quote(GONGKAI_TEST_BINARY) +
+                     " build -q --repo " + shell_quote(s.repo.dir()) + " --out " + shell_quote(s.out().string()) +
+                     " --theme-dir " + shell_quote(source_themes_dir()));
+        INFO("the killed build exited " << r.status << ": " << r.output);
+        std::string to_before = site_differences(before, s.out());
+        std::string to_after = site_differences(after, s.out());
+        INFO("compared with the site before:\n" << to_before << "compared with the site after:\n" << to_after);
+        CHECK((to_before.empty() || to_after.empty()));
+
+        s.step("a build killed, then built again");
+        before = after;
+    }
+}
+
+TEST_CASE("incremental: builds into one folder at the same time", "[integration][incremental]") {
+    Series s;
+    auto together = [&](int n) {
+        std::string one = shell_quote(GONGKAI_TEST_BINARY) + " build -q --repo " + shell_quote(s.repo.dir()) +
+                          " --out " + shell_quote(s.out().string()) + " --theme-dir " +
+                          shell_quote(source_themes_dir());
+        std::string all = "s=0; ";
+        for (int i = 0; i < n; ++i) all += one + " & p" + std::to_string(i) + "=$!; ";
+        for (int i = 0; i < n; ++i) all += "wait $p" + std::to_string(i) + " || s=1; ";
+        auto r = run(all + "exit $s");
+        INFO(r.output);
+        CHECK(r.status == 0);
+        CHECK(site_differences(s.full_build(), s.out()) == "");
+    };
+    together(2);  // the first builds: no cache yet
+    s.step("a cached build after two first builds at once");
+    s.repo.write("reports/2020-104/2020-07.md", report_text(7, 60, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 七月报告", "2020-10-20T10:00:00+08:00");
+    together(3);
+    s.step("a cached build after three at once");
+    s.repo.write("reports/2020-104/2020-08.md", report_text(8, 70, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 八月报告", "2020-10-20T11:00:00+08:00");
+    s.step("one more commit");
 }

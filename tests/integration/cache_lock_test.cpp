@@ -1,0 +1,87 @@
+// Builds into one output folder at the same moment (two pushes close together) take turns on the
+// build cache: each publishes a whole site of the commit it built, and the cache they leave is
+// right for the next build.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cache/build_cache.h"
+#include "fixture.h"
+#include "git_repo.h"
+#include "site_files.h"
+
+using namespace gongkai;
+using namespace gongkai::test;
+
+namespace {
+
+// Three projects of four monthly reports: enough pages that two builds overlap.
+void write_site(GitRepo& repo, int version) {
+    repo.write("gongkai.toml",
+               "title = \"并发构建\"\nlanguage = \"zh-CN\"\nbase_url = \"https://example.org/p/\"\npublisher = \"示例区\"\n");
+    repo.write("departments/d1.toml", "name = \"一局\"\n");
+    for (int p = 0; p < 3; ++p) {
+        std::string id = "2020-" + std::to_string(100 + p);
+        repo.write("projects/" + id + ".md", "+++\ntitle = \"项目 " + std::to_string(p) +
+                                                 "\"\nyear = 2020\ndepartment = \"d1\"\n+++\n落实。\n");
+        for (int m = 1; m <= 4; ++m) {
+            std::string month = "0" + std::to_string(m);
+            repo.write("reports/" + id + "/2020-" + month + ".md",
+                       "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-" + month + "-28\ndate = 2020-" + month +
+                           "-20\ncompletion = " + std::to_string((m * 10 + p + version) % 101) +
+                           "\n+++\n## 进展\n\n第 " + std::to_string(version) + " 版。\n");
+        }
+    }
+}
+
+std::string clean_build(const GitRepo& repo, const std::string& ref, const fs::path& out) {
+    auto r = gongkai_cli({"build", "--repo", repo.dir(), "--ref", ref, "--no-cache", "--quiet", "--out", out.string()});
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    return out.string();
+}
+
+}  // namespace
+
+TEST_CASE("cache lock: builds of different commits into one folder at once each publish a whole site",
+          "[integration][incremental][cache-lock]") {
+    GitRepo repo;
+    std::vector<std::string> commits;
+    for (int v = 0; v < 4; ++v) {
+        write_site(repo, v);
+        commits.push_back(commit_at(repo, "版本 " + std::to_string(v), "2020-10-2" + std::to_string(v) + "T10:00:00+08:00"));
+    }
+    TempDir dir;
+    fs::path out = dir / "site";
+    std::vector<fs::path> clean;
+    for (std::size_t i = 0; i < commits.size(); ++i)
+        clean.push_back(clean_build(repo, commits[i], dir / ("clean-" + std::to_string(i))));
+
+    // The first build makes the cache; then rounds of four builds at once, one per commit.
+    auto first = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[0], "--quiet", "--out", out.string()});
+    REQUIRE(first.status == 0);
+    for (int round = 0; round < 3; ++round) {
+        std::string script;
+        for (std::size_t i = 0; i < commits.size(); ++i)
+            script += shell_quote(GONGKAI_TEST_BINARY) + " build --repo " + shell_quote(repo.dir()) + " --ref " +
+                      commits[(i + static_cast<std::size_t>(round)) % commits.size()] + " --quiet --out " +
+                      shell_quote(out.string()) + " & ";
+        script += "wait";
+        CommandResult r = run(script);
+        INFO("round " << round << ": " << r.output);
+        CHECK(r.status == 0);
+        CHECK(r.output.empty());
+        // Whichever finished last, the folder is exactly one commit's site.
+        bool whole = false;
+        for (const auto& c : clean) whole = whole || differences(c, out).empty();
+        CHECK(whole);
+    }
+    // And the cache they left builds the next commit right.
+    auto last = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[2], "-v", "--out", out.string()});
+    INFO(last.output);
+    REQUIRE(last.status == 0);
+    CHECK(last.output.find("incremental build") != std::string::npos);
+    CHECK(differences(clean[2], out).empty());
+    CHECK(fs::exists(cache_folder(out) / "lock"));
+}
