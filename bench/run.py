@@ -9,7 +9,7 @@ one after a clean build (which also makes the cache's second copy of the site, b
 on its own, then the median of --runs more.
 It prints a Markdown table; paste it into bench/RESULTS.md with the machine described.
 
-Usage: bench/run [--sizes 1000,10000,50000,100000] [--runs 5] [--smoke] [--no-hugo-above N]
+Usage: bench/run [--sizes 1000,10000,50000,100000] [--runs 5] [--smoke] [--no-hugo-above N] [--out-dir DIR]
 """
 import argparse
 import os
@@ -52,7 +52,7 @@ def git(repo, *args, date):
                    stdout=subprocess.DEVNULL)
 
 
-def bench_size(n, args, build, work):
+def bench_size(n, args, build, work, out_dir):
     corpus = os.path.join(work, f"corpus-{n}")
     if not os.path.isdir(os.path.join(corpus, "gongkai", ".git")):
         shutil.rmtree(corpus, ignore_errors=True)
@@ -60,12 +60,12 @@ def bench_size(n, args, build, work):
                        stdout=subprocess.DEVNULL)
     gk_repo = os.path.join(corpus, "gongkai")
     hugo_site = os.path.join(corpus, "hugo")
-    gk_out = os.path.join(work, f"out-gongkai-{n}")
-    hugo_out = os.path.join(work, f"out-hugo-{n}")
+    gk_out = os.path.join(out_dir, f"out-gongkai-{n}")
+    hugo_out = os.path.join(out_dir, f"out-hugo-{n}")
     gongkai = os.path.join(build, "gongkai")
     with_hugo = shutil.which("hugo") and n <= args.no_hugo_above
 
-    gk_cache = os.path.join(work, f".out-gongkai-{n}.gongkai-cache")  # where gongkai keeps its build cache
+    gk_cache = os.path.join(out_dir, f".out-gongkai-{n}.gongkai-cache")  # where gongkai keeps its build cache
     gk_runs, hugo_runs = [], []
     for _ in range(args.runs):
         shutil.rmtree(gk_out, ignore_errors=True)
@@ -87,7 +87,7 @@ def bench_size(n, args, build, work):
             site_files += 1
             site_bytes += os.path.getsize(os.path.join(folder, name))
     floor_out = subprocess.run([os.path.join(build, "gongkai-floor"), os.path.join(gk_repo, "reports"),
-                                os.path.join(work, "floor-scratch"), str(site_files), str(site_bytes)], check=True,
+                                os.path.join(out_dir, "floor-scratch"), str(site_files), str(site_bytes)], check=True,
                                capture_output=True, text=True).stdout.split()
     values = dict(zip(floor_out[::2], floor_out[1::2]))
     cores = os.cpu_count() or 1
@@ -123,7 +123,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="one small run, as CI does")
     parser.add_argument("--no-hugo-above", type=int, default=50000)
-    parser.add_argument("--work", default=os.path.join(ROOT, "build-bench", "work"))
+    parser.add_argument("--work", default=os.path.join(ROOT, "build-bench", "work"), help="where the corpora are kept")
+    parser.add_argument("--out-dir", help="where the sites are written (default: --work), e.g. a tmpfs")
     args = parser.parse_args()
     if args.smoke:
         args.sizes, args.runs = "300", 1
@@ -134,9 +135,11 @@ def main():
     subprocess.run(["cmake", "--build", build, "-j", str(os.cpu_count() or 1), "--target", "gongkai",
                     "gongkai-floor"], check=True, stdout=subprocess.DEVNULL)
     os.makedirs(args.work, exist_ok=True)
+    out_dir = args.out_dir or args.work
+    os.makedirs(out_dir, exist_ok=True)
 
-    fs_type = subprocess.run(["stat", "-f", "-c", "%T", args.work], capture_output=True, text=True).stdout.strip()
-    print(f"cores: {os.cpu_count()}; runs per size: {args.runs} (median); work folder: {args.work} ({fs_type}); hugo: "
+    fs_type = subprocess.run(["stat", "-f", "-c", "%T", out_dir], capture_output=True, text=True).stdout.strip()
+    print(f"cores: {os.cpu_count()}; runs per size: {args.runs} (median); sites written to: {out_dir} ({fs_type}); hugo: "
           f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[1] if shutil.which('hugo') else 'not installed'}")
     print()
     print("| reports | gongkai wall s | gongkai CPU s | gongkai peak MiB | pages/s | Hugo wall s | Hugo CPU s "
@@ -145,7 +148,7 @@ def main():
           "| first incremental s | incremental s | incremental peak MiB | incremental/full |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in [int(s) for s in args.sizes.split(",")]:
-        r = bench_size(n, args, build, args.work)
+        r = bench_size(n, args, build, args.work, out_dir)
         gw, gc, gm = r["gk"]
         hugo = ("%.2f | %.2f | %.0f | %.1f× | %.2f" % (r["hu"][0], r["hu"][1], r["hu"][2], r["hu"][0] / gw, gm / r["hu"][2])
                 if r["hu"] else "skipped | | | | ")

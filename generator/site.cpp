@@ -265,15 +265,24 @@ private:
     }
 
     bool department_has_sample(const Department& d) const {
-        for (const auto& p : lib_.projects)
-            if (involves(p, d.id) && is_sample(p)) return true;
+        for (const Project* p : involving(d.id))
+            if (is_sample(*p)) return true;
         return false;
     }
 
-    static bool involves(const Project& p, const std::string& dept) {
-        return p.department == dept ||
-               std::find(p.co_departments.begin(), p.co_departments.end(), dept) != p.co_departments.end();
+    // A department's projects (led or shared) in reading order, and the ones it leads in id
+    // order: made once, as every department's pages, summary and chart walk them.
+    const std::vector<const Project*>& involving(const std::string& dept) const {
+        static const std::vector<const Project*> none;
+        auto it = involving_.find(dept);
+        return it == involving_.end() ? none : it->second;
     }
+    const std::vector<const Project*>& led_by(const std::string& dept) const {
+        static const std::vector<const Project*> none;
+        auto it = led_by_.find(dept);
+        return it == led_by_.end() ? none : it->second;
+    }
+
 
     static std::string report_url(const Report& r) { return "projects/" + r.project + "/reports/" + r.id + "/"; }
 
@@ -312,8 +321,8 @@ private:
     std::optional<double> department_average(const Department& d) const {
         double sum = 0;
         int n = 0;
-        for (const auto& p : lib_.projects) {
-            if (p.department != d.id) continue;
+        for (const Project* lead : led_by(d.id)) {
+            const Project& p = *lead;
             const Report* r = latest(p.id);
             if (r && r->completion) {
                 sum += *r->completion;
@@ -326,6 +335,16 @@ private:
 
     // Summaries appear on many pages: made once per build, before any page, then only read.
     void prepare() {
+        for (const auto& p : lib_.projects) ordered_.push_back(&p);
+        std::stable_sort(ordered_.begin(), ordered_.end(), [](const Project* a, const Project* b) {
+            return std::tie(a->year, a->number, a->id) < std::tie(b->year, b->number, b->id);
+        });
+        for (const Project* p : ordered_) {
+            involving_[p->department].push_back(p);
+            for (const auto& co : p->co_departments)
+                if (co != p->department) involving_[co].push_back(p);
+        }
+        for (const auto& p : lib_.projects) led_by_[p.department].push_back(&p);
         for (const auto& d : lib_.departments) department_cache_.emplace(d.id, make_department_summary(d));
         for (const auto& p : lib_.projects) project_cache_.emplace(p.id, make_project_summary(p));
     }
@@ -368,9 +387,7 @@ private:
         for (const auto& d : lib_.departments) {
             Hasher h;
             add_file(h, d);
-            int count = 0;
-            for (const auto& p : lib_.projects) count += involves(p, d.id);
-            h.add(count);
+            h.add(involving(d.id).size());
             auto avg = department_average(d);
             h.add(avg.has_value()).add(avg.value_or(0));
             Counts n = count_projects(d.id);
@@ -434,8 +451,7 @@ private:
     std::optional<Hash128> department_key(const Department& d) const {
         Hasher h;
         h.add(global_).add("department").add(d.id).add(department_fp_.at(d.id));
-        for (const Project* p : ordered_projects())
-            if (involves(*p, d.id)) h.add(p->id).add(project_fp_.at(p->id)).add(p->department == d.id);
+        for (const Project* p : involving(d.id)) h.add(p->id).add(project_fp_.at(p->id)).add(p->department == d.id);
         return h.digest();
     }
 
@@ -478,10 +494,7 @@ private:
         out.set("url", "departments/" + d.id + "/");
         out.set("name", d.name);
         out.set("short_name", d.short_name.empty() ? d.name : d.short_name);
-        int count = 0;
-        for (const auto& p : lib_.projects)
-            if (involves(p, d.id)) ++count;
-        out.set("project_count", std::to_string(count));
+        out.set("project_count", std::to_string(involving(d.id).size()));
         auto avg = department_average(d);
         out.set("has_completion", flag(avg.has_value()));
         if (avg) out.set("average_completion_label", strings_.percent(*avg));
@@ -806,8 +819,7 @@ private:
         c.marker_name = strings_.get("expected_progress");
         c.flag_name = strings_.get("behind_schedule");
         std::vector<std::string> parts;
-        for (const Project* p : ordered_projects()) {
-            if (!involves(*p, d.id)) continue;
+        for (const Project* p : involving(d.id)) {
             BarItem item = project_bar(*p);
             parts.push_back(item.label + " " + item.value_label + (item.flagged ? " " + item.flag_label : ""));
             c.items.push_back(std::move(item));
@@ -822,8 +834,11 @@ private:
 
     Counts count_projects(const std::string& department) const {
         Counts n;
-        for (const auto& p : lib_.projects) {
-            if (!department.empty() && p.department != department) continue;
+        std::vector<const Project*> all;
+        if (department.empty())
+            for (const auto& p : lib_.projects) all.push_back(&p);
+        for (const Project* each : department.empty() ? all : led_by(department)) {
+            const Project& p = *each;
             std::string key = status_of(p).key;
             n.complete += key == "complete";
             n.in_progress += key == "in-progress";
@@ -846,9 +861,8 @@ private:
             item.label = d.short_name.empty() ? d.name : d.short_name;
             auto avg = department_average(d);
             item.value = avg.value_or(0);
-            bool reported = std::any_of(lib_.projects.begin(), lib_.projects.end(), [&](const Project& p) {
-                return p.department == d.id && latest(p.id);
-            });
+            const auto& led = led_by(d.id);
+            bool reported = std::any_of(led.begin(), led.end(), [&](const Project* p) { return latest(p->id); });
             // Reports with yes/no judgements only have no figure to average: a dash, not "no report".
             item.value_label = avg ? strings_.percent(*avg) : strings_.get(reported ? "no_value" : "status_no_report");
             parts.push_back(item.label + " " + item.value_label);
@@ -904,19 +918,11 @@ private:
     }
 
     // Projects in reading order: by year, then item number, then id.
-    std::vector<const Project*> ordered_projects() const {
-        std::vector<const Project*> out;
-        for (const auto& p : lib_.projects) out.push_back(&p);
-        std::stable_sort(out.begin(), out.end(), [](const Project* a, const Project* b) {
-            return std::tie(a->year, a->number, a->id) < std::tie(b->year, b->number, b->id);
-        });
-        return out;
-    }
+    const std::vector<const Project*>& ordered_projects() const { return ordered_; }
 
     data department_projects(const Department& d) const {
         data out = list();
-        for (const Project* p : ordered_projects()) {
-            if (!involves(*p, d.id)) continue;
+        for (const Project* p : involving(d.id)) {
             data item = project_summary(*p);
             item.set("is_lead", flag(p->department == d.id));
             out.push_back(item);
@@ -977,6 +983,9 @@ private:
     std::map<std::string, data> project_cache_;
     mutable std::mutex implementation_lock_;
     mutable std::map<std::string, std::string> implementation_cache_;
+    std::vector<const Project*> ordered_;
+    std::map<std::string, std::vector<const Project*>> involving_;
+    std::map<std::string, std::vector<const Project*>> led_by_;
     Hash128 global_;
     std::map<std::string, Hash128> department_fp_;
     std::map<std::string, Hash128> project_fp_;
