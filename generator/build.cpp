@@ -33,10 +33,12 @@ std::uint64_t inode_of(const fs::path& path) {
 // with the process, however it ends.
 class CacheLock {
 public:
-    explicit CacheLock(const fs::path& folder) {
+    // create: make the lock file if the folder lacks one (a build without the cache leaves the
+    // folder as it is).
+    CacheLock(const fs::path& folder, bool create) {
         std::error_code ec;
         if (!fs::is_directory(folder, ec)) return;  // a first build: nothing to share yet
-        fd_ = ::open((folder / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        fd_ = ::open((folder / "lock").c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
         if (fd_ < 0) return;
         while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
         }
@@ -84,16 +86,20 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         result.full_reason = "nothing is written";
     else if (source_identity.empty())
         result.full_reason = "the content is not read from a commit";
-    if (use_cache) {
+    if (options.write) {
         out = fs::absolute(options.out).lexically_normal();
         if (out.filename().empty()) out = out.parent_path();
         std::error_code ec;
         if (fs::is_symlink(out, ec)) out = fs::canonical(out, ec);
         cache_dir = cache_folder(out);
+        // Every build into a folder that has a cache takes its lock, with the cache or without:
+        // one without would otherwise swap a site in while another brings the copy up to date.
+        lock.emplace(cache_dir, use_cache);
+    }
+    if (use_cache) {
         Hasher h;
         h.add(source_identity).add(out.string()).add(options.base_url.value_or("")).add(options.themes_dir.value_or(""));
         identity = h.digest().hex();
-        lock.emplace(cache_dir);
         cache = usable_cache(cache_dir, identity, out, result.full_reason);
     }
 

@@ -321,6 +321,9 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
             throw WriteError("cannot create the build cache " + folder.string() + ": " + std::strerror(errno));
     }
     ::chmod(folder.c_str(), 0700);
+    // The lock every build into the output folder takes (see build_site), there from the first.
+    int lock = ::open((folder / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock >= 0) ::close(lock);
     std::vector<std::vector<const CachedFile*>> by_shard(cache_shards);
     for (const auto& f : files) by_shard[shard_of(f.path)].push_back(&f);
     cache.shards.assign(cache_shards, {});

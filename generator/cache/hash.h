@@ -22,8 +22,9 @@ Hash128 hash_bytes(std::string_view bytes);
 // The same digest as hash_bytes of the pieces joined.
 Hash128 hash_pieces(const std::vector<std::string_view>& pieces);
 
-// Hashes a sequence of values. Every value is length- or type-prefixed, so ("ab", "c") and
-// ("a", "bc") differ.
+// Hashes a sequence of values. Texts are length-prefixed, so ("ab", "c") and ("a", "bc") differ;
+// numbers go in as their 8 bytes, so a list of them needs its count added where the count is not
+// fixed by something else the hash covers.
 class Hasher {
 public:
     Hasher();

@@ -58,15 +58,16 @@ TEST_CASE("cache lock: builds of different commits into one folder at once each 
     for (std::size_t i = 0; i < commits.size(); ++i)
         clean.push_back(clean_build(repo, commits[i], dir / ("clean-" + std::to_string(i))));
 
-    // The first build makes the cache; then rounds of four builds at once, one per commit.
+    // The first build makes the cache; then rounds of four builds at once, one per commit, one
+    // of them without the cache (which takes the lock all the same).
     auto first = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[0], "--quiet", "--out", out.string()});
     REQUIRE(first.status == 0);
     for (int round = 0; round < 3; ++round) {
         std::string script;
         for (std::size_t i = 0; i < commits.size(); ++i)
             script += shell_quote(GONGKAI_TEST_BINARY) + " build --repo " + shell_quote(repo.dir()) + " --ref " +
-                      commits[(i + static_cast<std::size_t>(round)) % commits.size()] + " --quiet --out " +
-                      shell_quote(out.string()) + " & ";
+                      commits[(i + static_cast<std::size_t>(round)) % commits.size()] +
+                      (i == 0 ? " --no-cache" : "") + " --quiet --out " + shell_quote(out.string()) + " & ";
         script += "wait";
         CommandResult r = run(script);
         INFO("round " << round << ": " << r.output);
