@@ -7,7 +7,6 @@
 
 #include <cerrno>
 
-#include <fstream>
 #include <set>
 
 #include "cache/build_cache.h"
@@ -201,15 +200,12 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
             // What was changed or added by hand since it was last written goes first.
             clear_unlisted(target, cache->spare, current, cache->spare_folders);
         } else {
-            fs::remove_all(target, ec);
-            if (::mkdir(target.c_str(), 0755) != 0) throw WriteError("cannot create " + target.string());
-            std::ofstream(target / site_marker, std::ios::binary)
-                << "This folder was written by gongkai. It is replaced whole by every build.\n";
+            make_site_folder(target);
             cache->has_spare = true;
             cache->spare_inode = inode_of(target);
             cache->spare.clear();
         }
-        mark_spare_changing(cache_dir, identity, *cache);
+        mark_spare_changing(cache_dir);
     } else {
         target = new_site_folder(out);
     }

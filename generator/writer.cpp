@@ -106,6 +106,15 @@ void make_dir(const fs::path& dir) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create the folder " + dir.string(), errno);
 }
 
+// Removes the folders of paths (files just removed) that are left empty, deepest first.
+void remove_empty_parents(const fs::path& folder, const std::vector<std::string>& paths) {
+    std::set<std::string, std::greater<>> parents;
+    for (const auto& path : paths)
+        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+            parents.insert(path.substr(0, slash));
+    for (const auto& dir : parents) ::rmdir((folder / dir).c_str());  // fails, harmlessly, unless empty
+}
+
 // What stat says of a file just written or linked.
 void record_stat(const fs::path& path, OutputEntry& entry) {
     struct stat st {};
@@ -244,7 +253,6 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     record_stat(target, entry);
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);
-    ++written_;
 }
 
 void FolderStore::keep(const std::string& path, const std::string& job) {
@@ -277,21 +285,17 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     record_stat(target, entry);
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);
-    ++written_;
 }
 
 Manifest FolderStore::finish() {
-    std::set<std::string, std::greater<>> emptied;  // deepest first
+    std::vector<std::string> removed;
     for (const auto& [path, entry] : current_) {
         if (result_.contains(path)) continue;
         touched_.insert(entry.inode);
         unlink_if_there(folder_ / path);
-        for (auto slash = path.rfind('/'); slash != std::string::npos; slash = path.rfind('/', slash - 1)) {
-            emptied.insert(path.substr(0, slash));
-            if (slash == 0) break;
-        }
+        removed.push_back(path);
     }
-    for (const auto& dir : emptied) ::rmdir((folder_ / dir).c_str());  // fails, harmlessly, unless empty
+    remove_empty_parents(folder_, removed);
     return std::move(result_);
 }
 
@@ -357,14 +361,13 @@ FolderTimes folder_times(const fs::path& folder, const Manifest& manifest) {
 
 void clear_unlisted(const fs::path& folder, const Manifest& original, const Manifest& verified,
                     const FolderTimes& recorded) {
-    std::set<std::string, std::greater<>> emptied;  // deepest first
+    std::vector<std::string> untrusted;
     for (const auto& [path, entry] : original) {
         if (verified.contains(path)) continue;
         unlink_if_there(folder / path);
-        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
-            emptied.insert(path.substr(0, slash));
+        untrusted.push_back(path);
     }
-    for (const auto& dir : emptied) ::rmdir((folder / dir).c_str());  // fails, harmlessly, unless empty
+    remove_empty_parents(folder, untrusted);
     std::vector<std::pair<const std::string*, std::int64_t>> list;
     for (const auto& [dir, time] : recorded) list.emplace_back(&dir, time);
     std::vector<char> changed(list.size(), 0);
@@ -409,22 +412,26 @@ fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {
     return out;
 }
 
+void make_site_folder(const fs::path& folder) {
+    std::error_code ec;
+    fs::remove_all(folder, ec);
+    if (::mkdir(folder.c_str(), 0755) != 0) fail("cannot create " + folder.string(), errno);
+    try {
+        write_file(folder / site_marker, "This folder was written by gongkai. It is replaced whole by every build.\n");
+    } catch (...) {
+        fs::remove_all(folder, ec);
+        throw;
+    }
+}
+
 fs::path new_site_folder(const fs::path& out) {
     fs::path parent = out.parent_path();
     fs::path tmp = parent / ("." + out.filename().string() + ".gongkai-new-" + std::to_string(::getpid()));
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    if (::mkdir(tmp.c_str(), 0755) != 0) {
-        int err = errno;
-        throw WriteError("cannot create the new site beside " + out.string() + ": " + reason(err) +
-                         "; gongkai writes the site in a new folder in " + parent.string() +
-                         " and swaps it in, so it must be able to write there");
-    }
     try {
-        write_file(tmp / site_marker, "This folder was written by gongkai. It is replaced whole by every build.\n");
-    } catch (...) {
-        fs::remove_all(tmp, ec);
-        throw;
+        make_site_folder(tmp);
+    } catch (const WriteError& e) {
+        throw WriteError(std::string(e.what()) + "; gongkai writes the site in a new folder in " + parent.string() +
+                         " and swaps it in, so it must be able to write there");
     }
     return tmp;
 }
@@ -458,74 +465,17 @@ void remove_folder(const fs::path& folder) {
 }
 
 void write_site(const fs::path& out_arg, const SiteFiles& files, const WriteOptions& options) {
-    fs::path out = output_folder(out_arg);
-    fs::path parent = out.parent_path();
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    if (ec) throw WriteError("cannot create the folder " + parent.string() + ": " + reason(ec.value()));
-
-    bool exists = fs::exists(out, ec);
-    if (exists && !fs::is_directory(out, ec)) throw WriteError(out.string() + " exists and is not a folder");
-    if (exists && fs::exists(out / ".git", ec))
-        throw WriteError(out.string() + " is a git repository (it holds .git); gongkai never replaces one, even with "
-                                        "--force: choose another --out");
-    if (exists && holds_working_directory(out))
-        throw WriteError(out.string() + " holds the folder you are working in; choose another --out");
-    if (exists && !options.force && !fs::exists(out / site_marker, ec) && !is_empty_dir(out))
-        throw WriteError(out.string() + " holds files that gongkai did not write; choose another --out, or pass "
-                                        "--force to replace it");
-
-    // A file larger than the process may write must fail with EFBIG and a message, not kill it.
-    ::signal(SIGXFSZ, SIG_IGN);
-    const std::string prefix = "." + out.filename().string() + ".gongkai-";
-    clear_stale(parent, out, prefix);
-    exists = fs::exists(out, ec);
-    fs::path tmp = parent / (prefix + "new-" + std::to_string(::getpid()));
-    fs::remove_all(tmp, ec);
-    if (::mkdir(tmp.c_str(), 0755) != 0) {
-        int err = errno;
-        throw WriteError("cannot create the new site beside " + out.string() + ": " + reason(err) +
-                         "; gongkai writes the site in a new folder in " + parent.string() +
-                         " and swaps it in, so it must be able to write there");
-    }
+    fs::path out = prepare_output(out_arg, options);
+    fs::path tmp = new_site_folder(out);
     try {
-        write_file(tmp / site_marker, "This folder was written by gongkai. It is replaced whole by every build.\n");
-        for (const auto& [path, data] : files.files()) {
-            fs::path target = tmp / path;
-            // Folders one at a time, so a failure names the one that could not be made.
-            fs::path dir = tmp;
-            fs::path rel = fs::path(path).parent_path();
-            for (const auto& part : rel) {
-                dir /= part;
-                make_dir(dir);
-            }
-            write_file(target, data);
-        }
-        if (exists) {
-            if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) {
-                fs::remove_all(tmp, ec);  // tmp now holds the previous site
-                return;
-            }
-            if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-                fail("cannot replace " + out.string(), errno);
-            // A file system without an atomic exchange: move the old site aside, then the new one in.
-            fs::path old = parent / (prefix + "old-" + std::to_string(::getpid()));
-            fs::remove_all(old, ec);
-            if (::rename(out.c_str(), old.c_str()) != 0) fail("cannot move the previous site aside", errno);
-            if (::rename(tmp.c_str(), out.c_str()) != 0) {
-                int err = errno;
-                ::rename(old.c_str(), out.c_str());
-                fail("cannot replace " + out.string(), err);
-            }
-            fs::remove_all(old, ec);
-        } else if (::rename(tmp.c_str(), out.c_str()) != 0) {
-            fail("cannot create " + out.string(), errno);
-        }
+        FolderStore store(tmp, {});
+        for (const auto& [path, data] : files.files()) store.put_pieces(path, {std::string_view(data)}, "");
+        if (swap_in(out, tmp)) remove_folder(tmp);  // tmp now holds the previous site
     } catch (const fs::filesystem_error& e) {
-        fs::remove_all(tmp, ec);
+        remove_folder(tmp);
         throw WriteError(std::string("cannot write the site: ") + e.what());
     } catch (...) {
-        fs::remove_all(tmp, ec);
+        remove_folder(tmp);
         throw;
     }
 }

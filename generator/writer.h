@@ -80,7 +80,6 @@ public:
     void keep(const std::string& path, const std::string& job) override;
     // Removes what the folder held that the new site does not have; returns its manifest.
     Manifest finish();
-    std::size_t written() const { return written_; }
     // Inodes whose link count this store changed (which changes their ctime): files of other
     // folders that share them must be looked at again.
     const std::set<std::uint64_t>& touched() const { return touched_; }
@@ -96,7 +95,6 @@ private:
     Manifest result_;
     std::set<std::string> dirs_;
     std::set<std::uint64_t> touched_;
-    std::size_t written_ = 0;
 };
 
 // Drops the entries whose file in folder is missing or not as recorded (size, times, inode).
@@ -132,6 +130,8 @@ void write_site(const std::filesystem::path& out, const SiteFiles& files, const 
 // Checks that out may be written (or replaced) and clears what killed builds left beside it;
 // returns out as an absolute path.
 std::filesystem::path prepare_output(const std::filesystem::path& out, const WriteOptions& options);
+// Makes folder anew (removing what was there), holding only the marker.
+void make_site_folder(const std::filesystem::path& folder);
 // A new, empty working folder beside out, holding only the marker.
 std::filesystem::path new_site_folder(const std::filesystem::path& out);
 // Makes folder the site at out in one rename. When out existed, folder then holds the previous

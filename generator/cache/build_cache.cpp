@@ -7,8 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "cache/serial.h"
 #include "parallel.h"
@@ -99,23 +97,6 @@ std::string_view unwrap(std::string_view file, const std::string& identity) {
     return payload;
 }
 
-std::string read_all(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw CacheError("there is no cache yet");
-    struct stat st {};
-    std::string out;
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) out.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t got = 0;
-    while (got < out.size()) {
-        ssize_t n = ::read(fd, out.data() + got, out.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    if (got != out.size()) throw CacheError("a cache file could not be read whole");
-    return out;
-}
 
 // A cache file mapped read-only; unmapped when the last user lets go.
 std::shared_ptr<const void> map_file(const fs::path& path, std::string_view& bytes) {
@@ -264,7 +245,8 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
     try {
         std::error_code ec;
         if (!fs::is_directory(folder, ec)) throw CacheError("there is no cache yet");
-        std::string state_file = read_all(folder / "state");
+        std::string_view state_file;
+        auto state_mapping = map_file(folder / "state", state_file);
         std::string_view state = unwrap(state_file, identity);
         BuildCache cache;
         BinaryReader r(state);
@@ -345,7 +327,7 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
     ::unlink((folder / "spare-changing").c_str());
 }
 
-void mark_spare_changing(const fs::path& folder, const std::string&, const BuildCache&) {
+void mark_spare_changing(const fs::path& folder) {
     fs::path marker = folder / "spare-changing";
     ::unlink(marker.c_str());
     write_new_file(marker, "A build is changing the second copy of the site; it is not trusted until one finishes.\n");

@@ -73,6 +73,6 @@ void save_build_cache(const std::filesystem::path& folder, const std::string& id
 
 // Marks the second copy as being changed: if the build stops before it saves again, the next one
 // does not trust the copy.
-void mark_spare_changing(const std::filesystem::path& folder, const std::string& identity, const BuildCache& cache);
+void mark_spare_changing(const std::filesystem::path& folder);
 
 }  // namespace gongkai
