@@ -58,8 +58,11 @@ TEST_CASE("cache lock: builds of different commits into one folder at once each 
     for (std::size_t i = 0; i < commits.size(); ++i)
         clean.push_back(clean_build(repo, commits[i], dir / ("clean-" + std::to_string(i))));
 
-    // The first build makes the cache; then rounds of four builds at once, one per commit, one
-    // of them without the cache (which takes the lock all the same).
+    // The first build makes the cache; then rounds of four builds at once, one per commit. In the
+    // first two rounds one of them is without the cache (it takes the lock all the same); the
+    // last round is all cached builds, so whichever of them finishes last leaves a cache that
+    // describes the published folder. (A build without the cache that finishes last leaves a
+    // folder the cache does not describe: the next build is then a full one, tested below.)
     auto first = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[0], "--quiet", "--out", out.string()});
     REQUIRE(first.status == 0);
     for (int round = 0; round < 3; ++round) {
@@ -67,7 +70,7 @@ TEST_CASE("cache lock: builds of different commits into one folder at once each 
         for (std::size_t i = 0; i < commits.size(); ++i)
             script += shell_quote(GONGKAI_TEST_BINARY) + " build --repo " + shell_quote(repo.dir()) + " --ref " +
                       commits[(i + static_cast<std::size_t>(round)) % commits.size()] +
-                      (i == 0 ? " --no-cache" : "") + " --quiet --out " + shell_quote(out.string()) + " & ";
+                      (i == 0 && round < 2 ? " --no-cache" : "") + " --quiet --out " + shell_quote(out.string()) + " & ";
         script += "wait";
         CommandResult r = run(script);
         INFO("round " << round << ": " << r.output);
@@ -85,4 +88,35 @@ TEST_CASE("cache lock: builds of different commits into one folder at once each 
     CHECK(last.output.find("incremental build") != std::string::npos);
     CHECK(differences(clean[2], out).empty());
     CHECK(fs::exists(cache_folder(out) / "lock"));
+}
+
+TEST_CASE("cache lock: after a build without the cache, the next cached build is a full one and says why",
+          "[integration][incremental][cache-lock]") {
+    GitRepo repo;
+    std::vector<std::string> commits;
+    for (int v = 0; v < 3; ++v) {
+        write_site(repo, v);
+        commits.push_back(commit_at(repo, "版本 " + std::to_string(v), "2020-10-2" + std::to_string(v) + "T10:00:00+08:00"));
+    }
+    TempDir dir;
+    fs::path out = dir / "site";
+    fs::path clean = clean_build(repo, commits[2], dir / "clean");
+    auto cached = [&](const std::string& ref) {
+        auto r = gongkai_cli({"build", "--repo", repo.dir(), "--ref", ref, "-v", "--out", out.string()});
+        INFO(r.output);
+        REQUIRE(r.status == 0);
+        return r.output;
+    };
+    cached(commits[0]);
+    auto plain = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[1], "--no-cache", "--quiet", "--out",
+                              out.string()});
+    REQUIRE(plain.status == 0);
+    std::string after = cached(commits[2]);
+    CHECK(after.find("incremental build") == std::string::npos);
+    CHECK(after.find("the output folder is not the one the cache describes") != std::string::npos);
+    CHECK(differences(clean, out).empty());
+    // And the cache that build left is used again.
+    cached(commits[1]);
+    CHECK(cached(commits[2]).find("incremental build") != std::string::npos);
+    CHECK(differences(clean, out).empty());
 }
