@@ -1,7 +1,7 @@
 #include "html.h"
 
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace gongkai {
 
@@ -27,9 +27,9 @@ std::string escape_html(std::string_view text) {
 }
 
 std::string format_number(double value) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", std::round(value * 100) / 100);
-    std::string s = buf;
+    char buf[400];  // the longest double in fixed notation, with two decimals
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, std::round(value * 100) / 100, std::chars_format::fixed, 2);
+    std::string s(buf, ec == std::errc() ? end : buf);
     while (!s.empty() && s.back() == '0') s.pop_back();
     if (!s.empty() && s.back() == '.') s.pop_back();
     if (s == "-0") s = "0";

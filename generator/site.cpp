@@ -30,10 +30,24 @@ data list() { return data(data::type::list); }
 data object() { return data(data::type::object); }
 data flag(bool b) { return b ? data(data::type::bool_true) : data(data::type::bool_false); }
 
+// kainjow's data::set and data::push_back copy the value they are given, and a page's data is a
+// tree: every level would be copied again into the next. These move it in instead.
+void set(data& object, const std::string& key, data value) { object[key] = std::move(value); }
+void add(data& list, data item) {
+    // The list a data holds is its own, not const; kainjow only offers it read-only.
+    const_cast<mustache::list&>(list.list_value()).push_back(std::move(item));
+}
+// A string's text is moved in too: pages carry whole report bodies and charts.
+data text(std::string&& value) {
+    data d(data::type::string);
+    const_cast<std::string&>(d.string_value()) = std::move(value);
+    return d;
+}
+
 // Sets an optional text only when it has one: Mustache treats "" as true in {{#key}} sections,
 // so an absent value must be absent for a template to leave out its heading.
-void put(data& d, const std::string& key, const std::string& value) {
-    if (!value.empty()) d.set(key, value);
+void put(data& d, const std::string& key, std::string value) {
+    if (!value.empty()) set(d, key, text(std::move(value)));
 }
 
 // Everything the page builders share for one build.
@@ -67,8 +81,8 @@ public:
         std::vector<Job> jobs;
         jobs.push_back({"index.html", [this] { return overview_key("index"); }, [this](const std::string& id, SiteFiles& out) {
             data home = home_data();
-            home.set("charts", overview_chart_data());
-            out.add("index.html", page("index.html", "index", "", home, lib_.config.sample_data || any_sample()), id);
+            set(home, "charts", overview_chart_data());
+            out.add("index.html", page("index.html", "index", "", std::move(home), lib_.config.sample_data || any_sample()), id);
             out.add("charts/departments.svg", standalone_svg(departments_chart()), id);
             out.add("charts/status.svg", standalone_svg(status_chart()), id);
         }});
@@ -81,12 +95,12 @@ public:
                             [this, &d](const std::string& id, SiteFiles& out) {
                 std::string chart = department_chart(d);
                 data detail = department_detail(d);
-                detail.set("chart", chart);
-                detail.set("chart_url", "departments/" + d.id + "/completion.svg");
+                set(detail, "chart", chart);
+                set(detail, "chart_url", "departments/" + d.id + "/completion.svg");
                 data extra = object();
-                extra.set("department", detail);
-                extra.set("projects", department_projects(d));
-                out.add(id, page(id, "department", d.name, extra, d.sample_data || department_has_sample(d)), id);
+                set(extra, "department", std::move(detail));
+                set(extra, "projects", department_projects(d));
+                out.add(id, page(id, "department", d.name, std::move(extra), d.sample_data || department_has_sample(d)), id);
                 out.add("departments/" + d.id + "/completion.svg", standalone_svg(chart), id);
             }});
         }
@@ -97,13 +111,13 @@ public:
                 bool has_chart = !lib_.reports_of(p.id).empty();
                 std::string chart = has_chart ? progress_chart(p) : "";
                 if (has_chart) {
-                    detail.set("chart", chart);
-                    detail.set("chart_url", "projects/" + p.id + "/progress.svg");
+                    set(detail, "chart", chart);
+                    set(detail, "chart_url", "projects/" + p.id + "/progress.svg");
                 }
-                detail.set("has_chart", flag(has_chart));
+                set(detail, "has_chart", flag(has_chart));
                 data extra = object();
-                extra.set("project", detail);
-                out.add(id, page(id, "project", p.title, extra, is_sample(p)), id);
+                set(extra, "project", std::move(detail));
+                out.add(id, page(id, "project", p.title, std::move(extra), is_sample(p)), id);
                 if (has_chart) out.add("projects/" + p.id + "/progress.svg", standalone_svg(chart), id);
             }});
         }
@@ -116,11 +130,11 @@ public:
                 // The printed report carries its project's implementation statement, as the original does.
                 if (!p.body.empty()) {
                     data project = project_summary(p);
-                    project.set("implementation", implementation(p));
-                    report.set("project", project);
+                    set(project, "implementation", implementation(p));
+                    set(report, "project", std::move(project));
                 }
-                extra.set("report", report);
-                out.add(id, page(id, "report", report_title(r, p), extra, is_sample(p) || r.sample_data), id);
+                set(extra, "report", std::move(report));
+                out.add(id, page(id, "report", report_title(r, p), std::move(extra), is_sample(p) || r.sample_data), id);
                 // Only the project page shows a report's body again, and only its latest's.
                 if (&r != latest(p.id)) analysis_.release_body(lib_, r);
             }});
@@ -225,34 +239,34 @@ private:
     // Values every page has, made once: the site, the strings, the partials.
     data make_shared_values() const {
         data d = object();
-        d.set("lang", lib_.config.language);
+        set(d, "lang", lib_.config.language);
         data site = object();
-        site.set("title", lib_.config.title);
-        site.set("publisher", lib_.config.publisher);
+        set(site, "title", lib_.config.title);
+        set(site, "publisher", lib_.config.publisher);
         put(site, "description", lib_.config.description);
         put(site, "programme", lib_.config.programme);
-        site.set("base_url", base_url_);
-        site.set("has_feeds", flag(has_host(base_url_)));
-        d.set("site", site);
-        d.set("generator", std::string("gongkai ") + GONGKAI_VERSION);
+        set(site, "base_url", base_url_);
+        set(site, "has_feeds", flag(has_host(base_url_)));
+        set(d, "site", std::move(site));
+        set(d, "generator", std::string("gongkai ") + GONGKAI_VERSION);
         data t = object();
-        for (const auto& [k, v] : strings_.table()) t.set(k, v);
-        d.set("t", t);
+        for (const auto& [k, v] : strings_.table()) set(t, k, v);
+        set(d, "t", std::move(t));
         templates_.add_partials(d);
         return d;
     }
 
     std::string page(const std::string& path, const std::string& kind, const std::string& title, data d,
                      bool sample) const {
-        d.set("root", kind == "404" ? base_path() : root_for(path));
+        set(d, "root", kind == "404" ? base_path() : root_for(path));
         data pg = object();
-        pg.set("title", title.empty() ? strings_.get("home_title") : title);
-        pg.set("kind", kind);
-        pg.set("is_" + kind, data(data::type::bool_true));
+        set(pg, "title", title.empty() ? strings_.get("home_title") : title);
+        set(pg, "kind", kind);
+        set(pg, "is_" + kind, data(data::type::bool_true));
         std::string dir = path.ends_with("index.html") ? path.substr(0, path.size() - 10) : path;
-        pg.set("url", base_url_ + dir);
-        d.set("page", pg);
-        d.set("sample_data", flag(sample));
+        set(pg, "url", base_url_ + dir);
+        set(d, "page", std::move(pg));
+        set(d, "sample_data", flag(sample));
         return templates_.render(kind, shared_, d);
     }
 
@@ -297,22 +311,22 @@ private:
     }
 
     void set_completion(data& d, std::optional<double> value) const {
-        d.set("has_completion", flag(value.has_value()));
+        set(d, "has_completion", flag(value.has_value()));
         if (!value) return;
-        d.set("completion", format_number(*value));
-        d.set("completion_label", strings_.percent(*value));
-        d.set("bar", completion_bar(*value, strings_.format("chart_completion", {{"value", format_number(*value)}})));
+        set(d, "completion", format_number(*value));
+        set(d, "completion_label", strings_.percent(*value));
+        set(d, "bar", completion_bar(*value, strings_.format("chart_completion", {{"value", format_number(*value)}})));
     }
 
     data contact_list(const std::vector<Contact>& contacts) const {
         data out = list();
         for (const auto& c : contacts) {
             data item = object();
-            item.set("name", c.name);
+            set(item, "name", c.name);
             put(item, "role", c.role);
             put(item, "phone", c.phone);
             put(item, "email", c.email);
-            out.push_back(item);
+            add(out, std::move(item));
         }
         return out;
     }
@@ -490,15 +504,15 @@ private:
 
     data make_department_summary(const Department& d) const {
         data out = object();
-        out.set("id", d.id);
-        out.set("url", "departments/" + d.id + "/");
-        out.set("name", d.name);
-        out.set("short_name", d.short_name.empty() ? d.name : d.short_name);
-        out.set("project_count", std::to_string(involving(d.id).size()));
+        set(out, "id", d.id);
+        set(out, "url", "departments/" + d.id + "/");
+        set(out, "name", d.name);
+        set(out, "short_name", d.short_name.empty() ? d.name : d.short_name);
+        set(out, "project_count", std::to_string(involving(d.id).size()));
         auto avg = department_average(d);
-        out.set("has_completion", flag(avg.has_value()));
-        if (avg) out.set("average_completion_label", strings_.percent(*avg));
-        out.set("sample_data", flag(d.sample_data));
+        set(out, "has_completion", flag(avg.has_value()));
+        if (avg) set(out, "average_completion_label", strings_.percent(*avg));
+        set(out, "sample_data", flag(d.sample_data));
         set_counts(out, d.id);
         return out;
     }
@@ -507,17 +521,17 @@ private:
         data out = department_summary(d);
         put(out, "description", d.description.empty() ? "" : render_markdown(d.description).html);
         put(out, "website", d.url);
-        out.set("has_contacts", flag(!d.contacts.empty()));
-        out.set("contacts", contact_list(d.contacts));
+        set(out, "has_contacts", flag(!d.contacts.empty()));
+        set(out, "contacts", contact_list(d.contacts));
         return out;
     }
 
     void set_counts(data& out, const std::string& department) const {
         Counts n = count_projects(department);
-        out.set("behind_count", std::to_string(n.behind));
-        out.set("late_count", std::to_string(n.late));
-        out.set("has_behind", flag(n.behind > 0));
-        out.set("has_late", flag(n.late > 0));
+        set(out, "behind_count", std::to_string(n.behind));
+        set(out, "late_count", std::to_string(n.late));
+        set(out, "has_behind", flag(n.behind > 0));
+        set(out, "has_late", flag(n.late > 0));
     }
 
     struct Status {
@@ -535,30 +549,30 @@ private:
 
     data make_project_summary(const Project& p) const {
         data out = object();
-        out.set("id", p.id);
-        out.set("url", "projects/" + p.id + "/");
-        out.set("title", p.title);
+        set(out, "id", p.id);
+        set(out, "url", "projects/" + p.id + "/");
+        set(out, "title", p.title);
         put(out, "number", p.number);
         put(out, "number_label", strings_.item_number(p.number));
-        out.set("year", std::to_string(p.year));
-        if (const Department* d = lib_.department(p.department)) out.set("department", department_summary(*d));
+        set(out, "year", std::to_string(p.year));
+        if (const Department* d = lib_.department(p.department)) set(out, "department", department_summary(*d));
         const Report* r = latest(p.id);
         set_completion(out, r ? r->completion : std::nullopt);
         Status s = status_of(p);
         data status = object();
-        status.set("key", s.key);
-        status.set("label", s.label);
-        out.set("status", status);
-        out.set("has_latest", flag(r != nullptr));
+        set(status, "key", s.key);
+        set(status, "label", s.label);
+        set(out, "status", std::move(status));
+        set(out, "has_latest", flag(r != nullptr));
         if (r) {
             data l = object();
-            l.set("url", report_url(*r));
-            l.set("period_label", strings_.period(r->period_start, r->period_end));
-            l.set("date_label", strings_.date(r->date));
-            out.set("latest", l);
+            set(l, "url", report_url(*r));
+            set(l, "period_label", strings_.period(r->period_start, r->period_end));
+            set(l, "date_label", strings_.date(r->date));
+            set(out, "latest", std::move(l));
         }
-        out.set("report_count", std::to_string(lib_.reports_of(p.id).size()));
-        out.set("sample_data", flag(is_sample(p)));
+        set(out, "report_count", std::to_string(lib_.reports_of(p.id).size()));
+        set(out, "sample_data", flag(is_sample(p)));
         set_schedule(out, p);
         return out;
     }
@@ -571,43 +585,43 @@ private:
     void set_schedule(data& out, const Project& p) const {
         const ProjectSchedule* s = schedule(p.id);
         bool judged = s && s->latest;
-        out.set("behind", flag(judged && s->behind));
-        out.set("late", flag(s && s->late()));
-        out.set("has_expected", flag(judged && s->expected.has_value()));
+        set(out, "behind", flag(judged && s->behind));
+        set(out, "late", flag(s && s->late()));
+        set(out, "has_expected", flag(judged && s->expected.has_value()));
         if (judged && s->expected) {
-            out.set("expected_label", strings_.percent(*s->expected));
-            out.set("expected_at_label", strings_.date(s->expected_at));
-            out.set("expected_at_text", strings_.format("expected_at", {{"date", strings_.date(s->expected_at)}}));
+            set(out, "expected_label", strings_.percent(*s->expected));
+            set(out, "expected_at_label", strings_.date(s->expected_at));
+            set(out, "expected_at_text", strings_.format("expected_at", {{"date", strings_.date(s->expected_at)}}));
         }
-        out.set("has_schedule", flag(judged));
-        if (judged) out.set("schedule_label", strings_.get(s->behind ? "behind_schedule" : "on_track"));
-        out.set("missing_count", std::to_string(s ? s->missing.size() : 0));
+        set(out, "has_schedule", flag(judged));
+        if (judged) set(out, "schedule_label", strings_.get(s->behind ? "behind_schedule" : "on_track"));
+        set(out, "missing_count", std::to_string(s ? s->missing.size() : 0));
         const Revision* updated = last_revision(lib_, analysis_, p);
-        out.set("has_last_updated", flag(updated != nullptr));
-        if (updated) out.set("last_updated_label", strings_.date(date_of(updated->time, updated->offset)));
+        set(out, "has_last_updated", flag(updated != nullptr));
+        if (updated) set(out, "last_updated_label", strings_.date(date_of(updated->time, updated->offset)));
     }
 
     data revision_data(const Revision& r) const {
         data out = object();
-        out.set("date_label", strings_.date(date_of(r.time, r.offset)));
-        out.set("commit", r.commit.substr(0, 7));
-        out.set("summary", r.summary);
+        set(out, "date_label", strings_.date(date_of(r.time, r.offset)));
+        set(out, "commit", r.commit.substr(0, 7));
+        set(out, "summary", r.summary);
         data changes = list();
         for (const auto& c : r.changes) {
             data item = object();
-            item.set("key", c.key);
+            set(item, "key", c.key);
             auto shown = [&](const std::string& v) {
                 if (v.empty()) return strings_.get("history_none");
                 return c.key == "completion" ? strings_.format("percent", {{"value", v}}) : v;
             };
-            item.set("before", shown(c.before));
-            item.set("after", shown(c.after));
-            item.set("is_completion", flag(c.key == "completion"));
-            changes.push_back(item);
+            set(item, "before", shown(c.before));
+            set(item, "after", shown(c.after));
+            set(item, "is_completion", flag(c.key == "completion"));
+            add(changes, std::move(item));
         }
-        out.set("has_changes", flag(!r.changes.empty()));
-        out.set("changes", changes);
-        out.set("body_changed", flag(r.body_changed));
+        set(out, "has_changes", flag(!r.changes.empty()));
+        set(out, "changes", std::move(changes));
+        set(out, "body_changed", flag(r.body_changed));
         return out;
     }
 
@@ -615,15 +629,15 @@ private:
         data out = object();
         const FileHistory* h = analysis_.history_of(history_path(r));
         bool known = h && h->published;
-        out.set("known", flag(known));
-        out.set("incomplete", flag(analysis_.has_history && analysis_.history.shallow));
+        set(out, "known", flag(known));
+        set(out, "incomplete", flag(analysis_.has_history && analysis_.history.shallow));
         if (!known) return out;
-        out.set("published", revision_data(*h->published));
+        set(out, "published", revision_data(*h->published));
         data amendments = list();
-        for (const auto& a : h->amendments) amendments.push_back(revision_data(a));
-        out.set("has_amendments", flag(!h->amendments.empty()));
-        out.set("amendments", amendments);
-        out.set("amendment_count", std::to_string(h->amendments.size()));
+        for (const auto& a : h->amendments) add(amendments, revision_data(a));
+        set(out, "has_amendments", flag(!h->amendments.empty()));
+        set(out, "amendments", std::move(amendments));
+        set(out, "amendment_count", std::to_string(h->amendments.size()));
         return out;
     }
 
@@ -631,17 +645,17 @@ private:
         data out = list();
         for (const auto& g : goals) {
             data item = object();
-            item.set("id", g.id);
-            item.set("title", g.title);
-            item.set("has_goals", flag(!g.goals.empty()));
-            item.set("goals", goal_tree(g.goals, latest_report));
+            set(item, "id", g.id);
+            set(item, "title", g.title);
+            set(item, "has_goals", flag(!g.goals.empty()));
+            set(item, "goals", goal_tree(g.goals, latest_report));
             std::optional<double> value;
             if (latest_report)
                 for (const auto& gc : latest_report->goal_completion)
                     if (gc.goal_id == g.id) value = gc.completion;
-            item.set("has_completion", flag(value.has_value()));
-            if (value) item.set("completion_label", strings_.percent(*value));
-            out.push_back(item);
+            set(item, "has_completion", flag(value.has_value()));
+            if (value) set(item, "completion_label", strings_.percent(*value));
+            add(out, std::move(item));
         }
         return out;
     }
@@ -657,24 +671,24 @@ private:
     data report_data(const Report& r, bool with_body) const {
         const Project& p = *lib_.project(r.project);
         data out = object();
-        out.set("id", r.id);
-        out.set("url", report_url(r));
-        out.set("title", report_title(r, p));
-        out.set("period_label", strings_.period(r.period_start, r.period_end));
-        out.set("period_start", r.period_start.iso());
-        out.set("period_end", r.period_end.iso());
-        out.set("date", r.date.iso());
-        out.set("date_label", strings_.date(r.date));
+        set(out, "id", r.id);
+        set(out, "url", report_url(r));
+        set(out, "title", report_title(r, p));
+        set(out, "period_label", strings_.period(r.period_start, r.period_end));
+        set(out, "period_start", r.period_start.iso());
+        set(out, "period_end", r.period_end.iso());
+        set(out, "date", r.date.iso());
+        set(out, "date_label", strings_.date(r.date));
         set_completion(out, r.completion);
-        out.set("has_on_schedule", flag(r.on_schedule.has_value()));
-        out.set("on_schedule", flag(r.on_schedule.value_or(false)));
+        set(out, "has_on_schedule", flag(r.on_schedule.has_value()));
+        set(out, "on_schedule", flag(r.on_schedule.value_or(false)));
         if (r.on_schedule)
-            out.set("on_schedule_label", strings_.get(*r.on_schedule ? "on_schedule_yes" : "on_schedule_no"));
+            set(out, "on_schedule_label", strings_.get(*r.on_schedule ? "on_schedule_yes" : "on_schedule_no"));
         put(out, "addressee", r.addressee);
         put(out, "signed_by", r.signed_by);
-        out.set("leader_signature", flag(r.leader_signature));
-        out.set("has_contacts", flag(!r.contacts.empty()));
-        out.set("contacts", contact_list(r.contacts));
+        set(out, "leader_signature", flag(r.leader_signature));
+        set(out, "has_contacts", flag(!r.contacts.empty()));
+        set(out, "contacts", contact_list(r.contacts));
         std::vector<std::string> names, phones;
         for (const auto& c : r.contacts) {
             names.push_back(c.name);
@@ -683,37 +697,37 @@ private:
         put(out, "contact_names", strings_.join(names));
         put(out, "contact_phones", strings_.join(phones));
         if (with_body) {
-            const RenderedMarkdown md = analysis_.body_of(lib_, r);
-            out.set("body", md.html);
+            RenderedMarkdown md = analysis_.body_of(lib_, r);
+            set(out, "body", text(std::move(md.html)));
             data sections = list();
             for (const auto& s : md.sections) {
                 data item = object();
-                item.set("id", s.id);
-                item.set("title", s.title);
-                sections.push_back(item);
+                set(item, "id", s.id);
+                set(item, "title", s.title);
+                add(sections, std::move(item));
             }
-            out.set("sections", sections);
-            out.set("has_sections", flag(!md.sections.empty()));
+            set(out, "sections", std::move(sections));
+            set(out, "has_sections", flag(!md.sections.empty()));
         }
-        out.set("has_goal_completion", flag(!r.goal_completion.empty()));
+        set(out, "has_goal_completion", flag(!r.goal_completion.empty()));
         data goals = list();
         for (const auto& gc : r.goal_completion) {
             data item = object();
-            item.set("id", gc.goal_id);
+            set(item, "id", gc.goal_id);
             const Goal* g = find_goal(p.goals, gc.goal_id);
-            item.set("title", g ? g->title : gc.goal_id);
-            item.set("completion_label", strings_.percent(gc.completion));
-            item.set("bar", completion_bar(gc.completion, strings_.format("chart_completion",
+            set(item, "title", g ? g->title : gc.goal_id);
+            set(item, "completion_label", strings_.percent(gc.completion));
+            set(item, "bar", completion_bar(gc.completion, strings_.format("chart_completion",
                                                                          {{"value", format_number(gc.completion)}})));
-            goals.push_back(item);
+            add(goals, std::move(item));
         }
-        out.set("goal_completion", goals);
-        out.set("project", project_summary(p));
-        if (const Department* d = lib_.department(p.department)) out.set("department", department_summary(*d));
-        out.set("sample_data", flag(is_sample(p) || r.sample_data));
-        out.set("history", history_data(r));
+        set(out, "goal_completion", std::move(goals));
+        set(out, "project", project_summary(p));
+        if (const Department* d = lib_.department(p.department)) set(out, "department", department_summary(*d));
+        set(out, "sample_data", flag(is_sample(p) || r.sample_data));
+        set(out, "history", history_data(r));
         double expected = expected_progress(p, std::min(r.period_end, analysis_.today));
-        out.set("expected_label", strings_.percent(std::round(expected * 10) / 10));
+        set(out, "expected_label", strings_.percent(std::round(expected * 10) / 10));
         return out;
     }
 
@@ -722,45 +736,45 @@ private:
         put(out, "implementation", implementation(p));
         put(out, "target", p.target.empty() ? "" : render_markdown(p.target).html);
         put(out, "official", p.official);
-        out.set("start", p.start.iso());
-        out.set("end", p.end.iso());
-        out.set("start_label", strings_.date(p.start));
-        out.set("end_label", strings_.date(p.end));
+        set(out, "start", p.start.iso());
+        set(out, "end", p.end.iso());
+        set(out, "start_label", strings_.date(p.start));
+        set(out, "end_label", strings_.date(p.end));
         data co = list();
         for (const auto& id : p.co_departments)
-            if (const Department* d = lib_.department(id)) co.push_back(department_summary(*d));
-        out.set("has_co_departments", flag(!p.co_departments.empty()));
-        out.set("co_departments", co);
+            if (const Department* d = lib_.department(id)) add(co, department_summary(*d));
+        set(out, "has_co_departments", flag(!p.co_departments.empty()));
+        set(out, "co_departments", std::move(co));
         const Report* last = latest(p.id);
-        out.set("has_goals", flag(!p.goals.empty()));
-        out.set("goals", goal_tree(p.goals, last));
+        set(out, "has_goals", flag(!p.goals.empty()));
+        set(out, "goals", goal_tree(p.goals, last));
         auto reports = lib_.reports_of(p.id);
         data rs = list();
-        for (auto it = reports.rbegin(); it != reports.rend(); ++it) rs.push_back(report_data(**it, false));
-        out.set("has_reports", flag(!reports.empty()));
-        out.set("reports", rs);
-        out.set("has_latest", flag(last != nullptr));
-        if (last) out.set("latest", report_data(*last, true));
+        for (auto it = reports.rbegin(); it != reports.rend(); ++it) add(rs, report_data(**it, false));
+        set(out, "has_reports", flag(!reports.empty()));
+        set(out, "reports", std::move(rs));
+        set(out, "has_latest", flag(last != nullptr));
+        if (last) set(out, "latest", report_data(*last, true));
         data missing = list();
         if (const ProjectSchedule* s = schedule(p.id)) {
             for (const auto& period : s->missing) {
                 data item = object();
-                item.set("period_label", strings_.period(period.start, period.end));
-                item.set("due_label", strings_.date(period.due));
-                item.set("due_text", strings_.format("missing_period_due", {{"due", strings_.date(period.due)}}));
-                missing.push_back(item);
+                set(item, "period_label", strings_.period(period.start, period.end));
+                set(item, "due_label", strings_.date(period.due));
+                set(item, "due_text", strings_.format("missing_period_due", {{"due", strings_.date(period.due)}}));
+                add(missing, std::move(item));
             }
         }
-        out.set("missing_periods", missing);
+        set(out, "missing_periods", std::move(missing));
         data milestones = list();
         for (const auto& m : p.milestones) {
             data item = object();
-            item.set("date_label", strings_.date(m.date));
-            item.set("expected_label", strings_.percent(m.expected));
-            milestones.push_back(item);
+            set(item, "date_label", strings_.date(m.date));
+            set(item, "expected_label", strings_.percent(m.expected));
+            add(milestones, std::move(item));
         }
-        out.set("has_milestones", flag(!p.milestones.empty()));
-        out.set("milestones", milestones);
+        set(out, "has_milestones", flag(!p.milestones.empty()));
+        set(out, "milestones", std::move(milestones));
         return out;
     }
 
@@ -902,18 +916,18 @@ private:
 
     data overview_chart_data() const {
         data out = object();
-        out.set("departments", departments_chart());
-        out.set("departments_url", "charts/departments.svg");
-        out.set("status", status_chart());
-        out.set("status_url", "charts/status.svg");
+        set(out, "departments", departments_chart());
+        set(out, "departments_url", "charts/departments.svg");
+        set(out, "status", status_chart());
+        set(out, "status_url", "charts/status.svg");
         data rows = list();
         for (const auto& [label, count] : status_rows()) {
             data item = object();
-            item.set("label", label);
-            item.set("count", std::to_string(count));
-            rows.push_back(item);
+            set(item, "label", label);
+            set(item, "count", std::to_string(count));
+            add(rows, std::move(item));
         }
-        out.set("status_rows", rows);
+        set(out, "status_rows", std::move(rows));
         return out;
     }
 
@@ -924,8 +938,8 @@ private:
         data out = list();
         for (const Project* p : involving(d.id)) {
             data item = project_summary(*p);
-            item.set("is_lead", flag(p->department == d.id));
-            out.push_back(item);
+            set(item, "is_lead", flag(p->department == d.id));
+            add(out, std::move(item));
         }
         return out;
     }
@@ -933,8 +947,8 @@ private:
     data departments_data() const {
         data out = object();
         data ds = list();
-        for (const auto& d : lib_.departments) ds.push_back(department_summary(d));
-        out.set("departments", ds);
+        for (const auto& d : lib_.departments) add(ds, department_summary(d));
+        set(out, "departments", std::move(ds));
         return out;
     }
 
@@ -944,7 +958,7 @@ private:
         int complete = 0, in_progress = 0, not_started = 0, no_report = 0, with_completion = 0;
         double sum = 0;
         for (const Project* p : ordered_projects()) {
-            ps.push_back(project_summary(*p));
+            add(ps, project_summary(*p));
             std::string key = status_of(*p).key;
             complete += key == "complete";
             in_progress += key == "in-progress";
@@ -955,19 +969,19 @@ private:
                 ++with_completion;
             }
         }
-        out.set("projects", ps);
+        set(out, "projects", std::move(ps));
         data totals = object();
-        totals.set("projects", std::to_string(lib_.projects.size()));
-        totals.set("departments", std::to_string(lib_.departments.size()));
-        totals.set("reports", std::to_string(lib_.reports.size()));
-        totals.set("has_completion", flag(with_completion > 0));
-        totals.set("average_completion_label", with_completion ? strings_.percent(sum / with_completion) : "");
-        totals.set("complete", std::to_string(complete));
-        totals.set("in_progress", std::to_string(in_progress));
-        totals.set("not_started", std::to_string(not_started));
-        totals.set("no_report", std::to_string(no_report));
+        set(totals, "projects", std::to_string(lib_.projects.size()));
+        set(totals, "departments", std::to_string(lib_.departments.size()));
+        set(totals, "reports", std::to_string(lib_.reports.size()));
+        set(totals, "has_completion", flag(with_completion > 0));
+        set(totals, "average_completion_label", with_completion ? strings_.percent(sum / with_completion) : "");
+        set(totals, "complete", std::to_string(complete));
+        set(totals, "in_progress", std::to_string(in_progress));
+        set(totals, "not_started", std::to_string(not_started));
+        set(totals, "no_report", std::to_string(no_report));
         set_counts(totals, "");
-        out.set("totals", totals);
+        set(out, "totals", totals);
         return out;
     }
 

@@ -6,6 +6,18 @@
 namespace gongkai {
 
 std::string Date::iso() const {
+    if (year >= 0 && year <= 9999 && month >= 0 && month <= 99 && day >= 0 && day <= 99) {
+        std::string s = "0000-00-00";
+        s[0] = static_cast<char>('0' + year / 1000);
+        s[1] = static_cast<char>('0' + year / 100 % 10);
+        s[2] = static_cast<char>('0' + year / 10 % 10);
+        s[3] = static_cast<char>('0' + year % 10);
+        s[5] = static_cast<char>('0' + month / 10);
+        s[6] = static_cast<char>('0' + month % 10);
+        s[8] = static_cast<char>('0' + day / 10);
+        s[9] = static_cast<char>('0' + day % 10);
+        return s;
+    }
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
     return buf;

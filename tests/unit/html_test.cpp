@@ -2,6 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstdio>
+#include <string>
+
 using namespace gongkai;
 
 TEST_CASE("escape_html: the five characters that matter", "[html]") {
@@ -28,4 +32,26 @@ TEST_CASE("format_number: as people write percentages", "[html]") {
     CHECK(format_number(0.9) == "0.9");
     CHECK(format_number(-0.001) == "0");
     CHECK(format_number(99.999) == "100");
+}
+
+TEST_CASE("format_number: the same digits as printf's %.2f, trimmed, at every hundredth and between",
+          "[html]") {
+    // format_number writes with std::to_chars; a page's figures must not change with that.
+    auto by_printf = [](double value) {
+        char buf[400];
+        std::snprintf(buf, sizeof buf, "%.2f", std::round(value * 100) / 100);
+        std::string s = buf;
+        while (!s.empty() && s.back() == '0') s.pop_back();
+        if (!s.empty() && s.back() == '.') s.pop_back();
+        if (s == "-0") s = "0";
+        return s;
+    };
+    for (int i = -20000; i <= 20000; ++i) {
+        for (double value : {i / 100.0, i / 100.0 + 0.005, i / 1000.0, i * 7.77}) {
+            INFO(value);
+            REQUIRE(format_number(value) == by_printf(value));
+        }
+    }
+    CHECK(format_number(1e300) == by_printf(1e300));
+    CHECK(format_number(-1e300) == by_printf(-1e300));
 }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -354,4 +355,21 @@ TEST_CASE("roll-up check: consistent figures, within a point, or without childre
     CHECK(roll_up_warnings("\"1\" = 16\n\"1.1\" = 10\n\"1.2\" = 20\n").items().empty());
     CHECK(roll_up_warnings("\"1\" = 90\n\"1.1\" = 10\n").items().empty());
     CHECK(roll_up_warnings("\"1\" = 90\n\"2\" = 10\n").items().empty());
+}
+
+TEST_CASE("Date::iso writes four-digit years, two-digit months and days", "[schedule]") {
+    CHECK(Date{2020, 10, 21}.iso() == "2020-10-21");
+    CHECK(Date{2021, 1, 5}.iso() == "2021-01-05");
+    CHECK(Date{999, 12, 31}.iso() == "0999-12-31");
+    CHECK(Date{0, 1, 1}.iso() == "0000-01-01");
+    CHECK(Date{9999, 12, 31}.iso() == "9999-12-31");
+    CHECK(Date{10000, 1, 1}.iso() == "10000-01-01");
+    CHECK(Date{-1, 1, 1}.iso() == "-001-01-01");
+    for (std::int64_t d = -800000; d <= 3000000; d += 997) {
+        Date date = Date::from_days(d);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", date.year, date.month, date.day);
+        INFO(d);
+        REQUIRE(date.iso() == buf);
+    }
 }
