@@ -11,11 +11,15 @@ namespace {
 
 // The stages site.cpp reports, as people say them.
 std::string stage_label(std::string_view stage) {
+    if (stage == "cache-read") return "reading the build cache";
     if (stage == "read") return "reading the content";
+    if (stage == "parse") return "checking the content";
+    if (stage == "history") return "reading the git record";
     if (stage == "markdown") return "rendering the Markdown";
     if (stage == "render") return "rendering the pages";
     if (stage == "render-write") return "rendering and writing the pages";
     if (stage == "write") return "swapping the new site in";
+    if (stage == "cache-write") return "keeping the build cache";
     return std::string(stage);
 }
 
@@ -43,7 +47,10 @@ ProgressFn Progress::callback() {
 void Progress::update(std::string_view stage, std::size_t done, std::size_t total) {
     auto now = std::chrono::steady_clock::now();
     if (done == 0) stage_started_ = now;
-    if (verbosity_ == Verbosity::verbose && done == total) {
+    // A stage with nothing to do reports its start and its end alike: say it once.
+    bool again = done == 0 && total == 0 && stage == last_done_;
+    if (verbosity_ == Verbosity::verbose && done == total && !again) {
+        last_done_ = std::string(stage);
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - stage_started_).count();
         err_ << "gongkai: " << stage_label(stage) << ": done in " << ms << " ms" << std::endl;
     }
