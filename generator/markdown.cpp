@@ -1,5 +1,8 @@
 #include "markdown.h"
 
+#include <array>
+#include <cstdint>
+
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
@@ -117,29 +120,63 @@ bool is_nesting(cmark_node* node) {
     }
 }
 
-// Only a line that starts with a long run of container markers, or a text with many emphasis and
-// bracket characters, can nest deeply; other documents need no parse to be cleared.
+// What the scans before a parse look for in a byte.
+enum ByteClass : std::uint8_t {
+    is_mark = 1,     // '*', '_', '[', '~': may open emphasis, a link or strikethrough
+    is_prefix = 2,   // may open a quote or list item at the start of a line
+    is_space = 4,    // ' ', '\t', '\r'
+    is_word = 8,     // letters, digits, '.', '_', '-': a run cmark-gfm's autolinker walks
+    is_newline = 16,
+    is_pipe = 32,
+};
+
+constexpr std::array<std::uint8_t, 256> byte_classes = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (unsigned char c : std::string_view("*_[~")) t[c] |= is_mark;
+    for (unsigned char c : std::string_view(" \t>-*+.)0123456789")) t[c] |= is_prefix;
+    for (unsigned char c : std::string_view(" \t\r")) t[c] |= is_space;
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned>(c)] |= is_word;
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<unsigned>(c)] |= is_word;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<unsigned>(c)] |= is_word;
+    for (unsigned char c : std::string_view("._-")) t[c] |= is_word;
+    t['\n'] |= is_newline;
+    t['|'] |= is_pipe;
+    return t;
+}();
+
+// A document can nest only as deep as its containers (quotes, list items: each opened by marker
+// characters at the start of a line, two levels per character at most) plus the emphasis, links
+// and strikethrough inside one paragraph (one level per '*', '_', '[' or '~' at most); a
+// paragraph ends at a blank line. Documents whose bound is within max_depth need no parse.
 bool may_nest_deeper_than(std::string_view text, std::size_t max_depth) {
-    std::size_t inline_marks = 0;
-    std::size_t prefix = 0;
-    bool at_line_start = true;
-    for (char c : text) {
-        if (c == '\n') {
+    std::size_t deepest_prefix = 0, prefix = 0;
+    std::size_t most_marks = 0, marks = 0;  // in one paragraph
+    bool at_line_start = true, blank = true;
+    for (char ch : text) {
+        const std::uint8_t k = byte_classes[static_cast<unsigned char>(ch)];
+        if (k == 0) {  // most bytes: text, and every byte of a Chinese character
+            at_line_start = false;
+            blank = false;
+            continue;
+        }
+        if (k & is_newline) {
+            if (blank) marks = 0;
             at_line_start = true;
+            blank = true;
             prefix = 0;
             continue;
         }
-        if (c == '*' || c == '_' || c == '[' || c == '~') ++inline_marks;
+        if (!(k & is_space)) blank = false;
+        if (k & is_mark) most_marks = std::max(most_marks, ++marks);
         if (at_line_start) {
-            if (std::string_view(" \t>-*+.)0123456789").find(c) != std::string_view::npos) {
-                // A tab or a marker with its space opens at most two levels per character.
-                if (++prefix * 2 > max_depth) return true;
-            } else {
+            if (k & is_prefix)
+                deepest_prefix = std::max(deepest_prefix, ++prefix);
+            else
                 at_line_start = false;
-            }
         }
+        if (deepest_prefix * 2 + most_marks > max_depth) return true;
     }
-    return inline_marks > max_depth;
+    return false;
 }
 
 }  // namespace
@@ -193,13 +230,9 @@ std::optional<DeepNesting> find_deep_nesting(std::string_view markdown, std::siz
 
 std::optional<RenderLimit> find_render_limit(std::string_view markdown) {
     std::size_t line = 1, run = 0, longest = 0, longest_line = 0, cells = 0;
-    auto word_character = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-               c == '-';
-    };
     for (std::size_t i = 0; i < markdown.size(); ++i) {
-        char c = markdown[i];
-        if (word_character(c)) {
+        const std::uint8_t k = byte_classes[static_cast<unsigned char>(markdown[i])];
+        if (k & is_word) {
             if (++run > longest) {
                 longest = run;
                 longest_line = line;
@@ -207,9 +240,9 @@ std::optional<RenderLimit> find_render_limit(std::string_view markdown) {
             continue;
         }
         run = 0;
-        if (c == '|' && (i == 0 || markdown[i - 1] != '\\') && ++cells > max_table_cells)
+        if ((k & is_pipe) && (i == 0 || markdown[i - 1] != '\\') && ++cells > max_table_cells)
             return RenderLimit{line, "a table row of more than " + std::to_string(max_table_cells) + " cells"};
-        if (c == '\n') {
+        if (k & is_newline) {
             ++line;
             cells = 0;
         }

@@ -106,3 +106,33 @@ TEST_CASE("markdown: an <h2> typed as raw HTML gets no section id", "[markdown]"
     CHECK(contains(md.html, "<h2 id=\"section-1\">真的</h2>"));
     CHECK(lacks(md.html, "伪造</h2>"));
 }
+
+TEST_CASE("find_deep_nesting: containers and emphasis add up; shallow paragraphs do not", "[markdown]") {
+    // Many paragraphs with emphasis, more marks in all than levels allowed: shallow all the same.
+    std::string shallow;
+    for (int i = 0; i < 200; ++i) shallow += "**完成** *of* [link](https://example.org/) ~~gone~~ " + std::to_string(i) + "\n\n";
+    CHECK_FALSE(find_deep_nesting(shallow, 10).has_value());
+    CHECK_FALSE(find_deep_nesting(shallow).has_value());
+
+    // Quotes inside quotes, and emphasis inside emphasis in the innermost: 6 + 6 levels.
+    std::string quotes(6, '>');
+    std::string inner;
+    for (int i = 0; i < 6; ++i) inner += "*a ";
+    inner += "x";
+    for (int i = 0; i < 6; ++i) inner += " b*";
+    std::string deep = quotes + " " + inner + "\n";
+    auto found = find_deep_nesting(deep, 10);
+    REQUIRE(found.has_value());
+    CHECK(found->depth == 12);
+    CHECK(found->line == 1);
+    CHECK_FALSE(find_deep_nesting(deep, 12).has_value());
+
+    // Emphasis split over the lines of one paragraph is one paragraph.
+    std::string lines = "intro\n\n";
+    for (int i = 0; i < 12; ++i) lines += "*a\n";
+    lines += "x\n";
+    for (int i = 0; i < 12; ++i) lines += "b*\n";
+    auto split = find_deep_nesting(lines, 10);
+    REQUIRE(split.has_value());
+    CHECK(split->depth == 12);
+}
