@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <future>
 
 #include <set>
 
@@ -99,7 +100,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         Hasher h;
         h.add(source_identity).add(out.string()).add(options.base_url.value_or("")).add(options.themes_dir.value_or(""));
         identity = h.digest().hex();
+        progress("cache-read", 0, 1);
         cache = usable_cache(cache_dir, identity, out, result.full_reason);
+        progress("cache-read", 1, 1);
     }
 
     progress("read", 0, 1);
@@ -111,9 +114,19 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     Snapshot snapshot = source.read(result.diagnostics);
     source.reuse(nullptr);
     progress("read", 1, 1);
+    // The git record is walked while the content is checked and its Markdown rendered: the walk
+    // reads only the repository, and they only the files already read. (One thread: as it was.)
+    auto walk = [&source, &snapshot, &cache] {
+        return cache && cache->has_history ? source.history(snapshot, cache->history, cache->commit)
+                                           : source.history(snapshot);
+    };
+    std::future<std::optional<History>> walking;
+    if (worker_count(options.jobs) > 1) walking = std::async(std::launch::async, walk);
     std::set<std::string> clean;  // content paths of files the next build may reuse
+    progress("parse", 0, 1);
     auto library = load_library(snapshot, result.diagnostics, cache ? &cache->parsed : nullptr,
                                 use_cache ? &clean : nullptr, options.jobs);
+    progress("parse", 1, 1);
     if (!library) {
         result.diagnostics.sort();
         return result;
@@ -126,16 +139,6 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     analysis.now_offset = snapshot.commit_offset;
     analysis.today = date_of(snapshot.commit_time, snapshot.commit_offset);
     analysis.schedules = judge_schedules(*library, analysis.today);
-    auto history = cache && cache->has_history ? source.history(snapshot, cache->history, cache->commit)
-                                               : source.history(snapshot);
-    if (history) {
-        analysis.history = std::move(*history);
-        analysis.has_history = true;
-        if (analysis.history.shallow)
-            result.diagnostics.warning(snapshot.prefix, 0, 0, "",
-                                       "this is a shallow clone: git history is incomplete, so first-publication and "
-                                       "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
-    }
     check_roll_ups(*library, result.diagnostics);
 
     // Markdown: every report's body, except those the cache holds unchanged, whose sections it
@@ -166,6 +169,18 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         analysis.report_bodies[i] = render_markdown(library->reports[i].body);
     });
     progress("markdown", to_render.size(), to_render.size());
+
+    progress("history", 0, 1);
+    auto history = walking.valid() ? walking.get() : walk();
+    progress("history", 1, 1);
+    if (history) {
+        analysis.history = std::move(*history);
+        analysis.has_history = true;
+        if (analysis.history.shallow)
+            result.diagnostics.warning(snapshot.prefix, 0, 0, "",
+                                       "this is a shallow clone: git history is incomplete, so first-publication and "
+                                       "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
+    }
 
     Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
     if (result.diagnostics.has_errors()) return result;
@@ -318,6 +333,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     } else if (had_site) {
         remove_folder(target);  // a site the cache did not describe: nothing to keep it for
     }
+    progress("cache-write", 0, 1);
     try {
         save_build_cache(cache_dir, identity, next, keep, cache ? &*cache : nullptr);
     } catch (const std::exception&) {
@@ -325,6 +341,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         std::error_code ec;
         fs::remove(cache_dir / "state", ec);
     }
+    progress("cache-write", 1, 1);
     return result;
 }
 

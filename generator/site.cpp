@@ -77,8 +77,14 @@ public:
             std::string id;  // the page's path
             std::function<std::optional<Hash128>()> key;  // null: rendered every build
             std::function<void(const std::string& id, SiteFiles& files)> run;
+            bool page = true;  // counted among the pages rendered
         };
         std::vector<Job> jobs;
+        // The data downloads are made alongside the pages, on one thread, from the first: they
+        // are the longest job, and depend on no page.
+        jobs.push_back({"data", nullptr, [this](const std::string&, SiteFiles& out) {
+            add_open_data(lib_, analysis_, base_url_, out, 1);
+        }, false});
         jobs.push_back({"index.html", [this] { return overview_key("index"); }, [this](const std::string& id, SiteFiles& out) {
             data home = home_data();
             set(home, "charts", overview_chart_data());
@@ -160,10 +166,14 @@ public:
             rendered[i] = 1;
         });
         if (stats) {
-            stats->total = jobs.size();
-            stats->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));
-            for (std::size_t i = 0; i < jobs.size(); ++i)
+            stats->total = 0;
+            stats->rendered = 0;
+            for (std::size_t i = 0; i < jobs.size(); ++i) {
+                if (!jobs[i].page) continue;
+                ++stats->total;
+                stats->rendered += rendered[i];
                 if (keys[i]) stats->keys.emplace(jobs[i].id, *keys[i]);
+            }
         }
 
         for (const auto& [path, bytes] : theme.static_files)
@@ -179,7 +189,6 @@ public:
             }
             files.add(path, bytes);
         }
-        add_open_data(lib_, analysis_, base_url_, files, workers);
         if (has_host(base_url_)) {
             add_feeds(lib_, analysis_, strings_, base_url_, files);  // last: the sitemap lists every page
         } else {

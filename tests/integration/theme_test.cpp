@@ -105,13 +105,16 @@ TEST_CASE("theme: the real default theme renders the basic site", "[integration]
 TEST_CASE("theme: a static file at a page's path is a content error naming the file", "[integration][theme]") {
     GitRepo repo;
     repo.write(basic_site());
-    repo.write("static/index.html", "<p>a hand-made home page</p>\n");
+    // A page, and a data download: both are gongkai's to write.
+    const std::string path = GENERATE(std::string("index.html"), std::string("data/reports.json"));
+    repo.write("static/" + path, "<p>a hand-made file</p>\n");
     repo.commit("Static file in a page's place");
     TempDir out;
     auto r = build(repo, out.path(), fixture_themes_dir());
     INFO(r.output);
     // It is a mistake in the content, so the editor should see which file to rename or remove.
     CHECK(r.status == 1);
-    CHECK(r.output.find("static/index.html") != std::string::npos);
+    CHECK(r.output.find("static/" + path) != std::string::npos);
+    CHECK(r.output.find("would replace the page gongkai writes at " + path) != std::string::npos);
     CHECK_FALSE(fs::exists(out / "site"));
 }
