@@ -135,9 +135,9 @@ public:
                 data report = report_data(r, true);
                 // The printed report carries its project's implementation statement, as the original does.
                 if (!p.body.empty()) {
-                    data project = project_summary(p);
-                    set(project, "implementation", implementation(p));
-                    set(report, "project", std::move(project));
+                    data own = object();
+                    set(own, "implementation", text(implementation(p)));
+                    set(report, "project", link_to(project_summary(p), std::move(own)));
                 }
                 set(extra, "report", std::move(report));
                 out.add(id, page(id, "report", report_title(r, p), std::move(extra), is_sample(p) || r.sample_data), id);
@@ -564,7 +564,7 @@ private:
         put(out, "number", p.number);
         put(out, "number_label", strings_.item_number(p.number));
         set(out, "year", std::to_string(p.year));
-        if (const Department* d = lib_.department(p.department)) set(out, "department", department_summary(*d));
+        if (const Department* d = lib_.department(p.department)) set(out, "department", link_to(department_summary(*d)));
         const Report* r = latest(p.id);
         set_completion(out, r ? r->completion : std::nullopt);
         Status s = status_of(p);
@@ -731,8 +731,8 @@ private:
             add(goals, std::move(item));
         }
         set(out, "goal_completion", std::move(goals));
-        set(out, "project", project_summary(p));
-        if (const Department* d = lib_.department(p.department)) set(out, "department", department_summary(*d));
+        set(out, "project", link_to(project_summary(p)));
+        if (const Department* d = lib_.department(p.department)) set(out, "department", link_to(department_summary(*d)));
         set(out, "sample_data", flag(is_sample(p) || r.sample_data));
         set(out, "history", history_data(r));
         double expected = expected_progress(p, std::min(r.period_end, analysis_.today));
@@ -751,7 +751,7 @@ private:
         set(out, "end_label", strings_.date(p.end));
         data co = list();
         for (const auto& id : p.co_departments)
-            if (const Department* d = lib_.department(id)) add(co, department_summary(*d));
+            if (const Department* d = lib_.department(id)) add(co, link_to(department_summary(*d)));
         set(out, "has_co_departments", flag(!p.co_departments.empty()));
         set(out, "co_departments", std::move(co));
         const Report* last = latest(p.id);
@@ -946,9 +946,9 @@ private:
     data department_projects(const Department& d) const {
         data out = list();
         for (const Project* p : involving(d.id)) {
-            data item = project_summary(*p);
-            set(item, "is_lead", flag(p->department == d.id));
-            add(out, std::move(item));
+            data own = object();
+            set(own, "is_lead", flag(p->department == d.id));
+            add(out, link_to(project_summary(*p), std::move(own)));
         }
         return out;
     }
@@ -956,7 +956,7 @@ private:
     data departments_data() const {
         data out = object();
         data ds = list();
-        for (const auto& d : lib_.departments) add(ds, department_summary(d));
+        for (const auto& d : lib_.departments) add(ds, link_to(department_summary(d)));
         set(out, "departments", std::move(ds));
         return out;
     }
@@ -967,7 +967,7 @@ private:
         int complete = 0, in_progress = 0, not_started = 0, no_report = 0, with_completion = 0;
         double sum = 0;
         for (const Project* p : ordered_projects()) {
-            add(ps, project_summary(*p));
+            add(ps, link_to(project_summary(*p)));
             std::string key = status_of(*p).key;
             complete += key == "complete";
             in_progress += key == "in-progress";

@@ -66,11 +66,33 @@ std::string expand_partials(const std::string& text, const std::map<std::string,
     return out;
 }
 
+// A link is held as a partial, the one kind of kainjow value that can carry a C++ object, and
+// is found again by its type.
+struct Link {
+    const mustache::data* to;
+    mustache::data own;
+    std::string operator()() const { return {}; }
+};
+
+const Link* link_of(const mustache::data* value) {
+    return value->is_partial() ? value->partial_value().target<Link>() : nullptr;
+}
+
+// The member name of value, looking through links.
+const mustache::data* member(const mustache::data* value, const std::string& name) {
+    while (const Link* link = link_of(value)) {
+        if (const mustache::data* own = link->own.get(name)) return own;
+        value = link->to;
+    }
+    return value->get(name);
+}
+
 // The renderer's context: kainjow's own, except that a dotted name ("project.title") is looked up
 // piece by piece in place, where kainjow's splits it through a std::stringstream on every tag
 // (a tenth of a build's CPU). The lookup rules are kainjow's: "." is the innermost value; a
 // name is looked for in each value from the innermost out, and a dotted name must resolve whole
-// within one of them; an empty last piece ("a.") is ignored, as std::getline ignores it.
+// within one of them; an empty last piece ("a.") is ignored, as std::getline ignores it. Links
+// are looked through (see link_to).
 class Context final : public mustache::basic_context<std::string> {
 public:
     explicit Context(const mustache::data* outermost) { items_.push_back(outermost); }
@@ -90,12 +112,12 @@ public:
                 if (dot == std::string::npos) {
                     if (start < name.size()) {
                         piece.assign(name, start, std::string::npos);
-                        var = var->get(piece);
+                        var = member(var, piece);
                     }
                     break;
                 }
                 piece.assign(name, start, dot - start);
-                var = var->get(piece);
+                var = member(var, piece);
                 start = dot + 1;
             }
             if (var) return var;
@@ -105,7 +127,7 @@ public:
 
     const mustache::data* get_partial(const std::string& name) const override {
         for (auto item = items_.rbegin(); item != items_.rend(); ++item)
-            if (const mustache::data* var = (*item)->get(name)) return var;
+            if (const mustache::data* var = member(*item, name)) return var;
         return nullptr;
     }
 
@@ -123,6 +145,10 @@ struct PageText {
 };
 
 }  // namespace
+
+mustache::data link_to(const mustache::data& value, mustache::data own) {
+    return mustache::data(mustache::partial(Link{&value, std::move(own)}));
+}
 
 bool Templates::is_page(const std::string& name) {
     return std::find(page_names.begin(), page_names.end(), name) != page_names.end();

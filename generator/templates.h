@@ -12,6 +12,13 @@ namespace gongkai {
 
 namespace mustache = kainjow::mustache;
 
+// A value many pages show (a project's or a department's summary), made once: a link to it
+// stands where a copy would in a page's data, and the renderer looks through it, so a template
+// sees the value itself. The link's own fields, if any, come before the value's: a summary with
+// one more field. A link renders as an object does ({{#x}} opens it, {{x}} prints nothing). The
+// value must outlive every render of a page that links to it.
+mustache::data link_to(const mustache::data& value, mustache::data own = mustache::data(mustache::data::type::object));
+
 // The templates of one build: the theme's, with those the content repository supplies by the
 // same name in their place. Page templates are rendered by name; every other template is a
 // partial available to all of them.

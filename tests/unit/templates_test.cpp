@@ -97,3 +97,66 @@ TEST_CASE("templates: only the six pages are pages", "[templates]") {
     CHECK_FALSE(Templates::is_page("head"));
     CHECK_FALSE(Templates::is_page("project-row"));
 }
+
+TEST_CASE("templates: a link renders as the value it links to, with its own fields first", "[templates]") {
+    // Each template is rendered once with copies and once with links: the pages must be the same.
+    Sources s = theme();
+    s["index"] =
+        "{{#project}}<h1>{{title}}</h1>{{#department}}<p>{{name}}</p>{{/department}}{{extra}}{{/project}}"
+        "|{{project.title}}/{{project.department.name}}/{{project.extra}}/{{project.missing}}"
+        "|{{#list}}<li>{{title}}{{#is_lead}}*{{/is_lead}}{{department.name}}</li>{{/list}}"
+        "|{{^project}}none{{/project}}{{^list}}none{{/list}}|{{project}}|{{> footer}}"
+        "|{{#project}}{{> footer}}{{/project}}";
+    Diagnostics diags;
+    Templates t(s, "themes/default/templates", {}, "templates", diags);
+    REQUIRE(diags.items().empty());
+
+    mustache::data department;
+    department.set("name", "教育局 & <co>");
+    mustache::data project;
+    project.set("title", "项目");
+    project.set("department", department);
+    project.set("title_en", "Project");
+
+    mustache::data copies;
+    mustache::data p = project;
+    p.set("extra", "with <extra>");
+    copies.set("project", p);
+    mustache::data items(mustache::data::type::list);
+    mustache::data lead = project;
+    lead.set("is_lead", true);
+    items.push_back(lead);
+    items.push_back(project);
+    copies.set("list", items);
+
+    // The same through links; the linked values live as long as the renders.
+    mustache::data linked_department = department;
+    mustache::data linked_project;
+    linked_project.set("title", "项目");
+    linked_project.set("department", link_to(linked_department));
+    linked_project.set("title_en", "Project");
+    mustache::data links;
+    mustache::data own;
+    own.set("extra", "with <extra>");
+    links.set("project", link_to(linked_project, own));
+    mustache::data linked_items(mustache::data::type::list);
+    mustache::data lead_own;
+    lead_own.set("is_lead", true);
+    linked_items.push_back(link_to(linked_project, lead_own));
+    linked_items.push_back(link_to(linked_project));
+    links.set("list", linked_items);
+
+    std::string expected = t.render("index", copies);
+    CHECK(expected ==
+          "<h1>项目</h1><p>教育局 &amp; &lt;co&gt;</p>with &lt;extra&gt;|项目/教育局 &amp; &lt;co&gt;/with "
+          "&lt;extra&gt;/|<li>项目*教育局 &amp; &lt;co&gt;</li><li>项目教育局 &amp; &lt;co&gt;</li>||"
+          "|<footer>theme footer</footer>|<footer>theme footer</footer>");
+    CHECK(t.render("index", links) == expected);
+
+    // A link's own field comes before the value's of the same name.
+    mustache::data override_own;
+    override_own.set("title", "另一个");
+    mustache::data overridden;
+    overridden.set("project", link_to(linked_project, override_own));
+    CHECK(t.render("index", overridden).starts_with("<h1>另一个</h1>"));
+}
