@@ -1,28 +1,44 @@
 #include "html.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
 namespace gongkai {
 
+namespace {
+
+// 1 for the bytes escape_html changes or drops: the five that matter, and control characters
+// other than tab and line ends.
+constexpr std::array<bool, 256> needs_escape = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<unsigned>(c)] = c != '\t' && c != '\n' && c != '\r';
+    t[0x7F] = true;
+    for (unsigned char c : std::string_view("&<>\"'")) t[c] = true;
+    return t;
+}();
+
+}  // namespace
+
 std::string escape_html(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
-    for (char c : text) {
+    std::size_t from = 0;  // the start of the run of bytes copied as they are
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (!needs_escape[static_cast<unsigned char>(c)]) continue;
+        out.append(text, from, i - from);
+        from = i + 1;
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
         case '>': out += "&gt;"; break;
         case '"': out += "&quot;"; break;
         case '\'': out += "&#39;"; break;
-        case '\t':
-        case '\n':
-        case '\r': out += c; break;
-        default:
-            // Other control characters are not allowed in XML and mean nothing in HTML.
-            if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) out += c;
+        default: break;  // other control characters are not allowed in XML and mean nothing in HTML
         }
     }
+    out.append(text, from, std::string_view::npos);
     return out;
 }
 

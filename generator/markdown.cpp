@@ -232,6 +232,10 @@ std::optional<RenderLimit> find_render_limit(std::string_view markdown) {
     std::size_t line = 1, run = 0, longest = 0, longest_line = 0, cells = 0;
     for (std::size_t i = 0; i < markdown.size(); ++i) {
         const std::uint8_t k = byte_classes[static_cast<unsigned char>(markdown[i])];
+        if (k == 0) {  // most bytes: text, and every byte of a Chinese character
+            run = 0;
+            continue;
+        }
         if (k & is_word) {
             if (++run > longest) {
                 longest = run;

@@ -60,6 +60,17 @@ TEST_CASE("front matter: CRLF line ends are accepted and removed", "[frontmatter
     CHECK(fm->body_line == 4);
 }
 
+TEST_CASE("front matter: only CR before LF is removed; a lone CR stays", "[frontmatter]") {
+    Diagnostics diags;
+    auto fm = split_front_matter("+++\r\na = 1\r\n+++\r\none\rtwo\r\r\nthree\r\n\r\n\rfour\r", path, diags);
+    INFO(listing(diags));
+    REQUIRE(fm);
+    CHECK(fm->body == "one\rtwo\r\nthree\n\n\rfour\r");
+    auto plain = split_front_matter("+++\na = 1\n+++\nno carriage returns at all\n", path, diags);
+    REQUIRE(plain);
+    CHECK(plain->body == "no carriage returns at all\n");
+}
+
 TEST_CASE("front matter: trailing spaces after +++ still close it", "[frontmatter]") {
     Diagnostics diags;
     auto fm = split_front_matter("+++  \na = 1\n+++\t\nbody", path, diags);

@@ -21,6 +21,38 @@ TEST_CASE("escape_html: other text is left as it is", "[html]") {
     CHECK(escape_html("长宁区教育局 {{site.title}} 90%") == "长宁区教育局 {{site.title}} 90%");
 }
 
+TEST_CASE("escape_html: every byte, alone and among others, as the character-by-character rule has it",
+          "[html]") {
+    auto by_rule = [](std::string_view text) {
+        std::string out;
+        for (char c : text) {
+            switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            case '\t':
+            case '\n':
+            case '\r': out += c; break;
+            default:
+                if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) out += c;
+            }
+        }
+        return out;
+    };
+    std::string all;
+    for (int b = 0; b < 256; ++b) {
+        const std::string one(1, static_cast<char>(b));
+        INFO("byte " << b);
+        CHECK(escape_html(one) == by_rule(one));
+        CHECK(escape_html("进展" + one + "x" + one + one) == by_rule("进展" + one + "x" + one + one));
+        all += one;
+    }
+    CHECK(escape_html(all) == by_rule(all));
+    CHECK(escape_html(all + all) == by_rule(all + all));
+}
+
 TEST_CASE("format_number: as people write percentages", "[html]") {
     CHECK(format_number(90) == "90");
     CHECK(format_number(87.5) == "87.5");
