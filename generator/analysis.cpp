@@ -4,24 +4,48 @@
 
 namespace gongkai {
 
+void Analysis::prepare_bodies(std::size_t count) {
+    bodies_.assign(count, {});
+    body_state_.assign(count, Body::none);
+    body_locks_ = std::make_shared<std::array<std::mutex, 64>>();
+}
+
+void Analysis::set_sections(std::size_t index, std::vector<Section> sections) {
+    bodies_[index].sections = std::move(sections);
+    body_state_[index] = Body::sections;
+}
+
+bool Analysis::has_sections(std::size_t index) const { return body_state_[index] != Body::none; }
+
 RenderedMarkdown Analysis::body_of(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
-    if (index < report_bodies.size() && (index >= body_rendered.size() || body_rendered[index]))
-        return report_bodies[index];
-    return render_markdown(report.body);
+    if (index >= bodies_.size()) return render_markdown(report.body);
+    std::lock_guard guard(lock_for(index));
+    if (body_state_[index] != Body::whole) {
+        bodies_[index] = render_markdown(report.body);
+        body_state_[index] = Body::whole;
+    }
+    return bodies_[index];
 }
 
 void Analysis::release_body(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
-    if (index >= report_bodies.size() || index >= body_rendered.size()) return;
-    std::string().swap(report_bodies[index].html);
-    body_rendered[index] = 0;
+    if (index >= bodies_.size()) return;
+    std::lock_guard guard(lock_for(index));
+    if (body_state_[index] != Body::whole) return;
+    std::string().swap(bodies_[index].html);
+    body_state_[index] = Body::sections;
 }
 
 std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
-    if (index < report_bodies.size()) return report_bodies[index].sections;
-    return render_markdown(report.body).sections;
+    if (index >= bodies_.size()) return render_markdown(report.body).sections;
+    std::lock_guard guard(lock_for(index));
+    if (body_state_[index] == Body::none) {
+        bodies_[index].sections = render_markdown(report.body).sections;
+        body_state_[index] = Body::sections;
+    }
+    return bodies_[index].sections;
 }
 
 std::string rfc3339(std::int64_t seconds, int offset_minutes) {

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <vector>
 #include <string>
 
@@ -17,12 +20,14 @@ namespace gongkai {
 // a build with a cache takes the entries of unchanged reports from the previous build.
 struct ReportJson {
     Hash128 key;
-    std::string owned;      // the entry, when this build wrote it
-    std::string_view kept;  // else the entry as a cache file holds it (mapped while the build runs)
-    std::string_view text() const { return owned.empty() ? kept : std::string_view(owned); }
+    std::string_view kept;  // from the cache: the entry as a cache file holds it (mapped while the build runs)
+    // Made by this build: where it wrote the entry in data/reports.json. The cache reads the
+    // entries back from there, so they are never all held in memory.
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
 };
 struct ReportJsonCache {
-    std::vector<ReportJson> previous;  // by library index; an empty text() where there is none
+    std::vector<ReportJson> previous;  // by library index; an empty kept where there is none
     std::vector<ReportJson> made;      // by library index, filled by add_open_data
 };
 
@@ -35,22 +40,37 @@ struct Analysis {
     std::map<std::string, ProjectSchedule> schedules;   // by project id
     History history;                                    // empty when not built from a commit
     bool has_history = false;
-    // Every report's body rendered once, in library order, for the pages and the data alike. An
+    // Every report's body, rendered when a page first needs it, in library order; a report page
+    // releases its body's HTML once rendered (see release_body), so few are held at once. An
     // incremental build renders only the reports whose pages it renders: the others hold their
-    // sections (from the cache) and body_rendered is false.
-    // A report page releases its body's HTML once rendered (see release_body): each element is
-    // touched by one page job only.
-    mutable std::vector<RenderedMarkdown> report_bodies;
-    mutable std::vector<char> body_rendered;
+    // sections, from the cache. Without prepare_bodies, bodies are rendered at every use.
+    void prepare_bodies(std::size_t count);
+    // Gives report index its sections without rendering it (they come from the cache).
+    void set_sections(std::size_t index, std::vector<Section> sections);
+    // Whether report index has its sections (rendered, or from the cache).
+    bool has_sections(std::size_t index) const;
+    // The sections of every report, in library order (for the cache); call with no page rendering.
+    const std::vector<Section>& sections_at(std::size_t index) const { return bodies_[index].sections; }
     ReportJsonCache* report_json = nullptr;  // optional
 
-    // The rendered body of the library's report (rendering it if it was not rendered before).
+    // The rendered body of the library's report, rendered once however many pages ask, from any
+    // thread.
     RenderedMarkdown body_of(const Library& library, const Report& report) const;
     // Frees the HTML of a report's body, keeping its sections: for a report no page shows again.
     // body_of renders it again if asked.
     void release_body(const Library& library, const Report& report) const;
-    // The report's sections: its level-2 headings.
+    // The report's sections: its level-2 headings (rendering the body if they are not known).
     std::vector<Section> sections_of(const Library& library, const Report& report) const;
+
+private:
+    enum class Body : char { none, sections, whole };  // what bodies_ holds of a report
+    mutable std::vector<RenderedMarkdown> bodies_;
+    mutable std::vector<Body> body_state_;
+    // A report's body is guarded by one of these, chosen by its index.
+    std::shared_ptr<std::array<std::mutex, 64>> body_locks_;
+    std::mutex& lock_for(std::size_t index) const { return (*body_locks_)[index % 64]; }
+
+public:
 
     // The record of a file (path relative to the content folder), or null where there is none
     // to trust: no git, or a shallow clone whose dates would be wrong.

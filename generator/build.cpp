@@ -141,34 +141,23 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     analysis.schedules = judge_schedules(*library, analysis.today);
     check_roll_ups(*library, result.diagnostics);
 
-    // Markdown: every report's body, except those the cache holds unchanged, whose sections it
-    // keeps; their pages render them again only if they are rendered at all.
+    // Markdown: each report's body is rendered when its page is (see Analysis::body_of), so few
+    // are held at once; the cache gives the sections of the reports it holds unchanged, for the
+    // pages and data it does not render again.
     std::set<std::string> reused;
     for (const auto& f : snapshot.files)
         if (f.reused) reused.insert(f.path);
     const std::size_t n = library->reports.size();
-    analysis.report_bodies.resize(n);
-    analysis.body_rendered.assign(n, 1);
-    std::vector<std::size_t> to_render;
+    analysis.prepare_bodies(n);
     std::map<std::string, std::string> content_path;  // report repo path -> content path
     for (const auto& f : snapshot.files) content_path.emplace(f.repo_path, f.path);
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::string& path = content_path[library->reports[i].path];
-        if (cache && reused.contains(path)) {
-            if (auto it = cache->sections.find(path); it != cache->sections.end()) {
-                analysis.report_bodies[i].sections = it->second;
-                analysis.body_rendered[i] = 0;
-                continue;
-            }
+    if (cache)
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::string& path = content_path[library->reports[i].path];
+            if (!reused.contains(path)) continue;
+            if (auto it = cache->sections.find(path); it != cache->sections.end())
+                analysis.set_sections(i, it->second);
         }
-        to_render.push_back(i);
-    }
-    progress("markdown", 0, to_render.size());
-    parallel_for(to_render.size(), worker_count(options.jobs), [&](std::size_t k, unsigned) {
-        std::size_t i = to_render[k];
-        analysis.report_bodies[i] = render_markdown(library->reports[i].body);
-    });
-    progress("markdown", to_render.size(), to_render.size());
 
     progress("history", 0, 1);
     auto history = walking.valid() ? walking.get() : walk();
@@ -278,6 +267,11 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         if (had_site) remove_folder(target);
         return result;
     }
+    // Every report's sections go into the cache: one whose page was kept, and whose sections the
+    // cache lacked, has its body rendered for them now.
+    parallel_for(n, worker_count(options.jobs), [&](std::size_t i, unsigned) {
+        if (!analysis.has_sections(i)) analysis.sections_of(*library, library->reports[i]);
+    });
     BuildCache next;
     next.commit = snapshot.commit;
     std::vector<CachedFile> keep;
@@ -298,7 +292,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     for (std::size_t i = 0; i < n; ++i)
         if (CachedFile* f = cached(library->reports[i].path)) {
             f->report = &library->reports[i];
-            f->sections = &analysis.report_bodies[i].sections;
+            f->sections = &analysis.sections_at(i);
             if (i < report_json.made.size()) f->json = &report_json.made[i];
         }
     next.has_history = analysis.has_history;
@@ -334,13 +328,22 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         remove_folder(target);  // a site the cache did not describe: nothing to keep it for
     }
     progress("cache-write", 0, 1);
+    // The reports' entries are read back from data/reports.json as published, if it is still
+    // as this build wrote it.
+    int reports_json = -1;
+    if (auto it = next.live.find("data/reports.json"); it != next.live.end()) {
+        Manifest data{*it};
+        verify_manifest(out, data);
+        if (!data.empty()) reports_json = ::open((out / "data/reports.json").c_str(), O_RDONLY | O_CLOEXEC);
+    }
     try {
-        save_build_cache(cache_dir, identity, next, keep, cache ? &*cache : nullptr);
+        save_build_cache(cache_dir, identity, next, keep, cache ? &*cache : nullptr, reports_json);
     } catch (const std::exception&) {
         // The site is published; without a cache the next build is a full one.
         std::error_code ec;
         fs::remove(cache_dir / "state", ec);
     }
+    if (reports_json >= 0) ::close(reports_json);
     progress("cache-write", 1, 1);
     return result;
 }

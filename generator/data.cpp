@@ -255,13 +255,18 @@ public:
     OpenData(const Library& lib, const Analysis& analysis, const std::string& base_url, unsigned workers)
         : lib_(lib), analysis_(analysis), base_url_(base_url), workers_(workers) {}
 
+    // Each file on its own, side by side; data/reports.json, much the largest, first.
     void add(SiteFiles& files) const {
-        files.add("data/projects.json", dump(projects_json()));
-        add_reports_file(files);
-        files.add("data/projects.csv", projects_csv());
-        files.add("data/reports.csv", reports_csv());
-        files.add("data/projects.schema.json", dump(projects_schema()));
-        files.add("data/reports.schema.json", dump(reports_schema()));
+        parallel_for(6, workers_, [&](std::size_t file, unsigned) {
+            switch (file) {
+            case 0: add_reports_file(files); break;
+            case 1: files.add("data/reports.csv", reports_csv()); break;
+            case 2: files.add("data/projects.json", dump(projects_json())); break;
+            case 3: files.add("data/projects.csv", projects_csv()); break;
+            case 4: files.add("data/projects.schema.json", dump(projects_schema())); break;
+            default: files.add("data/reports.schema.json", dump(reports_schema())); break;
+            }
+        });
     }
 
 private:
@@ -448,58 +453,64 @@ private:
         return h.digest();
     }
 
-    // Each report is written on its own, on all cores, at the depth it has in the file; with a
-    // cache, an unchanged report's entry is taken as the last build wrote it.
-    // data/reports.json, written as dump() writes the whole document but given to files in
-    // pieces: each report's entry is made on its own, on all cores, at the depth it has in the
-    // file, and the entries are never joined in memory. With a cache, an unchanged report's entry
-    // is taken as the last build wrote it, and every entry is handed to the cache afterwards.
+    // data/reports.json, written as dump() writes the whole document but made and written a few
+    // hundred entries at a time: each report's entry is made on its own, on all cores, at the
+    // depth it has in the file, and the whole is never held in memory. With a cache, an
+    // unchanged report's entry is taken as the last build wrote it, and where each entry went in
+    // the file is noted, for the cache to read it back.
     void add_reports_file(SiteFiles& files) const {
-        std::vector<std::string> parts(lib_.reports.size());
-        std::vector<std::string_view> kept(lib_.reports.size());  // entries the cache holds unchanged
+        const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
-        if (cache) cache->made.assign(parts.size(), {});
-        parallel_for(parts.size(), workers_, [&](std::size_t i, unsigned) {
-            const Report& r = lib_.reports[i];
-            std::string& part = parts[i];
-            if (cache) {
-                Hash128 key = report_key(r);
-                cache->made[i].key = key;
-                if (i < cache->previous.size() && cache->previous[i].key == key && !cache->previous[i].text().empty()) {
-                    kept[i] = cache->previous[i].text();
-                    return;
+        if (cache) cache->made.assign(n, {});
+        // The header, with a mark where the list goes: a raw byte 1, which no JSON string holds.
+        const std::string frame = dump(header("reports").set("reports", Json::raw("\x01")));
+        const std::size_t mark = frame.find('\x01');
+        files.add_streamed("data/reports.json", [&](const ByteSink& sink) {
+            std::uint64_t at = 0;  // bytes written so far
+            auto write = [&](std::string_view bytes) {
+                sink(bytes);
+                at += bytes.size();
+            };
+            write(std::string_view(frame).substr(0, mark));
+            if (n == 0) write("[]");
+            else write("[\n");
+            constexpr std::size_t batch = 256;
+            std::vector<std::string> parts;
+            std::vector<std::string_view> kept;  // entries the cache holds unchanged
+            for (std::size_t from = 0; from < n; from += batch) {
+                const std::size_t count = std::min(batch, n - from);
+                parts.assign(count, {});
+                kept.assign(count, {});
+                parallel_for(count, workers_, [&](std::size_t k, unsigned) {
+                    const std::size_t i = from + k;
+                    const Report& r = lib_.reports[i];
+                    if (cache) {
+                        Hash128 key = report_key(r);
+                        cache->made[i].key = key;
+                        if (i < cache->previous.size() && cache->previous[i].key == key &&
+                            !cache->previous[i].kept.empty()) {
+                            kept[k] = cache->previous[i].kept;
+                            return;
+                        }
+                    }
+                    parts[k].reserve(r.body.size() + r.body.size() / 4 + 2048);
+                    report_json(r).write(parts[k], 2);
+                });
+                for (std::size_t k = 0; k < count; ++k) {
+                    const std::size_t i = from + k;
+                    write("    ");  // the depth of a list item: 2
+                    std::string_view entry = kept[k].empty() ? std::string_view(parts[k]) : kept[k];
+                    if (cache) {
+                        cache->made[i].offset = at;
+                        cache->made[i].size = entry.size();
+                    }
+                    write(entry);
+                    write(i + 1 < n ? ",\n" : "\n");
                 }
             }
-            part.reserve(r.body.size() + r.body.size() / 4 + 2048);
-            report_json(r).write(part, 2);
-            part.shrink_to_fit();
+            if (n > 0) write("  ]");
+            write(std::string_view(frame).substr(mark + 1));
         });
-        // The header, with a mark where the list goes: a raw byte 1, which no JSON string holds.
-        std::string frame = dump(header("reports").set("reports", Json::raw("\x01")));
-        std::size_t mark = frame.find('\x01');
-        std::vector<std::string_view> pieces;
-        pieces.reserve(parts.size() * 3 + 3);
-        pieces.push_back(std::string_view(frame).substr(0, mark));
-        if (parts.empty()) {
-            pieces.push_back("[]");
-        } else {
-            pieces.push_back("[\n");
-            for (std::size_t i = 0; i < parts.size(); ++i) {
-                pieces.push_back("    ");  // the depth of a list item: 2
-                pieces.push_back(kept[i].empty() ? std::string_view(parts[i]) : kept[i]);
-                pieces.push_back(i + 1 < parts.size() ? ",\n" : "\n");
-            }
-            pieces.push_back("  ]");
-        }
-        pieces.push_back(std::string_view(frame).substr(mark + 1));
-        files.add_pieces("data/reports.json", pieces);
-        if (cache)
-            for (std::size_t i = 0; i < parts.size(); ++i) {
-                if (kept[i].empty())
-                    cache->made[i].owned = std::move(parts[i]);
-                else
-                    cache->made[i].kept = kept[i];
-            }
     }
 
     std::string projects_csv() const {
@@ -697,6 +708,13 @@ private:
 void add_open_data(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files,
                    unsigned workers) {
     OpenData(lib, analysis, base_url, workers).add(files);
+}
+
+const std::vector<std::string>& open_data_paths() {
+    static const std::vector<std::string> paths = {"data/reports.json",        "data/reports.csv",
+                                                   "data/projects.json",       "data/projects.csv",
+                                                   "data/projects.schema.json", "data/reports.schema.json"};
+    return paths;
 }
 
 }  // namespace gongkai

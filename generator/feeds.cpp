@@ -179,7 +179,7 @@ private:
     std::string sitemap_xml(const SiteFiles& files) const {
         auto modified = last_modified();
         std::vector<std::pair<std::string, std::string>> urls;  // url, lastmod
-        for (const auto& [path, bytes] : files.files()) {
+        for (const auto& path : files.paths()) {  // the data downloads may be added meanwhile
             if (!path.ends_with(".html") || path == "404.html") continue;
             std::string url = base_url_ + path;
             if (path == "index.html" || path.ends_with("/index.html")) url.resize(url.size() - 10);

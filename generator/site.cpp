@@ -77,14 +77,8 @@ public:
             std::string id;  // the page's path
             std::function<std::optional<Hash128>()> key;  // null: rendered every build
             std::function<void(const std::string& id, SiteFiles& files)> run;
-            bool page = true;  // counted among the pages rendered
         };
         std::vector<Job> jobs;
-        // The data downloads are made alongside the pages, on one thread, from the first: they
-        // are the longest job, and depend on no page.
-        jobs.push_back({"data", nullptr, [this](const std::string&, SiteFiles& out) {
-            add_open_data(lib_, analysis_, base_url_, out, 1);
-        }, false});
         jobs.push_back({"index.html", [this] { return overview_key("index"); }, [this](const std::string& id, SiteFiles& out) {
             data home = home_data();
             set(home, "charts", overview_chart_data());
@@ -166,14 +160,10 @@ public:
             rendered[i] = 1;
         });
         if (stats) {
-            stats->total = 0;
-            stats->rendered = 0;
-            for (std::size_t i = 0; i < jobs.size(); ++i) {
-                if (!jobs[i].page) continue;
-                ++stats->total;
-                stats->rendered += rendered[i];
+            stats->total = jobs.size();
+            stats->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));
+            for (std::size_t i = 0; i < jobs.size(); ++i)
                 if (keys[i]) stats->keys.emplace(jobs[i].id, *keys[i]);
-            }
         }
 
         for (const auto& [path, bytes] : theme.static_files)
@@ -181,6 +171,7 @@ public:
         // Compared without case, as the disks of macOS and Windows compare names.
         std::set<std::string> written;
         for (const auto& [path, bytes] : files.files()) written.insert(lower_ascii(path));
+        for (const auto& path : open_data_paths()) written.insert(lower_ascii(path));
         for (const auto& [path, bytes] : lib_.static_files) {
             if (written.contains(lower_ascii(path)) && !theme.static_files.contains(path)) {
                 diagnostics_.error(join_repo_path(folder_of(lib_.config.path), "static/" + path), 0, 0, "",
@@ -189,13 +180,20 @@ public:
             }
             files.add(path, bytes);
         }
-        if (has_host(base_url_)) {
-            add_feeds(lib_, analysis_, strings_, base_url_, files);  // last: the sitemap lists every page
-        } else {
+        // The data downloads and the feeds, side by side, after the pages: the data need every
+        // report's sections, which a report's page finds when it renders the body, and the sitemap
+        // lists every page.
+        const bool feeds = has_host(base_url_);
+        parallel_for(feeds ? 2 : 1, workers, [&](std::size_t task, unsigned) {
+            if (task == 0)
+                add_open_data(lib_, analysis_, base_url_, files, workers);
+            else
+                add_feeds(lib_, analysis_, strings_, base_url_, files);
+        });
+        if (!feeds)
             diagnostics_.warning(lib_.config.path, 0, 0, "base_url",
                                  "'" + base_url_ + "' has no host, so sitemap.xml, robots.txt and the Atom feeds, "
                                  "which need absolute addresses, were not written; use https://…");
-        }
     }
 
 private:

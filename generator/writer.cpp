@@ -52,6 +52,29 @@ void SiteFiles::add_pieces(const std::string& path, const std::vector<std::strin
     store_->put_pieces(path, pieces, job);
 }
 
+void SiteFiles::add_streamed(const std::string& path, const MakeBytes& make, const std::string& job) {
+    {
+        std::lock_guard guard(*lock_);
+        claim(path);
+    }
+    if (store_) {
+        store_->put_streamed(path, make, job);
+        return;
+    }
+    std::string data;
+    make([&data](std::string_view piece) { data.append(piece); });
+    std::lock_guard guard(*lock_);
+    files_[path] = std::move(data);
+}
+
+std::vector<std::string> SiteFiles::paths() const {
+    std::lock_guard guard(*lock_);
+    std::vector<std::string> out;
+    out.reserve(files_.size());
+    for (const auto& [path, bytes] : files_) out.push_back(path);
+    return out;
+}
+
 void SiteFiles::keep(const std::string& path, const std::string& job) {
     {
         std::lock_guard guard(*lock_);
@@ -78,26 +101,47 @@ std::string reason(int err) {
 
 [[noreturn]] void fail(const std::string& what, int err) { throw WriteError(what + ": " + reason(err)); }
 
-void write_pieces(const fs::path& path, const std::vector<std::string_view>& pieces) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) fail("cannot create " + path.string(), errno);
-    for (auto piece : pieces) {
-        const char* p = piece.data();
-        std::size_t left = piece.size();
+// An open file, closed when it goes out of scope unless close() was called (which reports the
+// write-back errors some file systems only give then: NFS, quotas).
+class OpenFile {
+public:
+    explicit OpenFile(const fs::path& path) : path_(path) {
+        fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd_ < 0) fail("cannot create " + path.string(), errno);
+    }
+    ~OpenFile() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    OpenFile(const OpenFile&) = delete;
+    OpenFile& operator=(const OpenFile&) = delete;
+
+    void write(std::string_view bytes) {
+        const char* p = bytes.data();
+        std::size_t left = bytes.size();
         while (left > 0) {
-            ssize_t n = ::write(fd, p, left);
+            ssize_t n = ::write(fd_, p, left);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                int err = n < 0 ? errno : ENOSPC;
-                ::close(fd);
-                fail("cannot write " + path.string(), err);
-            }
+            if (n <= 0) fail("cannot write " + path_.string(), n < 0 ? errno : ENOSPC);
             p += n;
             left -= static_cast<std::size_t>(n);
         }
     }
-    // close reports the write-back errors of some file systems (NFS, quotas).
-    if (::close(fd) != 0) fail("cannot write " + path.string(), errno);
+
+    void close() {
+        int fd = fd_;
+        fd_ = -1;
+        if (::close(fd) != 0) fail("cannot write " + path_.string(), errno);
+    }
+
+private:
+    const fs::path& path_;
+    int fd_;
+};
+
+void write_pieces(const fs::path& path, const std::vector<std::string_view>& pieces) {
+    OpenFile file(path);
+    for (auto piece : pieces) file.write(piece);
+    file.close();
 }
 
 void write_file(const fs::path& path, const std::string& data) { write_pieces(path, {std::string_view(data)}); }
@@ -250,6 +294,37 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     forget(path);
     unlink_if_there(target);
     write_pieces(target, pieces);
+    record_stat(target, entry);
+    std::lock_guard guard(lock_);
+    result_[path] = std::move(entry);
+}
+
+void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, const std::string& job) {
+    make_parents(path);
+    fs::path target = folder_ / path;
+    forget(path);
+    unlink_if_there(target);
+    OpenFile file(target);
+    // Pieces are gathered into writes of a mebibyte; the checksum is taken as they pass.
+    ByteHasher hash;
+    std::string buffer;
+    buffer.reserve(1 << 20);
+    make([&](std::string_view piece) {
+        hash.update(piece);
+        if (buffer.size() + piece.size() > buffer.capacity()) {
+            file.write(buffer);
+            buffer.clear();
+        }
+        if (piece.size() >= buffer.capacity())
+            file.write(piece);
+        else
+            buffer.append(piece);
+    });
+    file.write(buffer);
+    file.close();
+    OutputEntry entry;
+    entry.hash = hash.digest();
+    entry.job = job;
     record_stat(target, entry);
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);

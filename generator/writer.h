@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,11 @@ struct OutputEntry {
 // Unordered: a large site lists tens of thousands of files, looked up one by one.
 using Manifest = std::unordered_map<std::string, OutputEntry>;
 
+// A file made in order, piece by piece, and written as it is made: for a file too large to hold
+// whole (data/reports.json). The function is given where to put each piece.
+using ByteSink = std::function<void(std::string_view)>;
+using MakeBytes = std::function<void(const ByteSink&)>;
+
 // Where a site's files go as they are made, from any thread.
 class FileStore {
 public:
@@ -41,6 +47,7 @@ public:
     virtual void put(const std::string& path, std::string bytes, const std::string& job) = 0;
     virtual void put_pieces(const std::string& path, const std::vector<std::string_view>& pieces,
                             const std::string& job) = 0;
+    virtual void put_streamed(const std::string& path, const MakeBytes& make, const std::string& job) = 0;
     // The file at path is the same as in the published site: carry it over.
     virtual void keep(const std::string& path, const std::string& job) = 0;
 };
@@ -55,10 +62,14 @@ public:
     void add(const std::string& path, std::string data, const std::string& job = "");
     // Adds a file given in pieces, which a store writes without joining them first.
     void add_pieces(const std::string& path, const std::vector<std::string_view>& pieces, const std::string& job = "");
+    // Adds a file that make writes piece by piece; a store writes each piece as it comes.
+    void add_streamed(const std::string& path, const MakeBytes& make, const std::string& job = "");
     // A file the store carries over from the published site unchanged.
     void keep(const std::string& path, const std::string& job);
-    // Every file; with a store, the bytes are empty (they are on disk).
+    // Every file; with a store, the bytes are empty (they are on disk). Not while files are added.
     const std::map<std::string, std::string>& files() const { return files_; }
+    // The paths of the files added so far, in order; safe while files are added.
+    std::vector<std::string> paths() const;
 
 private:
     void claim(const std::string& path);
@@ -77,6 +88,7 @@ public:
     void put(const std::string& path, std::string bytes, const std::string& job) override;
     void put_pieces(const std::string& path, const std::vector<std::string_view>& pieces,
                     const std::string& job) override;
+    void put_streamed(const std::string& path, const MakeBytes& make, const std::string& job) override;
     void keep(const std::string& path, const std::string& job) override;
     // Removes what the folder held that the new site does not have; returns its manifest.
     Manifest finish();

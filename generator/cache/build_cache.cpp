@@ -146,7 +146,25 @@ std::size_t shard_of(const std::string& path) {
 
 fs::path shard_path(const fs::path& folder, std::size_t shard) { return folder / ("content-" + std::to_string(shard)); }
 
-std::string shard_payload(const std::vector<const CachedFile*>& files) {
+// A report's entry in data/reports.json, read back from the file this build wrote; empty if it
+// cannot be.
+std::string_view entry_text(const ReportJson& json, int reports_json, std::string& buffer) {
+    buffer.clear();
+    if (reports_json < 0 || json.size == 0) return {};
+    buffer.resize(json.size);
+    std::size_t done = 0;
+    while (done < buffer.size()) {
+        ssize_t n = ::pread(reports_json, buffer.data() + done, buffer.size() - done,
+                            static_cast<off_t>(json.offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return {};
+        done += static_cast<std::size_t>(n);
+    }
+    return buffer;
+}
+
+std::string shard_payload(const std::vector<const CachedFile*>& files, int reports_json) {
+    std::string buffer;
     BinaryWriter w;
     w.u64(files.size());
     for (const CachedFile* f : files) {
@@ -163,7 +181,7 @@ std::string shard_payload(const std::vector<const CachedFile*>& files) {
             write(w, *f->report);
             write(w, f->sections ? *f->sections : std::vector<Section>{});
             w.hash(f->json ? f->json->key : Hash128{});
-            w.str(f->json ? f->json->text() : std::string_view());
+            w.str(f->json ? entry_text(*f->json, reports_json, buffer) : std::string_view());
         }
     }
     return std::move(w.bytes());
@@ -296,7 +314,7 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
 }
 
 void save_build_cache(const fs::path& folder, const std::string& identity, BuildCache& cache,
-                      const std::vector<CachedFile>& files, const BuildCache* previous) {
+                      const std::vector<CachedFile>& files, const BuildCache* previous, int reports_json) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
         if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST)
@@ -319,7 +337,7 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
             cache.shards[i].second = previous->shards[i].second;
             return;
         }
-        std::string payload = shard_payload(by_shard[i]);
+        std::string payload = shard_payload(by_shard[i], reports_json);
         cache.shards[i].second = hash_bytes(payload);
         write_atomically(shard_path(folder, i), wrap(identity, payload));
     });

@@ -67,9 +67,10 @@ std::optional<BuildCache> load_build_cache(const std::filesystem::path& folder, 
 
 // Writes the cache: the content files whose entries changed since previous (the cache this build
 // read, or null), then the state, each atomically (a new file renamed over the old). cache.shards
-// is filled in.
+// is filled in. The reports' entries in data/reports.json are read from reports_json, the file
+// this build wrote, open for reading (-1: none, and the next build makes them again).
 void save_build_cache(const std::filesystem::path& folder, const std::string& identity, BuildCache& cache,
-                      const std::vector<CachedFile>& files, const BuildCache* previous);
+                      const std::vector<CachedFile>& files, const BuildCache* previous, int reports_json = -1);
 
 // Marks the second copy as being changed: if the build stops before it saves again, the next one
 // does not trust the copy.

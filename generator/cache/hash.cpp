@@ -18,14 +18,24 @@ Hash128 hash_bytes(std::string_view bytes) {
     return {h.low64, h.high64};
 }
 
-Hash128 hash_pieces(const std::vector<std::string_view>& pieces) {
-    XXH3_state_t* state = XXH3_createState();
-    if (!state) throw std::bad_alloc();
-    XXH3_128bits_reset(state);
-    for (auto piece : pieces) XXH3_128bits_update(state, piece.data(), piece.size());
-    XXH128_hash_t h = XXH3_128bits_digest(state);
-    XXH3_freeState(state);
+ByteHasher::ByteHasher() : state_(XXH3_createState()) {
+    if (!state_) throw std::bad_alloc();
+    XXH3_128bits_reset(state_);
+}
+
+ByteHasher::~ByteHasher() { XXH3_freeState(state_); }
+
+void ByteHasher::update(std::string_view bytes) { XXH3_128bits_update(state_, bytes.data(), bytes.size()); }
+
+Hash128 ByteHasher::digest() const {
+    XXH128_hash_t h = XXH3_128bits_digest(state_);
     return {h.low64, h.high64};
+}
+
+Hash128 hash_pieces(const std::vector<std::string_view>& pieces) {
+    ByteHasher h;
+    for (auto piece : pieces) h.update(piece);
+    return h.digest();
 }
 
 Hasher::Hasher() : state_(XXH3_createState()) {

@@ -22,6 +22,20 @@ Hash128 hash_bytes(std::string_view bytes);
 // The same digest as hash_bytes of the pieces joined.
 Hash128 hash_pieces(const std::vector<std::string_view>& pieces);
 
+// hash_bytes of bytes given a piece at a time.
+class ByteHasher {
+public:
+    ByteHasher();
+    ~ByteHasher();
+    ByteHasher(const ByteHasher&) = delete;
+    ByteHasher& operator=(const ByteHasher&) = delete;
+    void update(std::string_view bytes);
+    Hash128 digest() const;
+
+private:
+    XXH3_state_t* state_;
+};
+
 // Hashes a sequence of values. Texts are length-prefixed, so ("ab", "c") and ("a", "bc") differ;
 // numbers go in as their 8 bytes, so a list of them needs its count added where the count is not
 // fixed by something else the hash covers.
