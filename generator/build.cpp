@@ -124,8 +124,8 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     if (worker_count(options.jobs) > 1) walking = std::async(std::launch::async, walk);
     std::set<std::string> clean;  // content paths of files the next build may reuse
     progress("parse", 0, 1);
-    auto library = load_library(snapshot, result.diagnostics, cache ? &cache->parsed : nullptr,
-                                use_cache ? &clean : nullptr, options.jobs);
+    auto library = load_library_releasing(snapshot, result.diagnostics, cache ? &cache->parsed : nullptr,
+                                          use_cache ? &clean : nullptr, options.jobs);
     progress("parse", 1, 1);
     if (!library) {
         result.diagnostics.sort();

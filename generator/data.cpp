@@ -32,14 +32,17 @@ public:
     static Json number_or_null(std::optional<double> v) { return v ? number(*v) : Json(); }
     static Json boolean_or_null(std::optional<bool> v) { return v ? boolean(*v) : Json(); }
 
-    Json& set(std::string key, Json value) {
+    // Chained on a temporary (Json::object().set(...)), they hand the value on, not a copy.
+    Json& set(std::string key, Json value) & {
         members_.emplace_back(std::move(key), std::move(value));
         return *this;
     }
-    Json& push(Json value) {
+    Json&& set(std::string key, Json value) && { return std::move(set(std::move(key), std::move(value))); }
+    Json& push(Json value) & {
         items_.push_back(std::move(value));
         return *this;
     }
+    Json&& push(Json value) && { return std::move(push(std::move(value))); }
 
     // Two-space indented, as Python's json.dumps(indent=2) writes it.
     void write(std::string& out, int depth) const;
@@ -243,12 +246,15 @@ Json with_properties(Json schema, Properties properties) {
         required.push(Json::string(name));
         props.set(name, std::move(property));
     }
-    return schema.set("properties", std::move(props))
+    return std::move(schema)
+        .set("properties", std::move(props))
         .set("required", std::move(required))
         .set("additionalProperties", Json::boolean(false));
 }
 Json record(Properties properties) { return with_properties(type_of("object", false), std::move(properties)); }
-Json described(Json schema, const char* description) { return schema.set("description", Json::string(description)); }
+Json described(Json schema, const char* description) {
+    return std::move(schema).set("description", Json::string(description));
+}
 
 class OpenData {
 public:

@@ -314,8 +314,10 @@ bool is_entity(Kind kind) { return kind == Kind::department || kind == Kind::pro
 
 }  // namespace
 
-std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse,
-                                    std::set<std::string>* clean, unsigned workers) {
+namespace {
+
+std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnostics& diagnostics,
+                            ParsedFiles* reuse, std::set<std::string>* clean, unsigned workers) {
     Library lib;
     Unreadable unreadable;
     bool have_config = false;
@@ -327,8 +329,11 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
     parallel_for(snapshot.files.size(), worker_count(workers), [&](std::size_t i, unsigned) {
         const SourceFile& file = snapshot.files[i];
         Kind kind = classify(file.path).kind;
-        if (is_entity(kind) && file.kind == EntryKind::file && !file.reused && name_problem(file.path).empty())
+        if (is_entity(kind) && file.kind == EntryKind::file && !file.reused && name_problem(file.path).empty()) {
             entries[i] = parse_entry(file, kind);
+            // Nothing below reads a parsed file's text again.
+            if (release) std::string().swap(release->files[i].data);
+        }
     });
     for (std::size_t index = 0; index < snapshot.files.size(); ++index) {
         const SourceFile& file = snapshot.files[index];
@@ -450,6 +455,18 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
     check_references(lib, unreadable, diagnostics);
     if (diagnostics.error_count() != before) return std::nullopt;
     return lib;
+}
+
+}  // namespace
+
+std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse,
+                                    std::set<std::string>* clean, unsigned workers) {
+    return load(snapshot, nullptr, diagnostics, reuse, clean, workers);
+}
+
+std::optional<Library> load_library_releasing(Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse,
+                                              std::set<std::string>* clean, unsigned workers) {
+    return load(snapshot, &snapshot, diagnostics, reuse, clean, workers);
 }
 
 }  // namespace gongkai

@@ -29,5 +29,9 @@ using ParsedFiles = std::map<std::string, ParsedFile>;
 // workers: threads to parse with (0: one per core).
 std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse = nullptr,
                                     std::set<std::string>* clean = nullptr, unsigned workers = 0);
+// As load_library, releasing each department, project and report file's text from snapshot once
+// it is parsed, so a site's texts and its parsed library are never held whole at the same time.
+std::optional<Library> load_library_releasing(Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse = nullptr,
+                                    std::set<std::string>* clean = nullptr, unsigned workers = 0);
 
 }  // namespace gongkai
