@@ -71,19 +71,26 @@ FolderTimes read_folders(BinaryReader& r) {
     return out;
 }
 
-std::string wrap(const std::string& identity, const std::string& payload) {
+// A cache file: whose it is, the payload's checksum (sum), the payload.
+std::string wrap(const std::string& identity, const std::string& payload, const Hash128& sum) {
     BinaryWriter w;
+    w.bytes().reserve(payload.size() + identity.size() + 64);
     w.bytes().append(magic);
     w.u64(format_version);
     w.str(GONGKAI_VERSION);
     w.str(identity);
-    w.hash(hash_bytes(payload));
+    w.hash(sum);
     w.bytes().append(payload);
     return std::move(w.bytes());
 }
 
-// The payload of a cache file, after checking whose it is and that it is whole.
-std::string_view unwrap(std::string_view file, const std::string& identity) {
+std::string wrap(const std::string& identity, const std::string& payload) {
+    return wrap(identity, payload, hash_bytes(payload));
+}
+
+// The payload of a cache file, after checking whose it is and that it is whole; its checksum in
+// checksum, if asked.
+std::string_view unwrap(std::string_view file, const std::string& identity, Hash128* checksum = nullptr) {
     if (file.compare(0, magic.size(), magic) != 0) throw CacheError("it is not a gongkai cache file");
     BinaryReader r(std::string_view(file).substr(magic.size()));
     if (r.u64() != format_version) throw CacheError("it was written in another format");
@@ -94,6 +101,7 @@ std::string_view unwrap(std::string_view file, const std::string& identity) {
     if (header > file.size()) throw CacheError("it is cut short");
     std::string_view payload = file.substr(header);
     if (hash_bytes(payload) != sum) throw CacheError("it is damaged (its checksum does not match)");
+    if (checksum) *checksum = sum;
     return payload;
 }
 
@@ -297,8 +305,9 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
         parallel_for(shards, worker_count(0), [&](std::size_t i, unsigned) {
             std::string_view file;
             cache.mappings[i] = map_file(shard_path(folder, i), file);
-            std::string_view payload = unwrap(file, identity);
-            if (hash_bytes(payload) != cache.shards[i].second) throw CacheError("its parts are from different builds");
+            Hash128 checksum;  // of the payload, as just verified
+            std::string_view payload = unwrap(file, identity, &checksum);
+            if (checksum != cache.shards[i].second) throw CacheError("its parts are from different builds");
             read_parsed(payload, parts[i]);
         });
         for (auto& part : parts) {
@@ -339,7 +348,7 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
         }
         std::string payload = shard_payload(by_shard[i], reports_json);
         cache.shards[i].second = hash_bytes(payload);
-        write_atomically(shard_path(folder, i), wrap(identity, payload));
+        write_atomically(shard_path(folder, i), wrap(identity, payload, cache.shards[i].second));
     });
     write_atomically(folder / "state", wrap(identity, state_payload(cache, true)));
     ::unlink((folder / "spare-changing").c_str());
