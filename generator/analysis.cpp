@@ -7,6 +7,7 @@ namespace gongkai {
 void Analysis::prepare_bodies(std::size_t count) {
     bodies_.assign(count, {});
     body_state_.assign(count, Body::none);
+    body_users_.assign(count, 1);
     body_locks_ = std::make_shared<std::array<std::mutex, 64>>();
 }
 
@@ -28,11 +29,17 @@ RenderedMarkdown Analysis::body_of(const Library& library, const Report& report)
     return bodies_[index];
 }
 
+void Analysis::share_body(const Library& library, const Report& report) const {
+    auto index = static_cast<std::size_t>(&report - library.reports.data());
+    if (index < bodies_.size()) ++body_users_[index];
+}
+
 void Analysis::release_body(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
     if (index >= bodies_.size()) return;
     std::lock_guard guard(lock_for(index));
-    if (body_state_[index] != Body::whole) return;
+    if (body_users_[index] > 0) --body_users_[index];
+    if (body_users_[index] > 0 || body_state_[index] != Body::whole) return;
     std::string().swap(bodies_[index].html);
     body_state_[index] = Body::sections;
 }

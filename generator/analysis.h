@@ -56,9 +56,11 @@ struct Analysis {
     // The rendered body of the library's report, rendered once however many pages ask, from any
     // thread.
     RenderedMarkdown body_of(const Library& library, const Report& report) const;
-    // Frees the HTML of a report's body, keeping its sections: for a report no page shows again.
-    // body_of renders it again if asked.
+    // A page is done with a report's body: once every page that shows it is (one, or more after
+    // share_body), its HTML is freed and its sections kept. body_of renders it again if asked.
     void release_body(const Library& library, const Report& report) const;
+    // One more page shows the report's body (and will release it). Call before pages render.
+    void share_body(const Library& library, const Report& report) const;
     // The report's sections: its level-2 headings (rendering the body if they are not known).
     std::vector<Section> sections_of(const Library& library, const Report& report) const;
 
@@ -66,6 +68,7 @@ private:
     enum class Body : char { none, sections, whole };  // what bodies_ holds of a report
     mutable std::vector<RenderedMarkdown> bodies_;
     mutable std::vector<Body> body_state_;
+    mutable std::vector<std::uint8_t> body_users_;  // pages yet to release each body
     // A report's body is guarded by one of these, chosen by its index.
     std::shared_ptr<std::array<std::mutex, 64>> body_locks_;
     std::mutex& lock_for(std::size_t index) const { return (*body_locks_)[index % 64]; }

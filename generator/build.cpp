@@ -166,9 +166,10 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         analysis.history = std::move(*history);
         analysis.has_history = true;
         if (analysis.history.shallow)
-            result.diagnostics.warning(snapshot.prefix, 0, 0, "",
-                                       "this is a shallow clone: git history is incomplete, so first-publication and "
-                                       "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
+            result.diagnostics.warning(
+                snapshot.prefix, 0, 0, "",
+                "this is a shallow clone: git history is incomplete, so first-publication and "
+                "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
     }
 
     Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);

@@ -82,7 +82,8 @@ public:
         jobs.push_back({"index.html", [this] { return overview_key("index"); }, [this](const std::string& id, SiteFiles& out) {
             data home = home_data();
             set(home, "charts", overview_chart_data());
-            out.add("index.html", page("index.html", "index", "", std::move(home), lib_.config.sample_data || any_sample()), id);
+            out.add("index.html",
+                    page("index.html", "index", "", std::move(home), lib_.config.sample_data || any_sample()), id);
             out.add("charts/departments.svg", standalone_svg(departments_chart()), id);
             out.add("charts/status.svg", standalone_svg(status_chart()), id);
         }});
@@ -100,7 +101,8 @@ public:
                 data extra = object();
                 set(extra, "department", std::move(detail));
                 set(extra, "projects", department_projects(d));
-                out.add(id, page(id, "department", d.name, std::move(extra), d.sample_data || department_has_sample(d)), id);
+                out.add(id, page(id, "department", d.name, std::move(extra), d.sample_data || department_has_sample(d)),
+                        id);
                 out.add("departments/" + d.id + "/completion.svg", standalone_svg(chart), id);
             }});
         }
@@ -118,6 +120,7 @@ public:
                 data extra = object();
                 set(extra, "project", std::move(detail));
                 out.add(id, page(id, "project", p.title, std::move(extra), is_sample(p)), id);
+                if (const Report* last = latest(p.id)) analysis_.release_body(lib_, *last);
                 if (has_chart) out.add("projects/" + p.id + "/progress.svg", standalone_svg(chart), id);
             }});
         }
@@ -134,9 +137,9 @@ public:
                     set(report, "project", link_to(project_summary(p), std::move(own)));
                 }
                 set(extra, "report", std::move(report));
-                out.add(id, page(id, "report", report_title(r, p), std::move(extra), is_sample(p) || r.sample_data), id);
-                // Only the project page shows a report's body again, and only its latest's.
-                if (&r != latest(p.id)) analysis_.release_body(lib_, r);
+                out.add(id, page(id, "report", report_title(r, p), std::move(extra), is_sample(p) || r.sample_data),
+                        id);
+                analysis_.release_body(lib_, r);
             }});
         }
         jobs.push_back({"404.html", [this] { return overview_key("404"); }, [this](const std::string& id, SiteFiles& out) {
@@ -368,6 +371,8 @@ private:
         for (const auto& p : lib_.projects) led_by_[p.department].push_back(&p);
         for (const auto& d : lib_.departments) department_cache_.emplace(d.id, make_department_summary(d));
         for (const auto& p : lib_.projects) project_cache_.emplace(p.id, make_project_summary(p));
+        // A project's page shows its latest report's body too.
+        for (const auto& [project, report] : latest_) analysis_.share_body(lib_, *report);
     }
 
     // Fingerprints of what each page is made from, for the build cache: a page whose key is the
@@ -562,7 +567,8 @@ private:
         put(out, "number", p.number);
         put(out, "number_label", strings_.item_number(p.number));
         set(out, "year", std::to_string(p.year));
-        if (const Department* d = lib_.department(p.department)) set(out, "department", link_to(department_summary(*d)));
+        if (const Department* d = lib_.department(p.department))
+            set(out, "department", link_to(department_summary(*d)));
         const Report* r = latest(p.id);
         set_completion(out, r ? r->completion : std::nullopt);
         Status s = status_of(p);
@@ -730,7 +736,8 @@ private:
         }
         set(out, "goal_completion", std::move(goals));
         set(out, "project", link_to(project_summary(p)));
-        if (const Department* d = lib_.department(p.department)) set(out, "department", link_to(department_summary(*d)));
+        if (const Department* d = lib_.department(p.department))
+            set(out, "department", link_to(department_summary(*d)));
         set(out, "sample_data", flag(is_sample(p) || r.sample_data));
         set(out, "history", history_data(r));
         double expected = expected_progress(p, std::min(r.period_end, analysis_.today));

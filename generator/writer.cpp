@@ -304,24 +304,30 @@ void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, c
     fs::path target = folder_ / path;
     forget(path);
     unlink_if_there(target);
-    OpenFile file(target);
-    // Pieces are gathered into writes of a mebibyte; the checksum is taken as they pass.
+    // Pieces are gathered into writes of a mebibyte; the checksum is taken as they pass. A file
+    // left half made (its maker or the disk failed) is removed.
     ByteHasher hash;
-    std::string buffer;
-    buffer.reserve(1 << 20);
-    make([&](std::string_view piece) {
-        hash.update(piece);
-        if (buffer.size() + piece.size() > buffer.capacity()) {
-            file.write(buffer);
-            buffer.clear();
-        }
-        if (piece.size() >= buffer.capacity())
-            file.write(piece);
-        else
-            buffer.append(piece);
-    });
-    file.write(buffer);
-    file.close();
+    try {
+        OpenFile file(target);
+        std::string buffer;
+        buffer.reserve(1 << 20);
+        make([&](std::string_view piece) {
+            hash.update(piece);
+            if (buffer.size() + piece.size() > buffer.capacity()) {
+                file.write(buffer);
+                buffer.clear();
+            }
+            if (piece.size() >= buffer.capacity())
+                file.write(piece);
+            else
+                buffer.append(piece);
+        });
+        file.write(buffer);
+        file.close();
+    } catch (...) {
+        ::unlink(target.c_str());
+        throw;
+    }
     OutputEntry entry;
     entry.hash = hash.digest();
     entry.job = job;

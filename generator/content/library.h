@@ -31,7 +31,8 @@ std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagn
                                     std::set<std::string>* clean = nullptr, unsigned workers = 0);
 // As load_library, releasing each department, project and report file's text from snapshot once
 // it is parsed, so a site's texts and its parsed library are never held whole at the same time.
-std::optional<Library> load_library_releasing(Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse = nullptr,
-                                    std::set<std::string>* clean = nullptr, unsigned workers = 0);
+std::optional<Library> load_library_releasing(Snapshot& snapshot, Diagnostics& diagnostics,
+                                              ParsedFiles* reuse = nullptr, std::set<std::string>* clean = nullptr,
+                                              unsigned workers = 0);
 
 }  // namespace gongkai

@@ -114,3 +114,54 @@ TEST_CASE("write_site: folders left by a killed build are cleared", "[writer]") 
     write_site(tmp / "site", pages({{"index.html", "x"}}));
     CHECK(entries(tmp.path()) == std::vector<std::string>{"site"});
 }
+
+TEST_CASE("site files: a file made piece by piece is written as made, in memory and on disk", "[writer]") {
+    // Pieces smaller than the store's buffer, one larger than it, and empty ones.
+    std::vector<std::string> pieces = {"{\n", "", std::string(3 << 20, 'a'), "  \"x\": 1,\n"};
+    for (int i = 0; i < 20000; ++i) pieces.push_back("\"进展 " + std::to_string(i) + "\",\n");
+    pieces.push_back("}\n");
+    std::string whole;
+    for (const auto& p : pieces) whole += p;
+    auto make = [&](const ByteSink& sink) {
+        for (const auto& p : pieces) sink(p);
+    };
+
+    SiteFiles memory;
+    memory.add_streamed("data/big.json", make);
+    CHECK(memory.files().at("data/big.json") == whole);
+    CHECK(memory.paths() == std::vector<std::string>{"data/big.json"});
+    CHECK_THROWS_AS(memory.add_streamed("data/big.json", make), WriteError);
+    CHECK_THROWS_AS(memory.add_streamed("../big.json", make), WriteError);
+
+    TempDir dir;
+    std::filesystem::create_directories(dir / "site");
+    FolderStore store(dir / "site", {});
+    SiteFiles disk(&store);
+    disk.add_streamed("data/big.json", make, "data");
+    Manifest written = store.finish();
+    CHECK(gongkai::test::read_file(dir / "site" / "data/big.json") == whole);
+    REQUIRE(written.contains("data/big.json"));
+    CHECK(written.at("data/big.json").hash == hash_bytes(whole));
+    CHECK(written.at("data/big.json").size == whole.size());
+    CHECK(written.at("data/big.json").job == "data");
+
+    // What makes the file may fail: the error comes through, and no half-written file is kept.
+    FolderStore failing(dir / "site", written);
+    SiteFiles broken(&failing);
+    CHECK_THROWS_WITH(broken.add_streamed("data/big.json",
+                                          [](const ByteSink& sink) {
+                                              sink("{");
+                                              throw std::runtime_error("no more");
+                                          }),
+                      "no more");
+    CHECK_THROWS_WITH(broken.add_streamed("data/new.json",
+                                          [](const ByteSink& sink) {
+                                              sink("[");
+                                              throw std::runtime_error("stopped");
+                                          }),
+                      "stopped");
+    Manifest after = failing.finish();
+    CHECK_FALSE(after.contains("data/big.json"));
+    CHECK_FALSE(std::filesystem::exists(dir / "site" / "data/big.json"));
+    CHECK_FALSE(std::filesystem::exists(dir / "site" / "data/new.json"));
+}
