@@ -64,6 +64,14 @@ struct Analysis {
     // The report's sections: its level-2 headings (rendering the body if they are not known).
     std::vector<Section> sections_of(const Library& library, const Report& report) const;
 
+    // The record of a file (path relative to the content folder), or null where there is none
+    // to trust: no git, or a shallow clone whose dates would be wrong.
+    const FileHistory* history_of(const std::string& content_path) const {
+        if (!has_history || history.shallow) return nullptr;
+        auto it = history.files.find(content_path);
+        return it == history.files.end() ? nullptr : &it->second;
+    }
+
 private:
     enum class Body : char { none, sections, whole };  // what bodies_ holds of a report
     mutable std::vector<RenderedMarkdown> bodies_;
@@ -72,16 +80,6 @@ private:
     // A report's body is guarded by one of these, chosen by its index.
     std::shared_ptr<std::array<std::mutex, 64>> body_locks_;
     std::mutex& lock_for(std::size_t index) const { return (*body_locks_)[index % 64]; }
-
-public:
-
-    // The record of a file (path relative to the content folder), or null where there is none
-    // to trust: no git, or a shallow clone whose dates would be wrong.
-    const FileHistory* history_of(const std::string& content_path) const {
-        if (!has_history || history.shallow) return nullptr;
-        auto it = history.files.find(content_path);
-        return it == history.files.end() ? nullptr : &it->second;
-    }
 };
 
 // A moment as RFC 3339 in the committer's own offset ("2020-10-21T09:30:00+08:00"; "Z" for UTC).
