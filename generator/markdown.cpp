@@ -145,21 +145,25 @@ constexpr std::array<std::uint8_t, 256> byte_classes = [] {
 }();
 
 // A document can nest only as deep as its containers (quotes, list items: each opened by marker
-// characters at the start of a line, two levels per character at most) plus the emphasis, links
-// and strikethrough inside one paragraph (one level per '*', '_', '[' or '~' at most); a
-// paragraph ends at a blank line. Documents whose bound is within max_depth need no parse.
+// characters at the start of a line, two levels per character at most) plus what is inside one
+// paragraph: emphasis, links, images and strikethrough (one level per '*', '_', '[' or '~' at
+// most), and one autolink (<http://…>, www.…), which holds only text, so one level more at most.
+// A paragraph ends at a blank line; a line ends at LF, CRLF or a CR alone, as cmark-gfm reads
+// them. Documents whose bound is within max_depth need no parse.
 bool may_nest_deeper_than(std::string_view text, std::size_t max_depth) {
     std::size_t deepest_prefix = 0, prefix = 0;
     std::size_t most_marks = 0, marks = 0;  // in one paragraph
     bool at_line_start = true, blank = true;
-    for (char ch : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
         const std::uint8_t k = byte_classes[static_cast<unsigned char>(ch)];
         if (k == 0) {  // most bytes: text, and every byte of a Chinese character
             at_line_start = false;
             blank = false;
             continue;
         }
-        if (k & is_newline) {
+        const bool line_end = (k & is_newline) || (ch == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
+        if (line_end) {
             if (blank) marks = 0;
             at_line_start = true;
             blank = true;
@@ -174,7 +178,7 @@ bool may_nest_deeper_than(std::string_view text, std::size_t max_depth) {
             else
                 at_line_start = false;
         }
-        if (deepest_prefix * 2 + most_marks > max_depth) return true;
+        if (deepest_prefix * 2 + most_marks + 1 > max_depth) return true;
     }
     return false;
 }

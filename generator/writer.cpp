@@ -302,13 +302,19 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
 void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, const std::string& job) {
     make_parents(path);
     fs::path target = folder_ / path;
-    forget(path);
-    unlink_if_there(target);
-    // Pieces are gathered into writes of a mebibyte; the checksum is taken as they pass. A file
+    // Made under a draft name beside the site's files, then either dropped (the folder holds the
+    // same bytes already, which are left alone, as put_pieces leaves them) or renamed into place.
+    // Pieces are gathered into writes of a mebibyte; the checksum is taken as they pass. A draft
     // left half made (its maker or the disk failed) is removed.
+    fs::path draft;
+    {
+        std::lock_guard guard(lock_);
+        draft = folder_ / (".gongkai-draft-" + std::to_string(streams_++));
+    }
+    unlink_if_there(draft);
     ByteHasher hash;
     try {
-        OpenFile file(target);
+        OpenFile file(draft);
         std::string buffer;
         buffer.reserve(1 << 20);
         make([&](std::string_view piece) {
@@ -325,12 +331,30 @@ void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, c
         file.write(buffer);
         file.close();
     } catch (...) {
-        ::unlink(target.c_str());
+        ::unlink(draft.c_str());
         throw;
     }
     OutputEntry entry;
     entry.hash = hash.digest();
     entry.job = job;
+    {
+        std::lock_guard guard(lock_);
+        auto it = current_.find(path);
+        if (it != current_.end() && it->second.hash == entry.hash) {
+            ::unlink(draft.c_str());
+            OutputEntry same = it->second;
+            same.job = job;
+            result_[path] = std::move(same);
+            return;
+        }
+    }
+    forget(path);
+    // The name now points at the new file; a folder that shares the old one keeps it.
+    if (::rename(draft.c_str(), target.c_str()) != 0) {
+        int err = errno;
+        ::unlink(draft.c_str());
+        fail("cannot write " + target.string(), err);
+    }
     record_stat(target, entry);
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);

@@ -107,6 +107,7 @@ private:
     Manifest result_;
     std::set<std::string> dirs_;
     std::set<std::uint64_t> touched_;
+    unsigned streams_ = 0;  // files written piece by piece so far (under lock_): names their drafts
 };
 
 // Drops the entries whose file in folder is missing or not as recorded (size, times, inode).

@@ -171,8 +171,11 @@ std::string_view entry_text(const ReportJson& json, int reports_json, std::strin
     return buffer;
 }
 
-std::string shard_payload(const std::vector<const CachedFile*>& files, int reports_json) {
+// A content file's payload; whole is cleared when an entry of data/reports.json could not be read
+// back (it is kept without it, and the next build makes it again).
+std::string shard_payload(const std::vector<const CachedFile*>& files, int reports_json, bool& whole) {
     std::string buffer;
+    whole = true;
     BinaryWriter w;
     w.u64(files.size());
     for (const CachedFile* f : files) {
@@ -188,8 +191,10 @@ std::string shard_payload(const std::vector<const CachedFile*>& files, int repor
             w.u64(static_cast<std::uint64_t>(Kind::report));
             write(w, *f->report);
             write(w, f->sections ? *f->sections : std::vector<Section>{});
-            w.hash(f->json ? f->json->key : Hash128{});
-            w.str(f->json ? entry_text(*f->json, reports_json, buffer) : std::string_view());
+            std::string_view entry = f->json ? entry_text(*f->json, reports_json, buffer) : std::string_view();
+            if (f->json && entry.empty()) whole = false;
+            w.hash(entry.empty() ? Hash128{} : f->json->key);
+            w.str(entry);
         }
     }
     return std::move(w.bytes());
@@ -346,7 +351,11 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
             cache.shards[i].second = previous->shards[i].second;
             return;
         }
-        std::string payload = shard_payload(by_shard[i], reports_json);
+        bool whole = true;
+        std::string payload = shard_payload(by_shard[i], reports_json, whole);
+        // A file that lacks entries gets an id no build's files have, so the next build writes it
+        // again, with them, rather than keeping it as it is.
+        if (!whole) cache.shards[i].first = Hash128{};
         cache.shards[i].second = hash_bytes(payload);
         write_atomically(shard_path(folder, i), wrap(identity, payload, cache.shards[i].second));
     });

@@ -68,7 +68,8 @@ std::optional<BuildCache> load_build_cache(const std::filesystem::path& folder, 
 // Writes the cache: the content files whose entries changed since previous (the cache this build
 // read, or null), then the state, each atomically (a new file renamed over the old). cache.shards
 // is filled in. The reports' entries in data/reports.json are read from reports_json, the file
-// this build wrote, open for reading (-1: none, and the next build makes them again).
+// this build wrote, open for reading; an entry that cannot be read (or -1: no file) is left out,
+// and the content file that lacks it is written again by the next build, with the entry made anew.
 void save_build_cache(const std::filesystem::path& folder, const std::string& identity, BuildCache& cache,
                       const std::vector<CachedFile>& files, const BuildCache* previous, int reports_json = -1);
 

@@ -15,7 +15,6 @@ std::string stage_label(std::string_view stage) {
     if (stage == "read") return "reading the content";
     if (stage == "parse") return "checking the content";
     if (stage == "history") return "reading the git record";
-    if (stage == "markdown") return "rendering the Markdown";
     if (stage == "render") return "rendering the pages";
     if (stage == "render-write") return "rendering and writing the pages";
     if (stage == "write") return "swapping the new site in";

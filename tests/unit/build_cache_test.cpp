@@ -20,8 +20,9 @@ struct Saved {
 };
 
 // Saves a cache of two reports whose entries sit at the given places in the file at data (or
-// with no file, when data is empty), and loads it again.
-Saved save_and_load(const TempDir& dir, const std::string& data, const std::vector<ReportJson>& entries) {
+// with no file, when data is empty), and loads it again; previous is the cache the build read.
+Saved save_and_load(const TempDir& dir, const std::string& data, const std::vector<ReportJson>& entries,
+                    const BuildCache* previous = nullptr) {
     std::vector<Report> reports(entries.size());
     std::vector<CachedFile> files;
     for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -39,7 +40,7 @@ Saved save_and_load(const TempDir& dir, const std::string& data, const std::vect
     }
     BuildCache cache;
     cache.commit = "c0ffee";
-    save_build_cache(dir / "cache", "site", cache, files, nullptr, fd);
+    save_build_cache(dir / "cache", "site", cache, files, previous, fd);
     if (fd >= 0) ::close(fd);
     Saved out;
     out.cache = load_build_cache(dir / "cache", "site", out.why);
@@ -76,6 +77,12 @@ TEST_CASE("build cache: report entries are read back from where the build wrote 
         REQUIRE(s.cache);
         CHECK(s.cache->report_json.empty());
         CHECK(s.cache->parsed.size() == 2);
+        // The next build, with the same reports and the file there, keeps the entries: the
+        // content file that lacked them is not taken as it was.
+        Saved next = save_and_load(dir, data, entries, &*s.cache);
+        INFO(next.why);
+        REQUIRE(next.cache);
+        CHECK(next.cache->report_json.size() == 2);
     }
     SECTION("an entry the file is too short for is left out, the others kept") {
         entries[1].offset = data.size() - 2;

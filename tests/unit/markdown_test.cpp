@@ -136,3 +136,21 @@ TEST_CASE("find_deep_nesting: containers and emphasis add up; shallow paragraphs
     REQUIRE(split.has_value());
     CHECK(split->depth == 12);
 }
+
+TEST_CASE("find_deep_nesting: an autolink and lines ended by a lone CR are counted too", "[markdown]") {
+    // Images inside images, an autolink innermost: one '[' per image, no mark for the autolink.
+    std::string images;
+    for (int i = 0; i < 5; ++i) images += "![";
+    images += "<http://example.org/>";
+    for (int i = 0; i < 5; ++i) images += "](u)";
+    auto linked = find_deep_nesting(images + "\n", 5);
+    REQUIRE(linked.has_value());
+    CHECK(linked->depth == 6);
+    CHECK_FALSE(find_deep_nesting(images + "\n", 6).has_value());
+
+    // Quotes on a line that a lone CR (old Mac line end) begins, as cmark-gfm reads it.
+    std::string quotes = "x\r" + std::string(12, '>') + " y\r";
+    auto deep = find_deep_nesting(quotes, 10);
+    REQUIRE(deep.has_value());
+    CHECK(deep->depth == 12);
+}

@@ -145,6 +145,29 @@ TEST_CASE("site files: a file made piece by piece is written as made, in memory 
     CHECK(written.at("data/big.json").size == whole.size());
     CHECK(written.at("data/big.json").job == "data");
 
+    // Made again with the same bytes into the folder that holds them, the file is left as it is
+    // (a folder that shares it, and tools that look at times, see no change); other bytes replace it.
+    {
+        FolderStore again(dir / "site", written);
+        SiteFiles same(&again);
+        same.add_streamed("data/big.json", make, "data");
+        Manifest kept = again.finish();
+        CHECK(kept.at("data/big.json").inode == written.at("data/big.json").inode);
+        CHECK(kept.at("data/big.json").mtime_ns == written.at("data/big.json").mtime_ns);
+        FolderStore other(dir / "site", kept);
+        SiteFiles changed(&other);
+        changed.add_streamed("data/big.json", [](const ByteSink& sink) { sink("{}\n"); }, "data");
+        Manifest replaced = other.finish();
+        CHECK(replaced.at("data/big.json").inode != kept.at("data/big.json").inode);
+        CHECK(gongkai::test::read_file(dir / "site" / "data/big.json") == "{}\n");
+        CHECK(entries(dir / "site") == std::vector<std::string>{"data"});  // no draft left behind
+        // Back as it was, for what follows.
+        FolderStore back(dir / "site", replaced);
+        SiteFiles restore(&back);
+        restore.add_streamed("data/big.json", make, "data");
+        written = back.finish();
+    }
+
     // What makes the file may fail: the error comes through, and no half-written file is kept.
     FolderStore failing(dir / "site", written);
     SiteFiles broken(&failing);
@@ -164,4 +187,5 @@ TEST_CASE("site files: a file made piece by piece is written as made, in memory 
     CHECK_FALSE(after.contains("data/big.json"));
     CHECK_FALSE(std::filesystem::exists(dir / "site" / "data/big.json"));
     CHECK_FALSE(std::filesystem::exists(dir / "site" / "data/new.json"));
+    CHECK(entries(dir / "site").empty());  // no draft left behind (and the emptied folder removed)
 }
