@@ -261,16 +261,19 @@ public:
     OpenData(const Library& lib, const Analysis& analysis, const std::string& base_url, unsigned workers)
         : lib_(lib), analysis_(analysis), base_url_(base_url), workers_(workers) {}
 
-    // Each file on its own, side by side; data/reports.json, much the largest, first.
+    // Each file of open_data_paths() on its own, side by side; data/reports.json, much the
+    // largest, first.
     void add(SiteFiles& files) const {
-        parallel_for(6, workers_, [&](std::size_t file, unsigned) {
+        const auto& paths = open_data_paths();
+        parallel_for(paths.size(), workers_, [&](std::size_t file, unsigned) {
+            const std::string& path = paths[file];
             switch (file) {
-            case 0: add_reports_file(files); break;
-            case 1: files.add("data/reports.csv", reports_csv()); break;
-            case 2: files.add("data/projects.json", dump(projects_json())); break;
-            case 3: files.add("data/projects.csv", projects_csv()); break;
-            case 4: files.add("data/projects.schema.json", dump(projects_schema())); break;
-            default: files.add("data/reports.schema.json", dump(reports_schema())); break;
+            case 0: add_reports_file(files, path); break;
+            case 1: files.add(path, reports_csv()); break;
+            case 2: files.add(path, dump(projects_json())); break;
+            case 3: files.add(path, projects_csv()); break;
+            case 4: files.add(path, dump(projects_schema())); break;
+            default: files.add(path, dump(reports_schema())); break;
             }
         });
     }
@@ -464,14 +467,14 @@ private:
     // depth it has in the file, and the whole is never held in memory. With a cache, an
     // unchanged report's entry is taken as the last build wrote it, and where each entry went in
     // the file is noted, for the cache to read it back.
-    void add_reports_file(SiteFiles& files) const {
+    void add_reports_file(SiteFiles& files, const std::string& path) const {
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
         if (cache) cache->made.assign(n, {});
         // The header, with a mark where the list goes: a raw byte 1, which no JSON string holds.
         const std::string frame = dump(header("reports").set("reports", Json::raw("\x01")));
         const std::size_t mark = frame.find('\x01');
-        files.add_streamed("data/reports.json", [&](const ByteSink& sink) {
+        files.add_streamed(path, [&](const ByteSink& sink) {
             std::uint64_t at = 0;  // bytes written so far
             auto write = [&](std::string_view bytes) {
                 sink(bytes);
@@ -717,6 +720,7 @@ void add_open_data(const Library& lib, const Analysis& analysis, const std::stri
 }
 
 const std::vector<std::string>& open_data_paths() {
+    // In the order OpenData::add makes them.
     static const std::vector<std::string> paths = {"data/reports.json",        "data/reports.csv",
                                                    "data/projects.json",       "data/projects.csv",
                                                    "data/projects.schema.json", "data/reports.schema.json"};

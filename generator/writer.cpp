@@ -265,6 +265,16 @@ void FolderStore::make_parents(const std::string& path) {
 }
 
 // Before a file of the folder is replaced: its inode, which other folders may share, is touched.
+bool FolderStore::holds(const std::string& path, const Hash128& hash, const std::string& job) {
+    std::lock_guard guard(lock_);
+    auto it = current_.find(path);
+    if (it == current_.end() || it->second.hash != hash) return false;
+    OutputEntry same = it->second;
+    same.job = job;
+    result_[path] = std::move(same);
+    return true;
+}
+
 void FolderStore::forget(const std::string& path) {
     std::lock_guard guard(lock_);
     if (auto it = current_.find(path); it != current_.end()) touched_.insert(it->second.inode);
@@ -279,16 +289,7 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     OutputEntry entry;
     entry.hash = hash_pieces(pieces);
     entry.job = job;
-    {
-        std::lock_guard guard(lock_);
-        auto it = current_.find(path);
-        if (it != current_.end() && it->second.hash == entry.hash) {
-            OutputEntry same = it->second;
-            same.job = job;
-            result_[path] = std::move(same);
-            return;
-        }
-    }
+    if (holds(path, entry.hash, job)) return;
     make_parents(path);
     fs::path target = folder_ / path;
     forget(path);
@@ -337,16 +338,9 @@ void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, c
     OutputEntry entry;
     entry.hash = hash.digest();
     entry.job = job;
-    {
-        std::lock_guard guard(lock_);
-        auto it = current_.find(path);
-        if (it != current_.end() && it->second.hash == entry.hash) {
-            ::unlink(draft.c_str());
-            OutputEntry same = it->second;
-            same.job = job;
-            result_[path] = std::move(same);
-            return;
-        }
+    if (holds(path, entry.hash, job)) {
+        ::unlink(draft.c_str());
+        return;
     }
     forget(path);
     // The name now points at the new file; a folder that shares the old one keeps it.
@@ -365,16 +359,7 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     if (live_manifest_)
         if (auto it = live_manifest_->find(path); it != live_manifest_->end()) live = &it->second;
     if (!live) throw WriteError("cannot carry over " + path + ": the published site does not list it");
-    {
-        std::lock_guard guard(lock_);
-        auto it = current_.find(path);
-        if (it != current_.end() && it->second.hash == live->hash) {
-            OutputEntry same = it->second;
-            same.job = job;
-            result_[path] = std::move(same);
-            return;
-        }
-    }
+    if (holds(path, live->hash, job)) return;
     make_parents(path);
     fs::path target = folder_ / path;
     forget(path);

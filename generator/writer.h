@@ -98,6 +98,9 @@ public:
 
 private:
     void make_parents(const std::string& path);
+    // Whether the folder already holds these bytes at path (by current): if so, they stay as they
+    // are and go into the result as job's.
+    bool holds(const std::string& path, const Hash128& hash, const std::string& job);
     void forget(const std::string& path);
     std::filesystem::path folder_;
     Manifest current_;

@@ -46,10 +46,7 @@ ProgressFn Progress::callback() {
 void Progress::update(std::string_view stage, std::size_t done, std::size_t total) {
     auto now = std::chrono::steady_clock::now();
     if (done == 0) stage_started_ = now;
-    // A stage with nothing to do reports its start and its end alike: say it once.
-    bool again = done == 0 && total == 0 && stage == last_done_;
-    if (verbosity_ == Verbosity::verbose && done == total && !again) {
-        last_done_ = std::string(stage);
+    if (verbosity_ == Verbosity::verbose && done == total) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - stage_started_).count();
         err_ << "gongkai: " << stage_label(stage) << ": done in " << ms << " ms" << std::endl;
     }

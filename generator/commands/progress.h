@@ -37,7 +37,6 @@ private:
     bool drawn_ = false;
     std::chrono::steady_clock::time_point started_;
     std::chrono::steady_clock::time_point stage_started_;
-    std::string last_done_;  // the stage last said to be done
 };
 
 }  // namespace gongkai

@@ -35,6 +35,16 @@ void write_site(GitRepo& repo, int version) {
     }
 }
 
+// Versions 0 to count - 1 of the site, a commit each, a day apart.
+std::vector<std::string> commit_versions(GitRepo& repo, int count) {
+    std::vector<std::string> commits;
+    for (int v = 0; v < count; ++v) {
+        write_site(repo, v);
+        commits.push_back(commit_at(repo, "版本 " + std::to_string(v), "2020-10-2" + std::to_string(v) + "T10:00:00+08:00"));
+    }
+    return commits;
+}
+
 std::string clean_build(const GitRepo& repo, const std::string& ref, const fs::path& out) {
     auto r = gongkai_cli({"build", "--repo", repo.dir(), "--ref", ref, "--no-cache", "--quiet", "--out", out.string()});
     INFO(r.output);
@@ -47,11 +57,7 @@ std::string clean_build(const GitRepo& repo, const std::string& ref, const fs::p
 TEST_CASE("cache lock: builds of different commits into one folder at once each publish a whole site",
           "[integration][incremental][cache-lock]") {
     GitRepo repo;
-    std::vector<std::string> commits;
-    for (int v = 0; v < 4; ++v) {
-        write_site(repo, v);
-        commits.push_back(commit_at(repo, "版本 " + std::to_string(v), "2020-10-2" + std::to_string(v) + "T10:00:00+08:00"));
-    }
+    std::vector<std::string> commits = commit_versions(repo, 4);
     TempDir dir;
     fs::path out = dir / "site";
     std::vector<fs::path> clean;
@@ -93,11 +99,7 @@ TEST_CASE("cache lock: builds of different commits into one folder at once each 
 TEST_CASE("cache lock: after a build without the cache, the next cached build is a full one and says why",
           "[integration][incremental][cache-lock]") {
     GitRepo repo;
-    std::vector<std::string> commits;
-    for (int v = 0; v < 3; ++v) {
-        write_site(repo, v);
-        commits.push_back(commit_at(repo, "版本 " + std::to_string(v), "2020-10-2" + std::to_string(v) + "T10:00:00+08:00"));
-    }
+    std::vector<std::string> commits = commit_versions(repo, 3);
     TempDir dir;
     fs::path out = dir / "site";
     fs::path clean = clean_build(repo, commits[2], dir / "clean");
