@@ -1,7 +1,10 @@
 #pragma once
 
+#include <array>
+#include <initializer_list>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,13 +15,16 @@ namespace gongkai {
 // The theme's strings in the site's language, and the labels gongkai builds from them.
 class Strings {
 public:
-    Strings() = default;
-    explicit Strings(std::map<std::string, std::string> table) : table_(std::move(table)) {}
+    // A value to put in place of "{name}" in a string.
+    using Value = std::pair<std::string_view, std::string_view>;
+
+    Strings() { remember(); }
+    explicit Strings(std::map<std::string, std::string> table) : table_(std::move(table)) { remember(); }
 
     // The string for key, or the key itself when the theme lacks it (visible, never a crash).
     const std::string& get(const std::string& key) const;
     // get(key) with each "{name}" replaced by its value.
-    std::string format(const std::string& key, const std::vector<std::pair<std::string, std::string>>& values) const;
+    std::string format(const std::string& key, std::initializer_list<Value> values) const;
 
     std::string date(const Date& d) const;
     // "2020 年 1–10 月" for whole months of one year; both dates otherwise.
@@ -31,8 +37,15 @@ public:
     const std::map<std::string, std::string>& table() const { return table_; }
 
 private:
+    static std::string fill(const std::string& pattern, std::initializer_list<Value> values);
+    // Looks up once the strings every date and percentage uses (a site writes thousands).
+    void remember();
+
     std::string month_name(int month) const;
+
     std::map<std::string, std::string> table_;
+    std::array<std::string, 12> months_;
+    std::string date_, period_month_, period_months_, period_dates_, percent_;
 };
 
 }  // namespace gongkai

@@ -101,12 +101,29 @@ std::string reason(int err) {
 
 [[noreturn]] void fail(const std::string& what, int err) { throw WriteError(what + ": " + reason(err)); }
 
+// What a stat of a file says, into its entry.
+void set_stat(const struct stat& st, OutputEntry& entry) {
+    entry.size = static_cast<std::uint64_t>(st.st_size);
+    entry.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    entry.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+    entry.inode = static_cast<std::uint64_t>(st.st_ino);
+}
+
 // An open file, closed when it goes out of scope unless close() was called (which reports the
 // write-back errors some file systems only give then: NFS, quotas).
 class OpenFile {
 public:
-    explicit OpenFile(const fs::path& path) : path_(path) {
-        fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    enum class Existing { refuse, replace };
+
+    // A new file at path. With Existing::replace a file already there is unlinked first (a folder
+    // sharing its inode keeps the old bytes); tried only when there is one, which in a new folder
+    // there never is.
+    explicit OpenFile(const fs::path& path, Existing existing = Existing::refuse) : path_(path) {
+        fd_ = create(path);
+        if (fd_ < 0 && errno == EEXIST && existing == Existing::replace) {
+            if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail("cannot replace " + path.string(), errno);
+            fd_ = create(path);
+        }
         if (fd_ < 0) fail("cannot create " + path.string(), errno);
     }
     ~OpenFile() {
@@ -127,6 +144,13 @@ public:
         }
     }
 
+    // What stat says of the file as written (before close, which changes none of it).
+    void stat_into(OutputEntry& entry) const {
+        struct stat st {};
+        if (::fstat(fd_, &st) != 0) fail("cannot read back " + path_.string(), errno);
+        set_stat(st, entry);
+    }
+
     void close() {
         int fd = fd_;
         fd_ = -1;
@@ -134,6 +158,10 @@ public:
     }
 
 private:
+    static int create(const fs::path& path) {
+        return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    }
+
     const fs::path& path_;
     int fd_;
 };
@@ -141,6 +169,14 @@ private:
 void write_pieces(const fs::path& path, const std::vector<std::string_view>& pieces) {
     OpenFile file(path);
     for (auto piece : pieces) file.write(piece);
+    file.close();
+}
+
+// Writes pieces to path, replacing a file there, and records what stat says of the result.
+void replace_with_pieces(const fs::path& path, const std::vector<std::string_view>& pieces, OutputEntry& entry) {
+    OpenFile file(path, OpenFile::Existing::replace);
+    for (auto piece : pieces) file.write(piece);
+    file.stat_into(entry);
     file.close();
 }
 
@@ -163,10 +199,7 @@ void remove_empty_parents(const fs::path& folder, const std::vector<std::string>
 void record_stat(const fs::path& path, OutputEntry& entry) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) fail("cannot read back " + path.string(), errno);
-    entry.size = static_cast<std::uint64_t>(st.st_size);
-    entry.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    entry.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-    entry.inode = static_cast<std::uint64_t>(st.st_ino);
+    set_stat(st, entry);
 }
 
 void unlink_if_there(const fs::path& path) {
@@ -293,9 +326,7 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     make_parents(path);
     fs::path target = folder_ / path;
     forget(path);
-    unlink_if_there(target);
-    write_pieces(target, pieces);
-    record_stat(target, entry);
+    replace_with_pieces(target, pieces, entry);
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);
 }
@@ -363,12 +394,17 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     make_parents(path);
     fs::path target = folder_ / path;
     forget(path);
-    unlink_if_there(target);
     {
         std::lock_guard guard(lock_);
         touched_.insert(live->inode);
     }
-    if (::link((live_ / path).c_str(), target.c_str()) != 0)
+    const fs::path source = live_ / path;
+    int linked = ::link(source.c_str(), target.c_str());
+    if (linked != 0 && errno == EEXIST) {
+        unlink_if_there(target);
+        linked = ::link(source.c_str(), target.c_str());
+    }
+    if (linked != 0)
         fail("cannot carry over " + path + " from the published site", errno);
     OutputEntry entry = *live;
     entry.job = job;

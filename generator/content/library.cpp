@@ -335,6 +335,10 @@ std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnos
             if (release) std::string().swap(release->files[i].data);
         }
     });
+    // The library's largest list, made at its size (grown by doubling it would hold up to twice).
+    lib.reports.reserve(static_cast<std::size_t>(
+        std::count_if(snapshot.files.begin(), snapshot.files.end(),
+                      [](const SourceFile& f) { return classify(f.path).kind == Kind::report; })));
     for (std::size_t index = 0; index < snapshot.files.size(); ++index) {
         const SourceFile& file = snapshot.files[index];
         Classified c = classify(file.path);
