@@ -68,9 +68,9 @@ public:
     // Renders the site into files. With reuse, a page job whose key equals the previous build's
     // and whose files are still as written is not rendered: its files are kept.
     void build(SiteFiles& files, const Theme& theme, unsigned workers, const PageReuse* reuse, RenderStats* stats) {
-        prepare();
+        prepare(workers);
         const bool keyed = reuse || (stats && stats->want_keys);
-        if (keyed) fingerprint(theme);
+        if (keyed) fingerprint(theme, workers);
         // Every page is a job producing its files. Jobs run on all cores; what a job writes does
         // not depend on the number of threads or on the order in which jobs run.
         struct Job {
@@ -358,7 +358,7 @@ private:
     }
 
     // Summaries appear on many pages: made once per build, before any page, then only read.
-    void prepare() {
+    void prepare(unsigned workers) {
         for (const auto& p : lib_.projects) ordered_.push_back(&p);
         std::stable_sort(ordered_.begin(), ordered_.end(), [](const Project* a, const Project* b) {
             return std::tie(a->year, a->number, a->id) < std::tie(b->year, b->number, b->id);
@@ -370,7 +370,12 @@ private:
         }
         for (const auto& p : lib_.projects) led_by_[p.department].push_back(&p);
         for (const auto& d : lib_.departments) department_cache_.emplace(d.id, make_department_summary(d));
-        for (const auto& p : lib_.projects) project_cache_.emplace(p.id, make_project_summary(p));
+        // Made on all cores (each reads only the department summaries), kept in order.
+        std::vector<data> summaries(lib_.projects.size());
+        parallel_for(summaries.size(), workers,
+                     [&](std::size_t i, unsigned) { summaries[i] = make_project_summary(lib_.projects[i]); });
+        for (std::size_t i = 0; i < summaries.size(); ++i)
+            project_cache_.emplace(lib_.projects[i].id, std::move(summaries[i]));
         // A project's page shows its latest report's body too.
         for (const auto& [project, report] : latest_) analysis_.share_body(lib_, *report);
     }
@@ -396,7 +401,7 @@ private:
         for (const auto& c : r.changes) h.add(c.key).add(c.before).add(c.after);
     }
 
-    void fingerprint(const Theme& theme) {
+    void fingerprint(const Theme& theme, unsigned workers) {
         Hasher g;
         g.add("gongkai pages 1").add(GONGKAI_VERSION).add(theme.name);
         for (const auto& [k, v] : theme.templates) g.add(k).add(v);
@@ -421,7 +426,7 @@ private:
             department_fp_.emplace(d.id, h.digest());
         }
         report_fp_.resize(lib_.reports.size());
-        for (std::size_t i = 0; i < lib_.reports.size(); ++i) {
+        parallel_for(lib_.reports.size(), workers, [&](std::size_t i, unsigned) {
             const Report& r = lib_.reports[i];
             const Project* p = lib_.project(r.project);
             Hasher h;
@@ -436,8 +441,10 @@ private:
             }
             if (p) h.add(expected_progress(*p, std::min(r.period_end, analysis_.today)));
             report_fp_[i] = h.digest();
-        }
-        for (const auto& p : lib_.projects) {
+        });
+        std::vector<Hash128> project_fps(lib_.projects.size());
+        parallel_for(lib_.projects.size(), workers, [&](std::size_t i, unsigned) {
+            const Project& p = lib_.projects[i];
             Hasher h;
             add_file(h, p);
             if (auto it = department_fp_.find(p.department); it != department_fp_.end()) h.add(it->second);
@@ -453,8 +460,9 @@ private:
             h.add(lib_.reports_of(p.id).size());
             if (const Revision* rev = last_revision(lib_, analysis_, p)) add_revision(h, *rev);
             h.add(is_sample(p));
-            project_fp_.emplace(p.id, h.digest());
-        }
+            project_fps[i] = h.digest();
+        });
+        for (std::size_t i = 0; i < project_fps.size(); ++i) project_fp_.emplace(lib_.projects[i].id, project_fps[i]);
     }
 
     Hash128 report_fp(const Report& r) const {
