@@ -1,6 +1,8 @@
 #include "git/repository.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -170,16 +172,54 @@ void read_blob(git_repository* repo, const git_oid* id, SourceFile& file) {
     file.data.assign(data, size);
 }
 
-// Every entry below root, depth first, without recursion: a crafted tree cannot exhaust the stack.
-// A blob the walk found and left for later: reading blobs is most of reading a commit, and they
-// are read on all cores once every folder is known.
+// A blob the walk found, and what reading it gave (data, or why it could not be read).
 struct PendingBlob {
     std::size_t file;  // index in the snapshot's files
     git_oid id;
+    SourceFile read;
 };
 
+// Reading blobs is most of reading a commit: they are read on all cores while the walk is still
+// finding them. The walk adds; readers take one at a time until the walk is done and none is left.
+class BlobQueue {
+public:
+    void add(std::size_t file, const git_oid& id) {
+        {
+            std::lock_guard guard(lock_);
+            items_.push_back({file, id, {}});
+        }
+        ready_.notify_one();
+    }
+
+    void finish() {
+        {
+            std::lock_guard guard(lock_);
+            done_ = true;
+        }
+        ready_.notify_all();
+    }
+
+    // The next blob to read (its address stays put as more are added), or null at the end.
+    PendingBlob* take() {
+        std::unique_lock guard(lock_);
+        ready_.wait(guard, [this] { return next_ < items_.size() || done_; });
+        return next_ < items_.size() ? &items_[next_++] : nullptr;
+    }
+
+    // Once every reader has stopped.
+    std::deque<PendingBlob>& items() { return items_; }
+
+private:
+    std::mutex lock_;
+    std::condition_variable ready_;
+    std::deque<PendingBlob> items_;
+    std::size_t next_ = 0;
+    bool done_ = false;
+};
+
+// Every entry below root, depth first, without recursion: a crafted tree cannot exhaust the stack.
 void walk(git_repository* repo, const git_oid& root, const std::string& prefix, Snapshot& snap,
-          Diagnostics& diagnostics, const ContentSource::Known& known, std::vector<PendingBlob>& blobs) {
+          Diagnostics& diagnostics, const ContentSource::Known& known, BlobQueue& blobs) {
     std::vector<PendingTree> pending{{root, "", 0}};
     while (!pending.empty()) {
         PendingTree current = std::move(pending.back());
@@ -229,7 +269,7 @@ void walk(git_repository* repo, const git_oid& root, const std::string& prefix, 
                     if (known && known(rel, file.oid))
                         file.reused = true;
                     else
-                        blobs.push_back({snap.files.size(), *git_tree_entry_id(entry)});
+                        blobs.add(snap.files.size(), *git_tree_entry_id(entry));
                 }
                 break;
             default:
@@ -281,25 +321,44 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
         }
         root = *git_tree_entry_id(entry.get());
     }
-    std::vector<PendingBlob> blobs;
-    walk(repo_.get(), root, dir_, snap, diagnostics, known_, blobs);
-    // A git_repository is not shared between threads: each worker opens its own.
-    const unsigned workers = std::min<std::size_t>(worker_count(0), std::max<std::size_t>(1, blobs.size() / 64));
+    // One thread walks the trees and then reads blobs too; the others read blobs as they are
+    // found. A git_repository is not shared between threads: each reader opens its own.
+    BlobQueue blobs;
+    const unsigned workers = worker_count(0);
     std::vector<RepositoryPtr> repos(workers);
     const std::string path = git_repository_path(repo_.get());
-    parallel_for(blobs.size(), workers, [&](std::size_t i, unsigned worker) {
+    parallel_for(workers, workers, [&](std::size_t task, unsigned worker) {
         git_repository* repo = repo_.get();
-        if (worker > 0) {
-            if (!repos[worker]) {
-                git_repository* raw = nullptr;
-                check(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
-                      "cannot open " + path + " again to read it");
-                repos[worker].reset(raw);
+        if (task == 0) {
+            try {
+                walk(repo, root, dir_, snap, diagnostics, known_, blobs);
+            } catch (...) {
+                blobs.finish();
+                throw;
             }
-            repo = repos[worker].get();
+            blobs.finish();
         }
-        read_blob(repo, &blobs[i].id, snap.files[blobs[i].file]);
+        for (PendingBlob* blob = blobs.take(); blob; blob = blobs.take()) {
+            if (task != 0) {
+                if (!repos[worker]) {
+                    git_repository* raw = nullptr;
+                    check(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
+                          "cannot open " + path + " again to read it");
+                    repos[worker].reset(raw);
+                }
+                repo = repos[worker].get();
+            }
+            read_blob(repo, &blob->id, blob->read);
+        }
     });
+    for (PendingBlob& blob : blobs.items()) {
+        SourceFile& file = snap.files[blob.file];
+        file.data = std::move(blob.read.data);
+        if (blob.read.kind != EntryKind::file) {
+            file.kind = blob.read.kind;
+            file.problem = std::move(blob.read.problem);
+        }
+    }
     std::sort(snap.files.begin(), snap.files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
     return snap;
