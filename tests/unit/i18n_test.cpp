@@ -75,3 +75,17 @@ TEST_CASE("strings: a missing key shows the key, an unknown placeholder stays", 
     // A value is inserted as it is, never read again for placeholders.
     CHECK(s.format("greeting", {{"name", "{name}"}}) == "你好 {name}，{unknown}");
 }
+
+TEST_CASE("strings: dates and percentages in a theme that lacks some strings", "[i18n]") {
+    Strings s(std::map<std::string, std::string>{{"date", "{month_name} {day}, {{year}} {"}});
+    // A missing month name shows its key, a brace that opens nothing stays, and a placeholder
+    // inside braces is still filled.
+    CHECK(s.date(Date{2020, 10, 21}) == "month_10 21, {2020} {");
+    CHECK(s.percent(87.5) == "percent");
+    CHECK(s.period(Date{2020, 1, 1}, Date{2020, 10, 31}) == "period_months");
+    CHECK(s.period(Date{2020, 1, 1}, Date{2020, 10, 21}) == "period_dates");
+    // Copies hold their own strings.
+    Strings copy = s;
+    s = Strings();
+    CHECK(copy.date(Date{2021, 1, 5}) == "month_1 5, {2021} {");
+}

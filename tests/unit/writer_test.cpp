@@ -1,5 +1,7 @@
 #include "writer.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 
@@ -188,4 +190,46 @@ TEST_CASE("site files: a file made piece by piece is written as made, in memory 
     CHECK_FALSE(std::filesystem::exists(dir / "site" / "data/big.json"));
     CHECK_FALSE(std::filesystem::exists(dir / "site" / "data/new.json"));
     CHECK(entries(dir / "site").empty());  // no draft left behind (and the emptied folder removed)
+}
+
+TEST_CASE("folder store: a file written or kept where one already is replaces that one alone", "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    fs::create_directories(dir / "site/a");
+    fs::create_directories(dir / "other");
+    fs::create_directories(dir / "live/a");
+    gongkai::test::write_file(dir / "site/a/page.html", "old\n");
+    fs::create_hard_link(dir / "site/a/page.html", dir / "other/page.html");  // as the cache's copy shares
+    gongkai::test::write_file(dir / "live/a/kept.html", "live\n");
+    gongkai::test::write_file(dir / "site/a/kept.html", "stale\n");
+
+    // The file at the path is not in the store's manifest: written over, it is replaced, not
+    // written through, so the folder that shares it keeps the old bytes.
+    Manifest live;
+    {
+        FolderStore store(dir / "live", {});
+        SiteFiles files(&store);
+        files.add("a/kept.html", "live\n", "kept");
+        live = store.finish();
+    }
+    FolderStore store(dir / "site", {}, dir / "live", &live);
+    SiteFiles files(&store);
+    files.add("a/page.html", "new\n", "page");
+    store.keep("a/kept.html", "kept");
+    Manifest written = store.finish();
+    CHECK(gongkai::test::read_file(dir / "site/a/page.html") == "new\n");
+    CHECK(gongkai::test::read_file(dir / "other/page.html") == "old\n");
+    CHECK(gongkai::test::read_file(dir / "site/a/kept.html") == "live\n");
+    CHECK(fs::hard_link_count(dir / "live/a/kept.html") == 2);
+
+    // What the manifest says of each file is what stat says of it.
+    for (const auto& [path, entry] : written) {
+        struct stat st {};
+        REQUIRE(::lstat((dir / "site" / path).c_str(), &st) == 0);
+        CHECK(entry.inode == static_cast<std::uint64_t>(st.st_ino));
+        CHECK(entry.size == static_cast<std::uint64_t>(st.st_size));
+        CHECK(entry.mtime_ns == static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+        CHECK(entry.ctime_ns == static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec);
+    }
+    CHECK(written.size() == 2);
 }
