@@ -270,7 +270,7 @@ public:
             switch (file) {
             case 0: add_reports_file(files, path); break;
             case 1: files.add(path, reports_csv()); break;
-            case 2: files.add(path, dump(projects_json())); break;
+            case 2: add_projects_file(files, path); break;
             case 3: files.add(path, projects_csv()); break;
             case 4: files.add(path, dump(projects_schema())); break;
             default: files.add(path, dump(reports_schema())); break;
@@ -427,10 +427,24 @@ private:
         return j;
     }
 
-    Json projects_json() const {
-        Json list = Json::array();
-        for (const auto& p : lib_.projects) list.push(project_json(p));
-        return header("projects").set("projects", std::move(list));
+    // data/projects.json, written as dump() writes the whole document, one project at a time.
+    void add_projects_file(SiteFiles& files, const std::string& path) const {
+        const std::string frame = dump(header("projects").set("projects", Json::raw("\x01")));
+        const std::size_t mark = frame.find('\x01');
+        const std::size_t n = lib_.projects.size();
+        files.add_streamed(path, [&](const ByteSink& sink) {
+            sink(std::string_view(frame).substr(0, mark));
+            sink(n == 0 ? "[]" : "[\n");
+            std::string entry;
+            for (std::size_t i = 0; i < n; ++i) {
+                entry.assign("    ");  // the depth of a list item: 2
+                project_json(lib_.projects[i]).write(entry, 2);
+                entry += i + 1 < n ? ",\n" : "\n";
+                sink(entry);
+            }
+            if (n > 0) sink("  ]");
+            sink(std::string_view(frame).substr(mark + 1));
+        });
     }
 
     // Each report is written on its own, on all cores, at the depth it has in the file.
