@@ -280,6 +280,13 @@ FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const
     : folder_(std::move(folder)), current_(std::move(current)), live_(std::move(live)), live_manifest_(live_manifest) {}
 
 void FolderStore::make_parents(const std::string& path) {
+    // A folder is recorded only once its parents are: when the nearest is known, all are.
+    const std::size_t last = path.rfind('/');
+    if (last == std::string::npos) return;
+    {
+        std::lock_guard guard(lock_);
+        if (dirs_.contains(std::string_view(path).substr(0, last))) return;
+    }
     std::size_t slash = path.find('/');
     while (slash != std::string::npos) {
         std::string dir = path.substr(0, slash);

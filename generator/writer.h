@@ -108,7 +108,7 @@ private:
     const Manifest* live_manifest_;
     std::mutex lock_;
     Manifest result_;
-    std::set<std::string> dirs_;
+    std::set<std::string, std::less<>> dirs_;  // folders made or found, each after its parents
     std::set<std::uint64_t> touched_;
     unsigned streams_ = 0;  // files written piece by piece so far (under lock_): names their drafts
 };
