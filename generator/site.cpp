@@ -168,6 +168,12 @@ public:
             for (std::size_t i = 0; i < jobs.size(); ++i)
                 if (keys[i]) stats->keys.emplace(jobs[i].id, *keys[i]);
         }
+        // What only the pages use is freed before the data downloads and the feeds are made.
+        std::vector<Job>().swap(jobs);
+        department_cache_.clear();
+        project_cache_.clear();
+        implementation_cache_.clear();
+        shared_ = data();
 
         for (const auto& [path, bytes] : theme.static_files)
             if (!lib_.static_files.contains(path)) files.add(path, bytes);

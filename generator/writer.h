@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -155,6 +156,8 @@ std::filesystem::path new_site_folder(const std::filesystem::path& out);
 bool swap_in(const std::filesystem::path& out, const std::filesystem::path& folder);
 // Writes a whole file at path, replacing none: WriteError names the path and the reason.
 void write_new_file(const std::filesystem::path& path, const std::string& data);
+// The same, written from pieces in order.
+void write_new_file(const std::filesystem::path& path, std::initializer_list<std::string_view> pieces);
 // Removes a working folder, ignoring errors.
 void remove_folder(const std::filesystem::path& folder);
 

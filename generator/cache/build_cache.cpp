@@ -71,21 +71,15 @@ FolderTimes read_folders(BinaryReader& r) {
     return out;
 }
 
-// A cache file: whose it is, the payload's checksum (sum), the payload.
-std::string wrap(const std::string& identity, const std::string& payload, const Hash128& sum) {
+// A cache file is this header (whose it is, the payload's checksum), then the payload.
+std::string header(const std::string& identity, const Hash128& sum) {
     BinaryWriter w;
-    w.bytes().reserve(payload.size() + identity.size() + 64);
     w.bytes().append(magic);
     w.u64(format_version);
     w.str(GONGKAI_VERSION);
     w.str(identity);
     w.hash(sum);
-    w.bytes().append(payload);
     return std::move(w.bytes());
-}
-
-std::string wrap(const std::string& identity, const std::string& payload) {
-    return wrap(identity, payload, hash_bytes(payload));
 }
 
 // The payload of a cache file, after checking whose it is and that it is whole; its checksum in
@@ -123,12 +117,15 @@ std::shared_ptr<const void> map_file(const fs::path& path, std::string_view& byt
     return std::shared_ptr<const void>(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
 }
 
-void write_atomically(const fs::path& path, const std::string& bytes) {
+// Writes a cache file under a draft name and renames it into place; the payload is not copied
+// behind its header (the state of a large site is several megabytes).
+void write_atomically(const fs::path& path, const std::string& identity, const std::string& payload,
+                      const Hash128& sum) {
     fs::path tmp = path;
     tmp += ".new";
     ::unlink(tmp.c_str());
     try {
-        write_new_file(tmp, bytes);
+        write_new_file(tmp, {header(identity, sum), payload});
     } catch (...) {
         ::unlink(tmp.c_str());
         throw;
@@ -357,9 +354,10 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
         // again, with them, rather than keeping it as it is.
         if (!whole) cache.shards[i].first = Hash128{};
         cache.shards[i].second = hash_bytes(payload);
-        write_atomically(shard_path(folder, i), wrap(identity, payload, cache.shards[i].second));
+        write_atomically(shard_path(folder, i), identity, payload, cache.shards[i].second);
     });
-    write_atomically(folder / "state", wrap(identity, state_payload(cache, true)));
+    const std::string state = state_payload(cache, true);
+    write_atomically(folder / "state", identity, state, hash_bytes(state));
     ::unlink((folder / "spare-changing").c_str());
 }
 
