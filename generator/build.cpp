@@ -9,6 +9,8 @@
 #include <future>
 
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "cache/build_cache.h"
 #include "content/library.h"
@@ -144,18 +146,22 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     // Markdown: each report's body is rendered when its page is (see Analysis::body_of), so few
     // are held at once; the cache gives the sections of the reports it holds unchanged, for the
     // pages and data it does not render again.
-    std::set<std::string> reused;
-    for (const auto& f : snapshot.files)
-        if (f.reused) reused.insert(f.path);
     const std::size_t n = library->reports.size();
     analysis.prepare_bodies(n);
-    std::map<std::string, std::string> content_path;  // report repo path -> content path
-    for (const auto& f : snapshot.files) content_path.emplace(f.repo_path, f.path);
+    // The file each entity was read from, by the repository path the library names it by (views
+    // into the snapshot, which is kept to the end and no longer changes).
+    std::unordered_map<std::string_view, const SourceFile*> file_at;
+    file_at.reserve(snapshot.files.size());
+    for (const auto& f : snapshot.files) file_at.emplace(f.repo_path, &f);
+    auto file_of = [&file_at](const std::string& repo_path) -> const SourceFile* {
+        auto it = file_at.find(repo_path);
+        return it == file_at.end() ? nullptr : it->second;
+    };
     if (cache)
         for (std::size_t i = 0; i < n; ++i) {
-            const std::string& path = content_path[library->reports[i].path];
-            if (!reused.contains(path)) continue;
-            if (auto it = cache->sections.find(path); it != cache->sections.end())
+            const SourceFile* f = file_of(library->reports[i].path);
+            if (!f || !f->reused) continue;
+            if (auto it = cache->sections.find(f->path); it != cache->sections.end())
                 analysis.set_sections(i, it->second);
         }
 
@@ -230,7 +236,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         report_json.previous.resize(n);
         if (cache)
             for (std::size_t i = 0; i < n; ++i) {
-                auto it = cache->report_json.find(content_path[library->reports[i].path]);
+                const SourceFile* f = file_of(library->reports[i].path);
+                if (!f) continue;
+                auto it = cache->report_json.find(f->path);
                 if (it != cache->report_json.end()) report_json.previous[i] = std::move(it->second);
             }
         analysis.report_json = &report_json;
@@ -276,16 +284,13 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     BuildCache next;
     next.commit = snapshot.commit;
     std::vector<CachedFile> keep;
-    std::map<std::string, std::string> oids;  // content path -> blob id
-    for (const auto& f : snapshot.files)
-        if (clean.contains(f.path)) oids.emplace(f.path, f.oid);
+    keep.reserve(clean.size());  // never more: the pointers cached() returns stay valid
     auto cached = [&](const std::string& repo_path) -> CachedFile* {
-        auto it = oids.find(content_path[repo_path]);
-        if (it == oids.end()) return nullptr;
-        keep.push_back(CachedFile{it->first, it->second});
+        const SourceFile* f = file_of(repo_path);
+        if (!f || !clean.contains(f->path)) return nullptr;
+        keep.push_back(CachedFile{f->path, f->oid});
         return &keep.back();
     };
-    keep.reserve(oids.size());
     for (const auto& d : library->departments)
         if (CachedFile* f = cached(d.path)) f->department = &d;
     for (const auto& p : library->projects)
