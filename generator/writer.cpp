@@ -115,9 +115,9 @@ class OpenFile {
 public:
     enum class Existing { refuse, replace };
 
-    // A new file at path. With Existing::replace a file already there is unlinked first (a folder
-    // sharing its inode keeps the old bytes); tried only when there is one, which in a new folder
-    // there never is.
+    // A new file at path. With Existing::replace a file already there is unlinked (a folder
+    // sharing its inode keeps the old bytes) and the file made again: one call where, as in a
+    // new folder, there is none.
     explicit OpenFile(const fs::path& path, Existing existing = Existing::refuse) : path_(path) {
         fd_ = create(path);
         if (fd_ < 0 && errno == EEXIST && existing == Existing::replace) {
@@ -144,7 +144,9 @@ public:
         }
     }
 
-    // What stat says of the file as written (before close, which changes none of it).
+    // What stat says of the file as written. Taken before close, which on local file systems
+    // and NFS (whose fstat writes back first) changes none of it; where close still moved the
+    // times, the next build finds the file changed and only writes it again.
     void stat_into(OutputEntry& entry) const {
         struct stat st {};
         if (::fstat(fd_, &st) != 0) fail("cannot read back " + path_.string(), errno);
@@ -315,9 +317,12 @@ bool FolderStore::holds(const std::string& path, const Hash128& hash, const std:
     return true;
 }
 
-void FolderStore::forget(const std::string& path) {
+bool FolderStore::forget(const std::string& path) {
     std::lock_guard guard(lock_);
-    if (auto it = current_.find(path); it != current_.end()) touched_.insert(it->second.inode);
+    auto it = current_.find(path);
+    if (it == current_.end()) return false;
+    touched_.insert(it->second.inode);
+    return true;
 }
 
 void FolderStore::put(const std::string& path, std::string bytes, const std::string& job) {
@@ -332,7 +337,8 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     if (holds(path, entry.hash, job)) return;
     make_parents(path);
     fs::path target = folder_ / path;
-    forget(path);
+    // A file the folder lists is there to replace: unlinked first, it is one call fewer.
+    if (forget(path)) unlink_if_there(target);
     replace_with_pieces(target, pieces, entry);
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);
@@ -400,7 +406,7 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     if (holds(path, live->hash, job)) return;
     make_parents(path);
     fs::path target = folder_ / path;
-    forget(path);
+    if (forget(path)) unlink_if_there(target);
     {
         std::lock_guard guard(lock_);
         touched_.insert(live->inode);

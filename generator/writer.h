@@ -102,7 +102,9 @@ private:
     // Whether the folder already holds these bytes at path (by current): if so, they stay as they
     // are and go into the result as job's.
     bool holds(const std::string& path, const Hash128& hash, const std::string& job);
-    void forget(const std::string& path);
+    // Notes that the file the folder lists at path (if any) is about to be replaced; whether it
+    // lists one.
+    bool forget(const std::string& path);
     std::filesystem::path folder_;
     Manifest current_;
     std::filesystem::path live_;

@@ -15,9 +15,11 @@ void ensure_initialised() {
     static std::once_flag once;
     std::call_once(once, [] {
         git_libgit2_init();
-        // Objects are read as git reads them to check files out: a damaged one fails zlib's own
-        // checksum (the "damaged" errors of bad_input_test), and its id is not computed again,
-        // which with SHA-1's collision detection was a twentieth of a build's CPU.
+        // Objects are read as git reads them to check files out, without computing each one's id
+        // again (with SHA-1's collision detection, a twentieth of a build's CPU). Damage to the
+        // compressed data still fails zlib's own checksum (the "damaged" errors of
+        // bad_input_test); an object file swapped for another whole object is read as it stands,
+        // as git would read it.
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
         // gongkai reads each tree and commit once, or twice in a row in the git record's walk:
         // a mebibyte of cached objects does as well as libgit2's default of 256 and holds less.
@@ -199,11 +201,25 @@ public:
         ready_.notify_all();
     }
 
+    // After an error: the walk stops adding and readers stop taking.
+    void stop() {
+        {
+            std::lock_guard guard(lock_);
+            done_ = stopped_ = true;
+        }
+        ready_.notify_all();
+    }
+
+    bool stopped() {
+        std::lock_guard guard(lock_);
+        return stopped_;
+    }
+
     // The next blob to read (its address stays put as more are added), or null at the end.
     PendingBlob* take() {
         std::unique_lock guard(lock_);
         ready_.wait(guard, [this] { return next_ < items_.size() || done_; });
-        return next_ < items_.size() ? &items_[next_++] : nullptr;
+        return next_ < items_.size() && !stopped_ ? &items_[next_++] : nullptr;
     }
 
     // Once every reader has stopped.
@@ -215,13 +231,14 @@ private:
     std::deque<PendingBlob> items_;
     std::size_t next_ = 0;
     bool done_ = false;
+    bool stopped_ = false;
 };
 
 // Every entry below root, depth first, without recursion: a crafted tree cannot exhaust the stack.
 void walk(git_repository* repo, const git_oid& root, const std::string& prefix, Snapshot& snap,
           Diagnostics& diagnostics, const ContentSource::Known& known, BlobQueue& blobs) {
     std::vector<PendingTree> pending{{root, "", 0}};
-    while (!pending.empty()) {
+    while (!pending.empty() && !blobs.stopped()) {
         PendingTree current = std::move(pending.back());
         pending.pop_back();
         git_tree* raw_tree = nullptr;
@@ -329,26 +346,26 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
     const std::string path = git_repository_path(repo_.get());
     parallel_for(workers, workers, [&](std::size_t task, unsigned worker) {
         git_repository* repo = repo_.get();
-        if (task == 0) {
-            try {
+        try {
+            if (task == 0) {
                 walk(repo, root, dir_, snap, diagnostics, known_, blobs);
-            } catch (...) {
                 blobs.finish();
-                throw;
             }
-            blobs.finish();
-        }
-        for (PendingBlob* blob = blobs.take(); blob; blob = blobs.take()) {
-            if (task != 0) {
-                if (!repos[worker]) {
-                    git_repository* raw = nullptr;
-                    check(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
-                          "cannot open " + path + " again to read it");
-                    repos[worker].reset(raw);
+            for (PendingBlob* blob = blobs.take(); blob; blob = blobs.take()) {
+                if (task != 0) {
+                    if (!repos[worker]) {
+                        git_repository* raw = nullptr;
+                        check(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
+                              "cannot open " + path + " again to read it");
+                        repos[worker].reset(raw);
+                    }
+                    repo = repos[worker].get();
                 }
-                repo = repos[worker].get();
+                read_blob(repo, &blob->id, blob->read);
             }
-            read_blob(repo, &blob->id, blob->read);
+        } catch (...) {
+            blobs.stop();  // the first error ends the read: no thread waits, none reads on
+            throw;
         }
     });
     for (PendingBlob& blob : blobs.items()) {
