@@ -9,7 +9,11 @@ one after a clean build (which also makes the cache's second copy of the site, b
 on its own, then the median of --runs more.
 It prints a Markdown table; paste it into bench/RESULTS.md with the machine described.
 
+With --scaling SMALL,LARGE it only alternates clean builds of the two sizes, for how time and
+memory grow between them measured without the drift of a long run.
+
 Usage: bench/run [--sizes 1000,10000,50000,100000] [--runs 5] [--smoke] [--no-hugo-above N] [--out-dir DIR]
+       bench/run --scaling 10000,100000 [--runs 3] [--out-dir DIR]
 """
 import argparse
 import os
@@ -52,12 +56,48 @@ def git(repo, *args, date):
                    stdout=subprocess.DEVNULL)
 
 
-def bench_size(n, args, build, work, out_dir):
+def make_corpus(n, work):
     corpus = os.path.join(work, f"corpus-{n}")
     if not os.path.isdir(os.path.join(corpus, "gongkai", ".git")):
         shutil.rmtree(corpus, ignore_errors=True)
         subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), str(n), corpus], check=True,
                        stdout=subprocess.DEVNULL)
+    return corpus
+
+
+def clean_build(gongkai, repo, out):
+    """A full build: no output folder, no build cache."""
+    shutil.rmtree(out, ignore_errors=True)
+    parent, name = os.path.split(out)
+    shutil.rmtree(os.path.join(parent, f".{name}.gongkai-cache"), ignore_errors=True)
+    return timed([gongkai, "build", "--quiet", "--out", out], repo)
+
+
+def scaling(sizes, args, build, work, out_dir):
+    """Clean builds of two sizes, alternating, so that the machine's drift over a long run does not
+    enter how time and memory grow between them."""
+    small, large = sizes
+    gongkai = os.path.join(build, "gongkai")
+    runs = {small: [], large: []}
+    for _ in range(args.runs):
+        for n in (small, large):
+            repo = os.path.join(make_corpus(n, work), "gongkai")
+            runs[n].append(clean_build(gongkai, repo, os.path.join(out_dir, f"out-gongkai-{n}")))
+    print(f"| reports | gongkai wall s | gongkai CPU s | gongkai peak MiB | wall of each run s |")
+    print("|---:|---:|---:|---:|---|")
+    medians = {}
+    for n in (small, large):
+        medians[n] = median_of(runs[n])
+        each = ", ".join(f"{r[0]:.2f}" for r in runs[n])
+        print(f"| {n} | {medians[n][0]:.2f} | {medians[n][1]:.2f} | {medians[n][2]:.0f} | {each} |")
+    w, c, m = (medians[large][i] / medians[small][i] for i in range(3))
+    times = f"{large // small}" if large % small == 0 else f"{large / small:.1f}"
+    print(f"\n{large} against {small} reports ({times}× the reports): {w:.2f}× the wall time, "
+          f"{c:.2f}× the CPU time, {m:.2f}× the peak memory")
+
+
+def bench_size(n, args, build, work, out_dir):
+    corpus = make_corpus(n, work)
     gk_repo = os.path.join(corpus, "gongkai")
     hugo_site = os.path.join(corpus, "hugo")
     gk_out = os.path.join(out_dir, f"out-gongkai-{n}")
@@ -65,12 +105,9 @@ def bench_size(n, args, build, work, out_dir):
     gongkai = os.path.join(build, "gongkai")
     with_hugo = shutil.which("hugo") and n <= args.no_hugo_above
 
-    gk_cache = os.path.join(out_dir, f".out-gongkai-{n}.gongkai-cache")  # where gongkai keeps its build cache
     gk_runs, hugo_runs = [], []
     for _ in range(args.runs):
-        shutil.rmtree(gk_out, ignore_errors=True)
-        shutil.rmtree(gk_cache, ignore_errors=True)
-        gk_runs.append(timed([gongkai, "build", "--quiet", "--out", gk_out], gk_repo))
+        gk_runs.append(clean_build(gongkai, gk_repo, gk_out))
         if with_hugo:
             shutil.rmtree(hugo_out, ignore_errors=True)
             hugo_runs.append(timed(["hugo", "--quiet", "-d", hugo_out], hugo_site))
@@ -125,6 +162,8 @@ def main():
     parser.add_argument("--no-hugo-above", type=int, default=50000)
     parser.add_argument("--work", default=os.path.join(ROOT, "build-bench", "work"), help="where the corpora are kept")
     parser.add_argument("--out-dir", help="where the sites are written (default: --work), e.g. a tmpfs")
+    parser.add_argument("--scaling", help="two sizes, e.g. 10000,100000: only alternate clean builds of both, "
+                        "and print how time and memory grow from one to the other")
     args = parser.parse_args()
     if args.smoke:
         args.sizes, args.runs = "300", 1
@@ -142,6 +181,9 @@ def main():
     print(f"cores: {os.cpu_count()}; runs per size: {args.runs} (median); sites written to: {out_dir} ({fs_type}); hugo: "
           f"{subprocess.run(['hugo', 'version'], capture_output=True, text=True).stdout.split()[1] if shutil.which('hugo') else 'not installed'}")
     print()
+    if args.scaling:
+        scaling([int(x) for x in args.scaling.split(",")], args, build, args.work, out_dir)
+        return 0
     print("| reports | gongkai wall s | gongkai CPU s | gongkai peak MiB | pages/s | Hugo wall s | Hugo CPU s "
           "| Hugo peak MiB | Hugo/gongkai wall | gongkai/Hugo memory | floor s | gongkai/floor "
           "| site MiB | floor with the site's bytes s | gongkai/that floor "
