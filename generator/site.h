@@ -62,6 +62,9 @@ struct BuildOptions {
     // Keep a build cache beside out (see cache_folder) and render again only the pages whose
     // inputs changed. The output is the same either way.
     bool cache = true;
+    // The process ends right after the build (the command line's build): what the build holds
+    // is left for the operating system to take back at once instead of freed object by object.
+    bool ending = false;
 };
 
 struct BuildResult {

@@ -37,6 +37,7 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
         console.detail("themes from " + find_themes_dir(options.themes_dir).string());
         Progress progress(console.verbosity(), console.err());
         options.progress = progress.callback();
+        options.ending = true;  // gongkai exits once the result is reported
         BuildResult result = build_site(*open.content, options);
         progress.finish();
         console.diagnostics(result.diagnostics, texts_for(*open.content, result.diagnostics, console));
