@@ -427,23 +427,47 @@ private:
         return j;
     }
 
-    // data/projects.json, written as dump() writes the whole document, one project at a time.
-    void add_projects_file(SiteFiles& files, const std::string& path) const {
-        const std::string frame = dump(header("projects").set("projects", Json::raw("\x01")));
+    // Where a list document's next entry goes; it returns where in the file the entry starts.
+    using PutEntry = std::function<std::uint64_t(std::string_view)>;
+
+    // A list document (data/reports.json, data/projects.json) as dump() writes header(name) with
+    // the list under name, made and written piece by piece: make gives put the n entries in order,
+    // each written at a list item's depth (2), so the whole is never held in memory.
+    void add_list_file(SiteFiles& files, const std::string& path, const char* name, std::size_t n,
+                       const std::function<void(const PutEntry&)>& make) const {
+        // The header, with a mark where the list goes: a raw byte 1, which no JSON string holds.
+        const std::string frame = dump(header(name).set(name, Json::raw("\x01")));
         const std::size_t mark = frame.find('\x01');
-        const std::size_t n = lib_.projects.size();
         files.add_streamed(path, [&](const ByteSink& sink) {
-            sink(std::string_view(frame).substr(0, mark));
-            sink(n == 0 ? "[]" : "[\n");
+            std::uint64_t at = 0;  // bytes written so far
+            auto write = [&](std::string_view bytes) {
+                sink(bytes);
+                at += bytes.size();
+            };
+            write(std::string_view(frame).substr(0, mark));
+            write(n == 0 ? "[]" : "[\n");
+            std::size_t done = 0;
+            make([&](std::string_view entry) {
+                write("    ");  // the depth of a list item: 2
+                const std::uint64_t start = at;
+                write(entry);
+                write(++done < n ? ",\n" : "\n");
+                return start;
+            });
+            if (n > 0) write("  ]");
+            write(std::string_view(frame).substr(mark + 1));
+        });
+    }
+
+    // data/projects.json, one project at a time.
+    void add_projects_file(SiteFiles& files, const std::string& path) const {
+        add_list_file(files, path, "projects", lib_.projects.size(), [&](const PutEntry& put) {
             std::string entry;
-            for (std::size_t i = 0; i < n; ++i) {
-                entry.assign("    ");  // the depth of a list item: 2
-                project_json(lib_.projects[i]).write(entry, 2);
-                entry += i + 1 < n ? ",\n" : "\n";
-                sink(entry);
+            for (const auto& p : lib_.projects) {
+                entry.clear();
+                project_json(p).write(entry, 2);
+                put(entry);
             }
-            if (n > 0) sink("  ]");
-            sink(std::string_view(frame).substr(mark + 1));
         });
     }
 
@@ -485,18 +509,7 @@ private:
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
         if (cache) cache->made.assign(n, {});
-        // The header, with a mark where the list goes: a raw byte 1, which no JSON string holds.
-        const std::string frame = dump(header("reports").set("reports", Json::raw("\x01")));
-        const std::size_t mark = frame.find('\x01');
-        files.add_streamed(path, [&](const ByteSink& sink) {
-            std::uint64_t at = 0;  // bytes written so far
-            auto write = [&](std::string_view bytes) {
-                sink(bytes);
-                at += bytes.size();
-            };
-            write(std::string_view(frame).substr(0, mark));
-            if (n == 0) write("[]");
-            else write("[\n");
+        add_list_file(files, path, "reports", n, [&](const PutEntry& put) {
             constexpr std::size_t batch = 256;
             std::vector<std::string> parts;
             std::vector<std::string_view> kept;  // entries the cache holds unchanged
@@ -520,19 +533,14 @@ private:
                     report_json(r).write(parts[k], 2);
                 });
                 for (std::size_t k = 0; k < count; ++k) {
-                    const std::size_t i = from + k;
-                    write("    ");  // the depth of a list item: 2
                     std::string_view entry = kept[k].empty() ? std::string_view(parts[k]) : kept[k];
+                    const std::uint64_t offset = put(entry);
                     if (cache) {
-                        cache->made[i].offset = at;
-                        cache->made[i].size = entry.size();
+                        cache->made[from + k].offset = offset;
+                        cache->made[from + k].size = entry.size();
                     }
-                    write(entry);
-                    write(i + 1 < n ? ",\n" : "\n");
                 }
             }
-            if (n > 0) write("  ]");
-            write(std::string_view(frame).substr(mark + 1));
         });
     }
 
