@@ -137,7 +137,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     };
     std::future<std::optional<History>> walking;
     if (worker_count(options.jobs) > 1) walking = std::async(std::launch::async, walk);
-    std::set<std::string> clean;  // content paths of files the next build may reuse
+    PathSet clean;  // content paths of files the next build may reuse
     progress("parse", 0, 1);
     auto library = load_library_releasing(snapshot, result.diagnostics, cache ? &cache->parsed : nullptr,
                                           use_cache ? &clean : nullptr, options.jobs);
@@ -175,7 +175,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
             const SourceFile* f = file_of(library->reports[i].path);
             if (!f || !f->reused) continue;
             if (auto it = cache->sections.find(f->path); it != cache->sections.end())
-                analysis.set_sections(i, it->second);
+                analysis.set_sections(i, std::move(it->second));
         }
 
     progress("history", 0, 1);
@@ -234,14 +234,15 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         target = new_site_folder(out);
     }
 
-    std::map<std::string, std::vector<std::string>> job_files;
+    std::unordered_map<std::string, std::vector<std::string>> job_files;
+    job_files.reserve(live.size());
     for (const auto& [path, entry] : live)
         if (!entry.job.empty()) job_files[entry.job].push_back(path);
     PageReuse reuse;
     if (cache) {
-        reuse.keys = cache->page_keys;
+        reuse.keys = &cache->page_keys;
         reuse.can_keep = [&](const std::string& job) { return !broken_jobs.contains(job) && job_files.contains(job); };
-        reuse.files_of = [&](const std::string& job) { return job_files.at(job); };
+        reuse.files_of = [&](const std::string& job) -> const std::vector<std::string>& { return job_files.at(job); };
     }
     // Entries of data/reports.json the cache holds, by library index.
     ReportJsonCache report_json;

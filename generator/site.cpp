@@ -153,8 +153,8 @@ public:
             const Job& job = jobs[i];
             if (keyed && job.key) keys[i] = job.key();
             if (reuse && keys[i]) {
-                auto it = reuse->keys.find(job.id);
-                if (it != reuse->keys.end() && it->second == *keys[i] && reuse->can_keep(job.id)) {
+                auto it = reuse->keys->find(job.id);
+                if (it != reuse->keys->end() && it->second == *keys[i] && reuse->can_keep(job.id)) {
                     for (const auto& path : reuse->files_of(job.id)) files.keep(path, job.id);
                     return;
                 }
@@ -164,6 +164,7 @@ public:
         });
         if (stats) {
             stats->total = jobs.size();
+            stats->keys.reserve(jobs.size());
             stats->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));
             for (std::size_t i = 0; i < jobs.size(); ++i)
                 if (keys[i]) stats->keys.emplace(jobs[i].id, *keys[i]);

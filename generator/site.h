@@ -7,6 +7,7 @@
 #include <string_view>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "analysis.h"
 #include "content/model.h"
@@ -26,16 +27,19 @@ SiteFiles render_site(const Library& library, const Theme& theme, const Analysis
 
 // What an earlier build left that this one may keep: each page job's key (the job is named by
 // its page's path), whether its files are still as written, and which files those are.
+// Keys of page jobs, by job id (the page's path).
+using PageKeys = std::unordered_map<std::string, Hash128>;
+
 struct PageReuse {
-    std::map<std::string, Hash128> keys;
+    const PageKeys* keys = nullptr;  // the previous build's
     std::function<bool(const std::string& job)> can_keep;
-    std::function<std::vector<std::string>(const std::string& job)> files_of;
+    std::function<const std::vector<std::string>&(const std::string& job)> files_of;
 };
 
 // What a render did: every keyed job's key, and how many jobs it rendered of how many.
 struct RenderStats {
     bool want_keys = true;  // false: only count
-    std::map<std::string, Hash128> keys;
+    PageKeys keys;
     std::size_t rendered = 0;
     std::size_t total = 0;
 };

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view magic = "gongkai build cache\n";
-constexpr std::uint64_t format_version = 2;
+constexpr std::uint64_t format_version = 3;
 
 enum class Kind : std::uint64_t { department = 0, project = 1, report = 2 };
 
@@ -38,6 +39,7 @@ void write_manifest(BinaryWriter& w, const Manifest& m) {
 Manifest read_manifest(BinaryReader& r) {
     Manifest m;
     std::size_t n = r.count(80);
+    m.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         std::string path = r.str();
         OutputEntry e;
@@ -47,7 +49,7 @@ Manifest read_manifest(BinaryReader& r) {
         e.ctime_ns = r.i64();
         e.inode = r.u64();
         e.job = r.str();
-        m.emplace_hint(m.end(), std::move(path), std::move(e));
+        m.emplace(std::move(path), std::move(e));
     }
     return m;
 }
@@ -236,7 +238,76 @@ void read_parsed(std::string_view payload, BuildCache& cache) {
     if (!r.done()) throw CacheError("it holds more than it lists");
 }
 
-std::string state_payload(const BuildCache& cache, bool spare_trusted) {
+// The state is its commit and the content files' ids, then parts that are written and read on
+// separate cores, each a text of its own: the git record, the page keys, and each copy of the site.
+enum class StatePart : std::size_t { history, page_keys, live, spare, count };
+constexpr std::size_t state_parts = static_cast<std::size_t>(StatePart::count);
+
+std::string state_part(const BuildCache& cache, StatePart part) {
+    BinaryWriter w;
+    switch (part) {
+    case StatePart::history:
+        w.flag(cache.has_history);
+        write(w, cache.history);
+        break;
+    case StatePart::page_keys:
+        w.u64(cache.page_keys.size());
+        for (const auto& [job, key] : cache.page_keys) {
+            w.str(job);
+            w.hash(key);
+        }
+        break;
+    case StatePart::live:
+        w.u64(cache.live_inode);
+        write_manifest(w, cache.live);
+        write_folders(w, cache.live_folders);
+        break;
+    case StatePart::spare:
+        w.flag(cache.has_spare);
+        w.u64(cache.spare_inode);
+        write_manifest(w, cache.spare);
+        write_folders(w, cache.spare_folders);
+        break;
+    case StatePart::count:
+        break;
+    }
+    return std::move(w.bytes());
+}
+
+void read_state_part(std::string_view bytes, StatePart part, BuildCache& cache) {
+    BinaryReader r(bytes);
+    switch (part) {
+    case StatePart::history:
+        cache.has_history = r.flag();
+        read(r, cache.history);
+        break;
+    case StatePart::page_keys: {
+        std::size_t keys = r.count(24);
+        cache.page_keys.reserve(keys);
+        for (std::size_t i = 0; i < keys; ++i) {
+            std::string job = r.str();
+            cache.page_keys.emplace(std::move(job), r.hash());
+        }
+        break;
+    }
+    case StatePart::live:
+        cache.live_inode = r.u64();
+        cache.live = read_manifest(r);
+        cache.live_folders = read_folders(r);
+        break;
+    case StatePart::spare:
+        cache.has_spare = r.flag();
+        cache.spare_inode = r.u64();
+        cache.spare = read_manifest(r);
+        cache.spare_folders = read_folders(r);
+        break;
+    case StatePart::count:
+        break;
+    }
+    if (!r.done()) throw CacheError("it holds more than it lists");
+}
+
+std::string state_payload(const BuildCache& cache, const std::vector<std::string>& parts) {
     BinaryWriter w;
     w.str(cache.commit);
     w.u64(cache.shards.size());
@@ -244,20 +315,7 @@ std::string state_payload(const BuildCache& cache, bool spare_trusted) {
         w.hash(id);
         w.hash(sum);
     }
-    w.flag(cache.has_history);
-    write(w, cache.history);
-    w.u64(cache.page_keys.size());
-    for (const auto& [job, key] : cache.page_keys) {
-        w.str(job);
-        w.hash(key);
-    }
-    w.u64(cache.live_inode);
-    write_manifest(w, cache.live);
-    write_folders(w, cache.live_folders);
-    w.flag(cache.has_spare && spare_trusted);
-    w.u64(cache.spare_inode);
-    write_manifest(w, spare_trusted ? cache.spare : Manifest{});
-    write_folders(w, spare_trusted ? cache.spare_folders : FolderTimes{});
+    for (const auto& part : parts) w.str(part);
     return std::move(w.bytes());
 }
 
@@ -285,26 +343,19 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
             Hash128 id = r.hash();
             cache.shards.emplace_back(id, r.hash());
         }
-        cache.has_history = r.flag();
-        read(r, cache.history);
-        std::size_t keys = r.count(24);
-        for (std::size_t i = 0; i < keys; ++i) {
-            std::string job = r.str();
-            cache.page_keys.emplace_hint(cache.page_keys.end(), std::move(job), r.hash());
-        }
-        cache.live_inode = r.u64();
-        cache.live = read_manifest(r);
-        cache.live_folders = read_folders(r);
-        cache.has_spare = r.flag();
-        cache.spare_inode = r.u64();
-        cache.spare = read_manifest(r);
-        cache.spare_folders = read_folders(r);
+        std::array<std::string_view, state_parts> state_bytes;
+        for (auto& bytes : state_bytes) bytes = r.view();
         if (!r.done()) throw CacheError("it holds more than it lists");
-        if (fs::exists(folder / "spare-changing", ec)) cache.has_spare = false;  // a build stopped while changing it
-        // The content files on all cores, each into a part of its own, then merged.
+        // The state's parts and the content files on all cores, each into a part of its own; the
+        // content files' parts are then merged.
         std::vector<BuildCache> parts(shards);
         cache.mappings.resize(shards);
-        parallel_for(shards, worker_count(0), [&](std::size_t i, unsigned) {
+        parallel_for(state_parts + shards, worker_count(0), [&](std::size_t task, unsigned) {
+            if (task < state_parts) {
+                read_state_part(state_bytes[task], static_cast<StatePart>(task), cache);
+                return;
+            }
+            const std::size_t i = task - state_parts;
             std::string_view file;
             cache.mappings[i] = map_file(shard_path(folder, i), file);
             Hash128 checksum;  // of the payload, as just verified
@@ -312,6 +363,7 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
             if (checksum != cache.shards[i].second) throw CacheError("its parts are from different builds");
             read_parsed(payload, parts[i]);
         });
+        if (fs::exists(folder / "spare-changing", ec)) cache.has_spare = false;  // a build stopped while changing it
         for (auto& part : parts) {
             cache.parsed.merge(part.parsed);
             cache.sections.merge(part.sections);
@@ -338,7 +390,15 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
     std::vector<std::vector<const CachedFile*>> by_shard(cache_shards);
     for (const auto& f : files) by_shard[shard_of(f.path)].push_back(&f);
     cache.shards.assign(cache_shards, {});
-    parallel_for(cache_shards, worker_count(0), [&](std::size_t i, unsigned) {
+    // The content files and the state's parts on all cores; the state, which lists the content
+    // files' checksums, is written last.
+    std::vector<std::string> parts(state_parts);
+    parallel_for(state_parts + cache_shards, worker_count(0), [&](std::size_t task, unsigned) {
+        if (task < state_parts) {
+            parts[task] = state_part(cache, static_cast<StatePart>(task));
+            return;
+        }
+        const std::size_t i = task - state_parts;
         Hasher id;
         for (const CachedFile* f : by_shard[i]) id.add(f->path).add(f->oid).add(f->json ? f->json->key : Hash128{});
         cache.shards[i].first = id.digest();
@@ -356,7 +416,7 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
         cache.shards[i].second = hash_bytes(payload);
         write_atomically(shard_path(folder, i), identity, payload, cache.shards[i].second);
     });
-    const std::string state = state_payload(cache, true);
+    const std::string state = state_payload(cache, parts);
     write_atomically(folder / "state", identity, state, hash_bytes(state));
     ::unlink((folder / "spare-changing").c_str());
 }

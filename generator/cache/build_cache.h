@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis.h"
@@ -13,6 +14,7 @@
 #include "content/library.h"
 #include "history.h"
 #include "markdown.h"
+#include "site.h"
 #include "writer.h"
 
 namespace gongkai {
@@ -42,11 +44,11 @@ struct CachedFile {
 struct BuildCache {
     std::string commit;                                     // the commit the published site shows
     ParsedFiles parsed;                                     // by content path
-    std::map<std::string, std::vector<Section>> sections;   // of reports, by content path
-    std::map<std::string, ReportJson> report_json;          // of reports, by content path
+    std::unordered_map<std::string, std::vector<Section>> sections;  // of reports, by content path
+    std::unordered_map<std::string, ReportJson> report_json;         // of reports, by content path
     bool has_history = false;
     History history;                                        // as read at commit
-    std::map<std::string, Hash128> page_keys;               // of the published site, by page job
+    PageKeys page_keys;                                     // of the published site, by page job
     std::uint64_t live_inode = 0;                           // the published folder
     Manifest live;
     FolderTimes live_folders;

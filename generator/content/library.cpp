@@ -317,7 +317,7 @@ bool is_entity(Kind kind) { return kind == Kind::department || kind == Kind::pro
 namespace {
 
 std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnostics& diagnostics,
-                            ParsedFiles* reuse, std::set<std::string>* clean, unsigned workers) {
+                            ParsedFiles* reuse, PathSet* clean, unsigned workers) {
     Library lib;
     Unreadable unreadable;
     bool have_config = false;
@@ -464,12 +464,12 @@ std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnos
 }  // namespace
 
 std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse,
-                                    std::set<std::string>* clean, unsigned workers) {
+                                    PathSet* clean, unsigned workers) {
     return load(snapshot, nullptr, diagnostics, reuse, clean, workers);
 }
 
 std::optional<Library> load_library_releasing(Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse,
-                                              std::set<std::string>* clean, unsigned workers) {
+                                              PathSet* clean, unsigned workers) {
     return load(snapshot, &snapshot, diagnostics, reuse, clean, workers);
 }
 

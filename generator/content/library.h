@@ -4,6 +4,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "content/model.h"
@@ -19,7 +21,10 @@ struct ParsedFile {
     std::string oid;
     std::variant<Department, Project, Report> value;
 };
-using ParsedFiles = std::map<std::string, ParsedFile>;
+// Looked up by the ten thousand: hashed, as paths share long prefixes.
+using ParsedFiles = std::unordered_map<std::string, ParsedFile>;
+// Content paths (of the files a build may reuse).
+using PathSet = std::unordered_set<std::string>;
 
 // Sorts a snapshot's files by what they are, parses each, and checks what spans files:
 // references between them, duplicate periods, the site settings' presence. Returns the library
@@ -28,11 +33,11 @@ using ParsedFiles = std::map<std::string, ParsedFile>;
 // with clean, the content path of every file with a blob id that drew no diagnostic is added to it.
 // workers: threads to parse with (0: one per core).
 std::optional<Library> load_library(const Snapshot& snapshot, Diagnostics& diagnostics, ParsedFiles* reuse = nullptr,
-                                    std::set<std::string>* clean = nullptr, unsigned workers = 0);
+                                    PathSet* clean = nullptr, unsigned workers = 0);
 // As load_library, releasing each department, project and report file's text from snapshot once
 // it is parsed, so a site's texts and its parsed library are never held whole at the same time.
 std::optional<Library> load_library_releasing(Snapshot& snapshot, Diagnostics& diagnostics,
-                                              ParsedFiles* reuse = nullptr, std::set<std::string>* clean = nullptr,
+                                              ParsedFiles* reuse = nullptr, PathSet* clean = nullptr,
                                               unsigned workers = 0);
 
 }  // namespace gongkai
