@@ -438,17 +438,43 @@ Manifest FolderStore::finish() {
     return std::move(result_);
 }
 
+namespace {
+
+// A folder, open for looking up what it holds by relative path: each lookup walks only the path
+// within it, not the folder's own path again (a site's files are looked up by the ten thousand).
+class FolderHandle {
+public:
+    explicit FolderHandle(const fs::path& folder)
+        : fd_(::open(folder.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), base_(folder.string() + "/") {}
+    ~FolderHandle() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    FolderHandle(const FolderHandle&) = delete;
+    FolderHandle& operator=(const FolderHandle&) = delete;
+    // lstat of the entry at relative path ("" for the folder itself).
+    bool lstat(const std::string& path, struct stat& st) const {
+        if (fd_ < 0) return ::lstat((base_ + path).c_str(), &st) == 0;
+        return ::fstatat(fd_, path.empty() ? "." : path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    }
+
+private:
+    int fd_;
+    std::string base_;
+};
+
+}  // namespace
+
 void verify_manifest(const fs::path& folder, Manifest& manifest) {
     // stat on all cores: a large site has tens of thousands of files.
     std::vector<Manifest::iterator> entries;
     entries.reserve(manifest.size());
     for (auto it = manifest.begin(); it != manifest.end(); ++it) entries.push_back(it);
     std::vector<char> same(entries.size(), 0);
-    const std::string base = folder.string() + "/";
+    const FolderHandle handle(folder);
     parallel_for(entries.size(), worker_count(0), [&](std::size_t i, unsigned) {
         auto it = entries[i];
         struct stat st {};
-        same[i] = ::lstat((base + it->first).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        same[i] = handle.lstat(it->first, st) && S_ISREG(st.st_mode) &&
                     static_cast<std::uint64_t>(st.st_size) == it->second.size &&
                     static_cast<std::uint64_t>(st.st_ino) == it->second.inode &&
                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec ==
@@ -487,10 +513,10 @@ FolderTimes folder_times(const fs::path& folder, const Manifest& manifest) {
     std::vector<const std::string*> list;
     for (const auto& f : folders) list.push_back(&f);
     std::vector<std::int64_t> times(list.size(), -1);
-    const std::string base = folder.string() + "/";
+    const FolderHandle handle(folder);
     parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
         struct stat st {};
-        if (::lstat((base + *list[i]).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) times[i] = ctime_of(st);
+        if (handle.lstat(*list[i], st) && S_ISDIR(st.st_mode)) times[i] = ctime_of(st);
     });
     FolderTimes out;
     for (std::size_t i = 0; i < list.size(); ++i)
@@ -510,10 +536,10 @@ void clear_unlisted(const fs::path& folder, const Manifest& original, const Mani
     std::vector<std::pair<const std::string*, std::int64_t>> list;
     for (const auto& [dir, time] : recorded) list.emplace_back(&dir, time);
     std::vector<char> changed(list.size(), 0);
-    const std::string base = folder.string() + "/";
+    const FolderHandle handle(folder);
     parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
         struct stat st {};
-        changed[i] = ::lstat((base + *list[i].first).c_str(), &st) != 0 || ctime_of(st) != list[i].second;
+        changed[i] = !handle.lstat(*list[i].first, st) || ctime_of(st) != list[i].second;
     });
     std::error_code ec;
     std::unordered_set<std::string> folders;
