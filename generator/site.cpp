@@ -59,7 +59,7 @@ public:
           diagnostics_(diagnostics),
           strings_(strings_for(theme, lib.config.language, diagnostics)),
           templates_(theme.templates, "themes/" + theme.name + "/templates", lib.templates,
-                     join_repo_path(folder_of(lib.config.path), "templates"), diagnostics),
+                     join_repo_path(folder_of(lib.config.path), "templates"), diagnostics, strings_.table()),
           base_url_(with_slash(lib.config.base_url)) {
         for (const auto& r : lib_.reports) latest_[r.project] = &r;  // reports are oldest first
         shared_ = make_shared_values();

@@ -66,6 +66,52 @@ std::string expand_partials(const std::string& text, const std::map<std::string,
     return out;
 }
 
+// Writes the value of each tag {{t.key}}, {{{t.key}}} and {{&t.key}} (the strings, the same on
+// every page of a build) into the template text, so the renderer does not look them up on every
+// page: a third of a page's tags. The value is written escaped as the renderer would escape it, or
+// raw. A tag is left as written when its value might read otherwise in place of the tag: a key
+// the strings lack, a blank value (a line of tags alone is read differently from one with text),
+// or a value with a brace (it could join a neighbouring tag). Text with custom delimiters is left
+// as written. Only page data could hide the strings by a member named "t", and it has none.
+std::string write_strings(const std::string& text, const std::map<std::string, std::string>& strings) {
+    if (strings.empty() || text.find("{{=") != std::string::npos) return text;
+    std::string out;
+    out.reserve(text.size() * 2);
+    std::size_t pos = 0;
+    while (true) {
+        std::size_t open = text.find("{{", pos);
+        if (open == std::string::npos) break;
+        const bool triple = text.compare(open, 3, "{{{") == 0;
+        const std::string_view closer = triple ? "}}}" : "}}";
+        std::size_t close = text.find(closer, open);
+        if (close == std::string::npos) break;
+        const std::size_t end = close + closer.size();
+        std::string_view name(text.data() + open + (triple ? 3 : 2), close - open - (triple ? 3 : 2));
+        bool raw = triple;
+        if (!triple && name.starts_with('&')) {
+            raw = true;
+            name.remove_prefix(1);
+        }
+        while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+        const std::string* value = nullptr;
+        if (name.starts_with("t.")) {
+            auto it = strings.find(std::string(name.substr(2)));
+            if (it != strings.end() && it->second.find_first_not_of(" \t\r\n") != std::string::npos &&
+                it->second.find_first_of("{}") == std::string::npos)
+                value = &it->second;
+        }
+        out.append(text, pos, open - pos);
+        if (value)
+            out += raw ? *value : escape_html(*value);
+        else
+            out.append(text, open, end - open);
+        pos = end;
+    }
+    out.append(text, pos, std::string::npos);
+    return out;
+}
+
 // A link is held as a partial, the one kind of kainjow value that can carry a C++ object, and
 // is found again by its type.
 struct Link {
@@ -156,7 +202,7 @@ bool Templates::is_page(const std::string& name) {
 
 Templates::Templates(const std::map<std::string, std::string>& theme, const std::string& theme_origin,
                      const std::map<std::string, std::string>& overrides, const std::string& override_origin,
-                     Diagnostics& diagnostics) {
+                     Diagnostics& diagnostics, const std::map<std::string, std::string>& strings) {
     std::map<std::string, std::string> origin;
     for (const auto& [name, text] : theme) {
         sources_[name] = text;
@@ -175,7 +221,7 @@ Templates::Templates(const std::map<std::string, std::string>& theme, const std:
         }
         if (!is_page(name)) continue;
         std::vector<std::string> stack{name};
-        auto expanded = std::make_unique<mustache::mustache>(expand_partials(text, sources_, stack));
+        auto expanded = std::make_unique<mustache::mustache>(write_strings(expand_partials(text, sources_, stack), strings));
         expanded->set_custom_escape([](const std::string& s) { return escape_html(s); });
         if (expanded->is_valid()) pages_.emplace(name, std::move(expanded));
         else diagnostics.error(origin[name], 0, 0, "", "template error with its partials: " + expanded->error_message());

@@ -24,10 +24,11 @@ mustache::data link_to(const mustache::data& value, mustache::data own = mustach
 // partial available to all of them.
 class Templates {
 public:
-    // origin names where each template came from, for error messages.
+    // origin names where each template came from, for error messages. strings: the values of
+    // {{t.key}}, written into the page templates once (see write_strings).
     Templates(const std::map<std::string, std::string>& theme, const std::string& theme_origin,
               const std::map<std::string, std::string>& overrides, const std::string& override_origin,
-              Diagnostics& diagnostics);
+              Diagnostics& diagnostics, const std::map<std::string, std::string>& strings = {});
 
     // Renders page template name with page's values, falling back to shared for names page lacks
     // (the site, the strings): values every page has are made once, not copied into each page.

@@ -160,3 +160,47 @@ TEST_CASE("templates: a link renders as the value it links to, with its own fiel
     overridden.set("project", link_to(linked_project, override_own));
     CHECK(t.render("index", overridden).starts_with("<h1>另一个</h1>"));
 }
+
+TEST_CASE("templates: strings written into the templates render as looked up", "[templates]") {
+    // Every kind of tag naming a string, in and out of sections and partials, and the strings
+    // that stay tags: missing, blank (here next to a section tag), or holding a brace.
+    Sources s = theme();
+    s["index"] =
+        "{{t.plain}}|{{{t.markup}}}|{{& t.markup}}|{{ t.markup }}|{{t.missing}}|{{t.blank}}|{{t.brace}}\n"
+        "{{#items}}<li>{{t.plain}} {{name}} {{{t.brace}}}</li>{{/items}}\n"
+        "  {{t.blank}} {{#items}}\n"
+        "{{name}}{{/items}}\n"
+        "{{^empty}}{{t.plain}}{{/empty}}{{!t.plain}}\n"
+        "{{> footer}}";
+    s["footer"] = "<footer>{{t.markup}}</footer>";
+    const std::map<std::string, std::string> strings{
+        {"plain", "进展 progress"}, {"markup", "<b>\"A&B\"</b>"}, {"blank", "  "}, {"brace", "{{x}} }"}};
+
+    auto data_with_strings = [&] {
+        mustache::data d;
+        mustache::data t;
+        for (const auto& [k, v] : strings) t.set(k, v);
+        d.set("t", t);
+        mustache::data items(mustache::data::type::list);
+        for (const char* name : {"一", "two"}) {
+            mustache::data item;
+            item.set("name", std::string(name));
+            items.push_back(item);
+        }
+        d.set("items", items);
+        d.set("x", std::string("must not appear"));
+        return d;
+    };
+    Diagnostics d1, d2;
+    Templates looked_up(s, "themes/default/templates", {}, "templates", d1);
+    Templates written(s, "themes/default/templates", {}, "templates", d2, strings);
+    REQUIRE(d1.items().empty());
+    REQUIRE(d2.items().empty());
+    auto a = data_with_strings();
+    auto b = data_with_strings();
+    const std::string expected = looked_up.render("index", a);
+    CHECK(written.render("index", b) == expected);
+    CHECK(expected.find("&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;") != std::string::npos);
+    CHECK(expected.find("<b>\"A&B\"</b>") != std::string::npos);
+    CHECK(expected.find("must not appear") == std::string::npos);
+}
