@@ -132,7 +132,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     // The git record is walked while the content is checked and its Markdown rendered: the walk
     // reads only the repository, and they only the files already read. (One thread: as it was.)
     auto walk = [&source, &snapshot, &cache] {
-        return cache && cache->has_history ? source.history(snapshot, cache->history, cache->commit)
+        return cache && cache->has_history ? source.history(snapshot, std::move(cache->history), cache->commit)
                                            : source.history(snapshot);
     };
     std::future<std::optional<History>> walking;

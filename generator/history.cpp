@@ -170,7 +170,7 @@ Revision revision_of(git_commit* c) {
 }  // namespace
 
 History read_history(const git::Repository& repo, const std::string& commit_id, const std::string& content_dir,
-                     const std::vector<std::string>& folders, const History* base, const std::string& base_commit) {
+                     const std::vector<std::string>& folders, History* base, const std::string& base_commit) {
     History history;
     history.shallow = repo.is_shallow();
     if (history.shallow || (base && base->shallow)) base = nullptr;
@@ -202,7 +202,7 @@ History read_history(const git::Repository& repo, const std::string& commit_id, 
     }
     const bool truncated = !reached_root && !base_point;
     history.shallow = history.shallow || truncated;
-    if (base_point) history.files = base->files;
+    if (base_point) history.files = std::move(base->files);
 
     auto folder_path = [&](const std::string& folder) {
         return content_dir.empty() ? folder : content_dir + "/" + folder;

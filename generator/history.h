@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 
@@ -42,7 +43,9 @@ struct FileHistory {
 
 struct History {
     bool shallow = false;
-    std::map<std::string, FileHistory> files;  // by path relative to the content folder
+    // By path relative to the content folder; hashed, as the paths share long prefixes and are
+    // looked up for every page.
+    std::unordered_map<std::string, FileHistory> files;
 };
 
 // Walks the first-parent history from commit back to the root in one pass, comparing trees
@@ -50,9 +53,9 @@ struct History {
 // First-parent, because that is the order in which changes reached the published branch.
 // With base, the history as read at base_commit: when base_commit is on the first-parent chain
 // (and neither it nor the repository is shallow), only the commits after it are walked, which
-// gives what the whole walk gives.
+// gives what the whole walk gives. base's files are moved from when it is used.
 History read_history(const git::Repository& repo, const std::string& commit, const std::string& content_dir,
-                     const std::vector<std::string>& folders, const History* base = nullptr,
+                     const std::vector<std::string>& folders, History* base = nullptr,
                      const std::string& base_commit = "");
 
 }  // namespace gongkai

@@ -239,6 +239,7 @@ void write(BinaryWriter& w, const History& h) {
 void read(BinaryReader& r, History& h) {
     h.shallow = r.flag();
     std::size_t n = r.count(24);
+    h.files.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         std::string path = r.str();
         FileHistory fh;

@@ -48,7 +48,7 @@ public:
     virtual std::optional<History> history(const Snapshot&) const { return std::nullopt; }
     // The record from git, continued from base: the history as it stood at base_commit, when
     // that commit is on the first-parent chain of the snapshot's commit (else read whole).
-    virtual std::optional<History> history(const Snapshot& snapshot, const History&, const std::string&) const {
+    virtual std::optional<History> history(const Snapshot& snapshot, History, const std::string&) const {
         return history(snapshot);
     }
 

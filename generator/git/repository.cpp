@@ -395,7 +395,7 @@ std::string CommitSource::cache_identity() const {
     return std::string(git_repository_path(repo_.get())) + "\n" + dir_;
 }
 
-std::optional<History> CommitSource::history(const Snapshot& snapshot, const History& base,
+std::optional<History> CommitSource::history(const Snapshot& snapshot, History base,
                                              const std::string& base_commit) const {
     if (snapshot.commit.empty()) return std::nullopt;
     return read_history(repo_, snapshot.commit, dir_, {"projects", "reports"}, &base, base_commit);

@@ -61,7 +61,7 @@ public:
     Snapshot read(Diagnostics& diagnostics) override;
     std::optional<History> history(const Snapshot& snapshot) const override;
     std::string cache_identity() const override;
-    std::optional<History> history(const Snapshot& snapshot, const History& base,
+    std::optional<History> history(const Snapshot& snapshot, History base,
                                    const std::string& base_commit) const override;
 
 private:
