@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <future>
 
 #include <memory>
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cache/build_cache.h"
@@ -27,6 +29,12 @@ namespace gongkai {
 namespace fs = std::filesystem;
 
 namespace {
+
+std::int64_t now_ns() {
+    struct timespec ts {};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
 
 std::uint64_t inode_of(const fs::path& path) {
     struct stat st {};
@@ -210,6 +218,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     Manifest current;
     Manifest live = cache ? cache->live : Manifest{};
     std::set<std::string> broken_jobs;  // published pages no longer as written
+    FolderTimes spare_folders;            // the second copy's folders, as found unchanged
     if (cache) {
         Manifest verified = live;
         verify_manifest(out, verified);
@@ -222,7 +231,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
             current = cache->spare;
             verify_manifest(target, current);
             // What was changed or added by hand since it was last written goes first.
-            clear_unlisted(target, cache->spare, current, cache->spare_folders);
+            spare_folders = clear_unlisted(target, cache->spare, current, cache->spare_folders);
         } else {
             make_site_folder(target);
             cache->has_spare = true;
@@ -259,6 +268,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     }
     RenderStats stats;
     stats.want_keys = use_cache;
+    // Files made or linked from here on have a ctime after this (with a second to spare for the
+    // file system's coarser clock).
+    const std::int64_t writing_since = now_ns() - 1'000'000'000;
     FolderStore store(target, std::move(current), out, &live);
     Manifest written;
     try {
@@ -320,7 +332,20 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     next.history = std::move(analysis.history);
     next.page_keys = std::move(stats.keys);
     next.live_inode = inode_of(out);
-    next.live_folders = folder_times(out, written);
+    {
+        // The folders of the copy now published: those this build changed are looked at again,
+        // the rest are as clear_unlisted found them.
+        std::unordered_set<std::string> changed;
+        if (!spare_folders.empty()) {
+            for (const auto& [path, entry] : written)
+                if (entry.ctime_ns >= writing_since) changed.insert(parent_folder(path));
+            for (const auto& [path, entry] : cache->spare)
+                if (!written.contains(path))
+                    for (std::string dir = parent_folder(path); !dir.empty(); dir = parent_folder(dir))
+                        changed.insert(dir);
+        }
+        next.live_folders = folder_times(out, written, &spare_folders, &changed);
+    }
     next.live = std::move(written);
     if (cache) {
         // The copy that was published is now the second copy, as verified above; the files it

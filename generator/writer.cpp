@@ -508,24 +508,42 @@ std::int64_t ctime_of(const struct stat& st) {
 
 }  // namespace
 
-FolderTimes folder_times(const fs::path& folder, const Manifest& manifest) {
+std::string parent_folder(std::string_view path) {
+    auto slash = path.rfind('/');
+    return std::string(slash == std::string_view::npos ? std::string_view() : path.substr(0, slash));
+}
+
+FolderTimes folder_times(const fs::path& folder, const Manifest& manifest, const FolderTimes* known,
+                         const std::unordered_set<std::string>* changed) {
     std::unordered_set<std::string> folders = folders_of(manifest);
+    // A folder made since known was taken changed its parent.
+    std::unordered_set<std::string> grown;
+    if (known)
+        for (const auto& f : folders)
+            if (!f.empty() && !known->contains(f)) grown.insert(parent_folder(f));
+    FolderTimes out;
     std::vector<const std::string*> list;
-    for (const auto& f : folders) list.push_back(&f);
+    for (const auto& f : folders) {
+        if (known && !f.empty() && !grown.contains(f) && !(changed && changed->contains(f)))
+            if (auto it = known->find(f); it != known->end()) {
+                out.emplace(f, it->second);
+                continue;
+            }
+        list.push_back(&f);
+    }
     std::vector<std::int64_t> times(list.size(), -1);
     const FolderHandle handle(folder);
     parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
         struct stat st {};
         if (handle.lstat(*list[i], st) && S_ISDIR(st.st_mode)) times[i] = ctime_of(st);
     });
-    FolderTimes out;
     for (std::size_t i = 0; i < list.size(); ++i)
         if (times[i] >= 0) out.emplace(*list[i], times[i]);
     return out;
 }
 
-void clear_unlisted(const fs::path& folder, const Manifest& original, const Manifest& verified,
-                    const FolderTimes& recorded) {
+FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, const Manifest& verified,
+                           const FolderTimes& recorded) {
     std::vector<std::string> untrusted;
     for (const auto& [path, entry] : original) {
         if (verified.contains(path)) continue;
@@ -543,8 +561,13 @@ void clear_unlisted(const fs::path& folder, const Manifest& original, const Mani
     });
     std::error_code ec;
     std::unordered_set<std::string> folders;
+    FolderTimes unchanged;
+    unchanged.reserve(list.size());
     for (std::size_t i = 0; i < list.size(); ++i) {
-        if (!changed[i]) continue;
+        if (!changed[i]) {
+            unchanged.emplace(*list[i].first, list[i].second);
+            continue;
+        }
         if (folders.empty()) folders = folders_of(verified);
         const std::string& dir = *list[i].first;
         for (auto it = fs::directory_iterator(folder / dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
@@ -553,6 +576,7 @@ void clear_unlisted(const fs::path& folder, const Manifest& original, const Mani
             fs::remove_all(it->path(), ec);
         }
     }
+    return unchanged;
 }
 
 fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cache/hash.h"
@@ -123,13 +124,19 @@ void verify_manifest(const std::filesystem::path& folder, Manifest& manifest);
 // entry is added to it, removed from it or renamed in it: how a build notices files that were
 // added by hand without listing every folder.
 using FolderTimes = std::unordered_map<std::string, std::int64_t>;
-// The folders that hold the manifest's files, with their ctimes now.
-FolderTimes folder_times(const std::filesystem::path& folder, const Manifest& manifest);
+// The folders that hold the manifest's files, with their ctimes now. With known, the ctimes of
+// folders found unchanged earlier (by clear_unlisted), a folder that is in known is not looked at
+// again unless it is in changed, or a folder inside it is new; a value out of date only makes
+// the next build read that folder. The top folder is always looked at.
+FolderTimes folder_times(const std::filesystem::path& folder, const Manifest& manifest,
+                         const FolderTimes* known = nullptr, const std::unordered_set<std::string>* changed = nullptr);
+// The folder that holds path ("" for the top).
+std::string parent_folder(std::string_view path);
 // Makes folder hold what manifest lists and nothing else, as far as can be told cheaply: files
 // that were listed but are no longer as written (original minus verified) are removed, and every
 // folder whose ctime differs from recorded is read and cleared of what the manifest does not list
-// (the marker excepted).
-void clear_unlisted(const std::filesystem::path& folder, const Manifest& original, const Manifest& verified,
+// (the marker excepted). Returns the recorded folders found unchanged.
+FolderTimes clear_unlisted(const std::filesystem::path& folder, const Manifest& original, const Manifest& verified,
                     const FolderTimes& recorded);
 // Records what stat says now of the file at path (size, times, inode) in entry.
 void restat(const std::filesystem::path& path, OutputEntry& entry);

@@ -1012,6 +1012,42 @@ TEST_CASE("incremental: files the output or the cache's copy gained or lost by h
     s.step("three builds after that");
 }
 
+TEST_CASE("incremental: files added by hand are found in folders whose times a build carried over",
+          "[integration][incremental]") {
+    // From the third build on, a build records the times of the folders it did not change as the
+    // build before it found them, instead of looking at every folder again. A file added by hand
+    // to such a folder, or to one the build did change, must still be found two builds later,
+    // when that copy of the site is brought up to date again.
+    Series s;
+    int hour = 9;
+    auto change = [&](const std::string& report, int completion) {
+        s.repo.write("reports/" + report + ".md",
+                     report_text(std::stoi(report.substr(report.size() - 2)), completion, report.substr(0, 8),
+                                 "第 " + std::to_string(hour) + " 次修改。"));
+        commit_at(s.repo, "修改 " + report, "2020-10-20T" + two(hour++) + ":00:00+08:00");
+    };
+    s.step("the first commit");
+    change("2020-101/2020-06", 30);
+    s.step("build 2");
+    change("2020-102/2020-07", 40);
+    s.step("build 3, which carries folder times over");
+    change("2020-102/2020-08", 45);
+    s.step("build 4, which carries folder times over");
+    const fs::path untouched = s.out() / report_page("2020-101", "2020-08");
+    const fs::path touched = s.out() / report_page("2020-102", "2020-08");
+    REQUIRE(fs::exists(untouched));
+    REQUIRE(fs::exists(touched));
+    write_file(untouched.parent_path() / "note.html", "<p>手工添加</p>\n");
+    write_file(touched.parent_path() / "note.html", "<p>手工添加</p>\n");
+    write_file(s.out() / "departments/stray.html", "<p>stray</p>\n");
+    change("2020-101/2020-06", 35);
+    s.step("one build after the files were added");
+    change("2020-102/2020-07", 50);
+    s.step("two builds after the files were added");
+    change("2020-101/2020-07", 55);
+    s.step("three builds after the files were added");
+}
+
 TEST_CASE("incremental: the cache's own files put back as they were some builds ago are not trusted blindly",
           "[integration][incremental]") {
     Series s;
