@@ -24,13 +24,6 @@ void ensure_initialised() {
         // gongkai reads each tree and commit once, or twice in a row in the git record's walk:
         // a mebibyte of cached objects does as well as libgit2's default of 256 and holds less.
         git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(1 << 20));
-        // Pack files are mapped half a mebibyte at a time, two mebibytes at most in the whole
-        // process: with libgit2's defaults (windows of 1 GiB, 8 GiB in all) the whole pack stayed
-        // mapped from the first read to the end of the build, in every repository handle that
-        // read it, and counted in the build's memory (10 of 117 MiB at 10,000 reports). No
-        // slower at 10,000 reports.
-        git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<std::size_t>(512) << 10);
-        git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<std::size_t>(2) << 20);
     });
 }
 
