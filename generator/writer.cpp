@@ -652,6 +652,8 @@ void write_new_file(const fs::path& path, std::initializer_list<std::string_view
     write_pieces(path, std::vector<std::string_view>(pieces));
 }
 
+void write_new_file(const fs::path& path, const std::vector<std::string_view>& pieces) { write_pieces(path, pieces); }
+
 void remove_folder(const fs::path& folder) {
     std::error_code ec;
     fs::remove_all(folder, ec);

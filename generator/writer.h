@@ -167,6 +167,7 @@ bool swap_in(const std::filesystem::path& out, const std::filesystem::path& fold
 void write_new_file(const std::filesystem::path& path, const std::string& data);
 // The same, written from pieces in order.
 void write_new_file(const std::filesystem::path& path, std::initializer_list<std::string_view> pieces);
+void write_new_file(const std::filesystem::path& path, const std::vector<std::string_view>& pieces);
 // Removes a working folder, ignoring errors.
 void remove_folder(const std::filesystem::path& folder);
 

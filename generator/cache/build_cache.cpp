@@ -119,15 +119,18 @@ std::shared_ptr<const void> map_file(const fs::path& path, std::string_view& byt
     return std::shared_ptr<const void>(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
 }
 
-// Writes a cache file under a draft name and renames it into place; the payload is not copied
-// behind its header (the state of a large site is several megabytes).
-void write_atomically(const fs::path& path, const std::string& identity, const std::string& payload,
+// Writes a cache file under a draft name and renames it into place; the payload, given in
+// pieces, is not copied behind its header (the state of a large site is tens of megabytes).
+void write_atomically(const fs::path& path, const std::string& identity, const std::vector<std::string_view>& payload,
                       const Hash128& sum) {
     fs::path tmp = path;
     tmp += ".new";
     ::unlink(tmp.c_str());
     try {
-        write_new_file(tmp, {header(identity, sum), payload});
+        const std::string head = header(identity, sum);
+        std::vector<std::string_view> pieces{head};
+        pieces.insert(pieces.end(), payload.begin(), payload.end());
+        write_new_file(tmp, pieces);
     } catch (...) {
         ::unlink(tmp.c_str());
         throw;
@@ -307,7 +310,10 @@ void read_state_part(std::string_view bytes, StatePart part, BuildCache& cache) 
     if (!r.done()) throw CacheError("it holds more than it lists");
 }
 
-std::string state_payload(const BuildCache& cache, const std::vector<std::string>& parts) {
+// The state's payload, in pieces: the commit and the content files' ids, then each part as
+// BinaryWriter::str writes it (its length, then its bytes), without copying the parts.
+std::vector<std::string_view> state_payload(const BuildCache& cache, const std::vector<std::string>& parts,
+                                            std::string& head, std::vector<std::uint64_t>& lengths) {
     BinaryWriter w;
     w.str(cache.commit);
     w.u64(cache.shards.size());
@@ -315,8 +321,15 @@ std::string state_payload(const BuildCache& cache, const std::vector<std::string
         w.hash(id);
         w.hash(sum);
     }
-    for (const auto& part : parts) w.str(part);
-    return std::move(w.bytes());
+    head = std::move(w.bytes());
+    lengths.clear();
+    for (const auto& part : parts) lengths.push_back(part.size());
+    std::vector<std::string_view> pieces{head};
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        pieces.emplace_back(reinterpret_cast<const char*>(&lengths[i]), sizeof lengths[i]);
+        pieces.emplace_back(parts[i]);
+    }
+    return pieces;
 }
 
 }  // namespace
@@ -390,15 +403,17 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
     std::vector<std::vector<const CachedFile*>> by_shard(cache_shards);
     for (const auto& f : files) by_shard[shard_of(f.path)].push_back(&f);
     cache.shards.assign(cache_shards, {});
-    // The content files and the state's parts on all cores; the state, which lists the content
-    // files' checksums, is written last.
+    // The content files, then the state's parts, on all cores (the parts last, so they are not
+    // held while the content files are made); the state, which lists the content files'
+    // checksums, is written last.
     std::vector<std::string> parts(state_parts);
-    parallel_for(state_parts + cache_shards, worker_count(0), [&](std::size_t task, unsigned) {
-        if (task < state_parts) {
-            parts[task] = state_part(cache, static_cast<StatePart>(task));
+    parallel_for(cache_shards + state_parts, worker_count(0), [&](std::size_t task, unsigned) {
+        if (task >= cache_shards) {
+            const std::size_t part = task - cache_shards;
+            parts[part] = state_part(cache, static_cast<StatePart>(part));
             return;
         }
-        const std::size_t i = task - state_parts;
+        const std::size_t i = task;
         Hasher id;
         for (const CachedFile* f : by_shard[i]) id.add(f->path).add(f->oid).add(f->json ? f->json->key : Hash128{});
         cache.shards[i].first = id.digest();
@@ -414,10 +429,14 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
         // again, with them, rather than keeping it as it is.
         if (!whole) cache.shards[i].first = Hash128{};
         cache.shards[i].second = hash_bytes(payload);
-        write_atomically(shard_path(folder, i), identity, payload, cache.shards[i].second);
+        write_atomically(shard_path(folder, i), identity, {payload}, cache.shards[i].second);
     });
-    const std::string state = state_payload(cache, parts);
-    write_atomically(folder / "state", identity, state, hash_bytes(state));
+    std::string head;
+    std::vector<std::uint64_t> lengths;
+    const std::vector<std::string_view> state = state_payload(cache, parts, head, lengths);
+    ByteHasher sum;
+    for (std::string_view piece : state) sum.update(piece);
+    write_atomically(folder / "state", identity, state, sum.digest());
     ::unlink((folder / "spare-changing").c_str());
 }
 
