@@ -189,6 +189,15 @@ std::string report_page(const std::string& project, const std::string& id) {
     return "projects/" + project + "/reports/" + id + "/index.html";
 }
 
+// Writes the report "<project>/<period>" at completion, its text made new by the n-th note, and
+// commits it at when.
+void commit_report(const GitRepo& repo, const std::string& report, int completion, int n, const std::string& when) {
+    repo.write("reports/" + report + ".md",
+               report_text(std::stoi(report.substr(report.size() - 2)), completion, report.substr(0, 8),
+                           "第 " + std::to_string(n) + " 次修改。"));
+    commit_at(repo, "修改 " + report, when);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Building
 
@@ -1021,10 +1030,8 @@ TEST_CASE("incremental: files added by hand are found in folders whose times a b
     Series s;
     int hour = 9;
     auto change = [&](const std::string& report, int completion) {
-        s.repo.write("reports/" + report + ".md",
-                     report_text(std::stoi(report.substr(report.size() - 2)), completion, report.substr(0, 8),
-                                 "第 " + std::to_string(hour) + " 次修改。"));
-        commit_at(s.repo, "修改 " + report, "2020-10-20T" + two(hour++) + ":00:00+08:00");
+        commit_report(s.repo, report, completion, hour, "2020-10-20T" + two(hour) + ":00:00+08:00");
+        ++hour;
     };
     s.step("the first commit");
     change("2020-101/2020-06", 30);
@@ -1053,11 +1060,8 @@ TEST_CASE("incremental: the cache's own files put back as they were some builds 
     Series s;
     int minute = 0;
     auto change = [&](const std::string& report, int completion) {
-        s.repo.write("reports/" + report + ".md",
-                     report_text(std::stoi(report.substr(report.size() - 2)), completion, report.substr(0, 8),
-                                 "第 " + std::to_string(minute) + " 次修改。"));
+        commit_report(s.repo, report, completion, minute, "2020-10-20T10:" + two(minute + 1) + ":00+08:00");
         ++minute;
-        commit_at(s.repo, "修改 " + report, "2020-10-20T10:" + two(minute) + ":00+08:00");
     };
     s.step("the first commit");
     change("2020-101/2020-06", 30);
