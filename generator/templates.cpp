@@ -14,6 +14,18 @@ constexpr std::array<const char*, 6> page_names = {"index", "departments", "depa
 
 namespace {
 
+constexpr std::string_view spaces = " \t\n\v\f\r";  // what the renderer trims from a tag (isspace)
+
+// Whether text changes the tag delimiters anywhere ("{{=<% %>=}}", with or without spaces inside
+// the braces, as the renderer reads it): such a template is left as written.
+bool changes_delimiters(std::string_view text) {
+    for (auto open = text.find("{{"); open != std::string_view::npos; open = text.find("{{", open + 2)) {
+        auto first = text.find_first_not_of(spaces, open + 2);
+        if (first != std::string_view::npos && text[first] == '=') return true;
+    }
+    return false;
+}
+
 // Replaces each partial tag "{{> name}}" with the partial's text, recursively, so a page is
 // parsed once instead of every partial being parsed again at every use. A partial that includes
 // itself (a goal and its finer parts) is inlined one level and then left as a tag, which the
@@ -21,7 +33,7 @@ namespace {
 // spec's standalone rule does.
 std::string expand_partials(const std::string& text, const std::map<std::string, std::string>& sources,
                             std::vector<std::string>& stack) {
-    if (text.find("{{=") != std::string::npos) return text;  // custom delimiters: leave as written
+    if (changes_delimiters(text)) return text;  // custom delimiters: leave as written
     std::string out;
     out.reserve(text.size() * 2);
     std::size_t pos = 0;
@@ -70,11 +82,13 @@ std::string expand_partials(const std::string& text, const std::map<std::string,
 // every page of a build) into the template text, so the renderer does not look them up on every
 // page: a third of a page's tags. The value is written escaped as the renderer would escape it, or
 // raw. A tag is left as written when its value might read otherwise in place of the tag: a key
-// the strings lack, a blank value (a line of tags alone is read differently from one with text),
-// or a value with a brace (it could join a neighbouring tag). Text with custom delimiters is left
-// as written. Only page data could hide the strings by a member named "t", and it has none.
+// the strings lack, or one the renderer's dotted lookup would not find (empty, or with a dot); a
+// blank value, or one with a line break (the renderer decides which lines hold only a section
+// tag from the template's own line breaks, and a value's do not count); or a value with a brace
+// (it could join a neighbouring tag). Text with custom delimiters is left as written. Only page
+// data could hide the strings by a member named "t", and it has none.
 std::string write_strings(const std::string& text, const std::map<std::string, std::string>& strings) {
-    if (strings.empty() || text.find("{{=") != std::string::npos) return text;
+    if (strings.empty() || changes_delimiters(text)) return text;
     std::string out;
     out.reserve(text.size() * 2);
     std::size_t pos = 0;
@@ -92,13 +106,16 @@ std::string write_strings(const std::string& text, const std::map<std::string, s
             raw = true;
             name.remove_prefix(1);
         }
-        while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
-        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+        if (const auto first = name.find_first_not_of(spaces); first == std::string_view::npos)
+            name = {};
+        else
+            name = name.substr(first, name.find_last_not_of(spaces) + 1 - first);
         const std::string* value = nullptr;
-        if (name.starts_with("t.")) {
-            auto it = strings.find(std::string(name.substr(2)));
-            if (it != strings.end() && it->second.find_first_not_of(" \t\r\n") != std::string::npos &&
-                it->second.find_first_of("{}") == std::string::npos)
+        if (const std::string_view key = name.substr(std::min<std::size_t>(2, name.size()));
+            name.starts_with("t.") && !key.empty() && key.find('.') == std::string_view::npos) {
+            auto it = strings.find(std::string(key));
+            if (it != strings.end() && it->second.find_first_not_of(spaces) != std::string::npos &&
+                it->second.find_first_of("{}\r\n") == std::string::npos)
                 value = &it->second;
         }
         out.append(text, pos, open - pos);

@@ -163,7 +163,8 @@ TEST_CASE("templates: a link renders as the value it links to, with its own fiel
 
 TEST_CASE("templates: strings written into the templates render as looked up", "[templates]") {
     // Every kind of tag naming a string, in and out of sections and partials, and the strings
-    // that stay tags: missing, blank (here next to a section tag), or holding a brace.
+    // that stay tags: missing, blank (here next to a section tag), holding a brace or a line break,
+    // or with a dot in the key.
     Sources s = theme();
     s["index"] =
         "{{t.plain}}|{{{t.markup}}}|{{& t.markup}}|{{ t.markup }}|{{t.missing}}|{{t.blank}}|{{t.brace}}\n"
@@ -171,10 +172,14 @@ TEST_CASE("templates: strings written into the templates render as looked up", "
         "  {{t.blank}} {{#items}}\n"
         "{{name}}{{/items}}\n"
         "{{^empty}}{{t.plain}}{{/empty}}{{!t.plain}}\n"
+        "{{t.newline}}{{#items}}\n"
+        "{{name}}{{/items}}\n"
+        "  {{#items}}{{t.leading}}{{/items}}|{{t.a.b}}|{{{ t.plain }}}|{{&\tt.plain\n}}\n"
         "{{> footer}}";
     s["footer"] = "<footer>{{t.markup}}</footer>";
     const std::map<std::string, std::string> strings{
-        {"plain", "进展 progress"}, {"markup", "<b>\"A&B\"</b>"}, {"blank", "  "}, {"brace", "{{x}} }"}};
+        {"plain", "进展 progress"}, {"markup", "<b>\"A&B\"</b>"}, {"blank", "  "}, {"brace", "{{x}} }"},
+        {"newline", "Hi\n"},       {"leading", "\nfoo"},           {"a.b", "dotted"}};
 
     auto data_with_strings = [&] {
         mustache::data d;
@@ -203,4 +208,24 @@ TEST_CASE("templates: strings written into the templates render as looked up", "
     CHECK(expected.find("&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;") != std::string::npos);
     CHECK(expected.find("<b>\"A&B\"</b>") != std::string::npos);
     CHECK(expected.find("must not appear") == std::string::npos);
+}
+
+TEST_CASE("templates: strings are not written into a template that changes its delimiters", "[templates]") {
+    Sources s = theme();
+    s["index"] = "{{t.plain}}|{{ =<% %>= }}<%t.plain%>|{{t.plain}}|<%={{ }}=%>{{t.plain}}";
+    const std::map<std::string, std::string> strings{{"plain", "进展"}};
+    mustache::data d;
+    mustache::data t;
+    t.set("plain", std::string("进展"));
+    d.set("t", t);
+    Diagnostics d1, d2;
+    Templates looked_up(s, "themes/default/templates", {}, "templates", d1);
+    Templates written(s, "themes/default/templates", {}, "templates", d2, strings);
+    REQUIRE(d1.items().empty());
+    REQUIRE(d2.items().empty());
+    auto a = d;
+    auto b = d;
+    const std::string expected = looked_up.render("index", a);
+    CHECK(expected == "进展|进展|{{t.plain}}|进展");
+    CHECK(written.render("index", b) == expected);
 }
