@@ -25,11 +25,11 @@ namespace gongkai {
 SiteFiles render_site(const Library& library, const Theme& theme, const Analysis& analysis, Diagnostics& diagnostics,
                       unsigned jobs = 0);
 
-// What an earlier build left that this one may keep: each page job's key (the job is named by
-// its page's path), whether its files are still as written, and which files those are.
 // Keys of page jobs, by job id (the page's path).
 using PageKeys = std::unordered_map<std::string, Hash128>;
 
+// What an earlier build left that this one may keep: each page job's key (the job is named by
+// its page's path), whether its files are still as written, and which files those are.
 struct PageReuse {
     const PageKeys* keys = nullptr;  // the previous build's
     std::function<bool(const std::string& job)> can_keep;

@@ -648,10 +648,6 @@ bool swap_in(const fs::path& out, const fs::path& folder) {
 
 void write_new_file(const fs::path& path, const std::string& data) { write_file(path, data); }
 
-void write_new_file(const fs::path& path, std::initializer_list<std::string_view> pieces) {
-    write_pieces(path, std::vector<std::string_view>(pieces));
-}
-
 void write_new_file(const fs::path& path, const std::vector<std::string_view>& pieces) { write_pieces(path, pieces); }
 
 void remove_folder(const fs::path& folder) {

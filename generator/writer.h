@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -137,7 +136,7 @@ std::string parent_folder(std::string_view path);
 // folder whose ctime differs from recorded is read and cleared of what the manifest does not list
 // (the marker excepted). Returns the recorded folders found unchanged.
 FolderTimes clear_unlisted(const std::filesystem::path& folder, const Manifest& original, const Manifest& verified,
-                    const FolderTimes& recorded);
+                           const FolderTimes& recorded);
 // Records what stat says now of the file at path (size, times, inode) in entry.
 void restat(const std::filesystem::path& path, OutputEntry& entry);
 
@@ -166,7 +165,6 @@ bool swap_in(const std::filesystem::path& out, const std::filesystem::path& fold
 // Writes a whole file at path, replacing none: WriteError names the path and the reason.
 void write_new_file(const std::filesystem::path& path, const std::string& data);
 // The same, written from pieces in order.
-void write_new_file(const std::filesystem::path& path, std::initializer_list<std::string_view> pieces);
 void write_new_file(const std::filesystem::path& path, const std::vector<std::string_view>& pieces);
 // Removes a working folder, ignoring errors.
 void remove_folder(const std::filesystem::path& folder);

@@ -246,8 +246,11 @@ void read_parsed(std::string_view payload, BuildCache& cache) {
 enum class StatePart : std::size_t { history, page_keys, live, spare, count };
 constexpr std::size_t state_parts = static_cast<std::size_t>(StatePart::count);
 
+// A part of the state as BinaryWriter::str frames a text (its length, then its bytes), so the
+// state is written from its parts without joining them.
 std::string state_part(const BuildCache& cache, StatePart part) {
     BinaryWriter w;
+    w.u64(0);  // the length, set below
     switch (part) {
     case StatePart::history:
         w.flag(cache.has_history);
@@ -274,7 +277,10 @@ std::string state_part(const BuildCache& cache, StatePart part) {
     case StatePart::count:
         break;
     }
-    return std::move(w.bytes());
+    std::string bytes = std::move(w.bytes());
+    const std::uint64_t length = bytes.size() - sizeof length;
+    std::memcpy(bytes.data(), &length, sizeof length);
+    return bytes;
 }
 
 void read_state_part(std::string_view bytes, StatePart part, BuildCache& cache) {
@@ -310,10 +316,8 @@ void read_state_part(std::string_view bytes, StatePart part, BuildCache& cache) 
     if (!r.done()) throw CacheError("it holds more than it lists");
 }
 
-// The state's payload, in pieces: the commit and the content files' ids, then each part as
-// BinaryWriter::str writes it (its length, then its bytes), without copying the parts.
-std::vector<std::string_view> state_payload(const BuildCache& cache, const std::vector<std::string>& parts,
-                                            std::string& head, std::vector<std::uint64_t>& lengths) {
+// What the state holds before its parts: the commit and the content files' ids.
+std::string state_head(const BuildCache& cache) {
     BinaryWriter w;
     w.str(cache.commit);
     w.u64(cache.shards.size());
@@ -321,15 +325,7 @@ std::vector<std::string_view> state_payload(const BuildCache& cache, const std::
         w.hash(id);
         w.hash(sum);
     }
-    head = std::move(w.bytes());
-    lengths.clear();
-    for (const auto& part : parts) lengths.push_back(part.size());
-    std::vector<std::string_view> pieces{head};
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        pieces.emplace_back(reinterpret_cast<const char*>(&lengths[i]), sizeof lengths[i]);
-        pieces.emplace_back(parts[i]);
-    }
-    return pieces;
+    return std::move(w.bytes());
 }
 
 }  // namespace
@@ -431,9 +427,9 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
         cache.shards[i].second = hash_bytes(payload);
         write_atomically(shard_path(folder, i), identity, {payload}, cache.shards[i].second);
     });
-    std::string head;
-    std::vector<std::uint64_t> lengths;
-    const std::vector<std::string_view> state = state_payload(cache, parts, head, lengths);
+    const std::string head = state_head(cache);
+    std::vector<std::string_view> state{head};
+    state.insert(state.end(), parts.begin(), parts.end());
     ByteHasher sum;
     for (std::string_view piece : state) sum.update(piece);
     write_atomically(folder / "state", identity, state, sum.digest());
