@@ -14,6 +14,7 @@
 #include "content/source.h"
 #include "markdown.h"
 #include "site.h"
+#include "utf8.h"
 
 namespace gongkai::fuzz {
 
@@ -36,8 +37,9 @@ inline void toml_model(std::string_view data) {
 }
 
 // The checks a build makes of every Markdown text, and rendering of what they let through (as a
-// build renders only what they let through).
+// build renders only what they let through: a text file is valid UTF-8 without a NUL byte).
 inline void markdown(std::string_view data) {
+    if (looks_binary(data) || first_invalid_utf8(data)) return;
     if (find_render_limit(data) || find_deep_nesting(data)) return;
     RenderedMarkdown out = render_markdown(data);
     (void)out.html.size();

@@ -22,7 +22,9 @@ struct RenderedMarkdown {
 // Renders GitHub-flavoured Markdown (tables, strikethrough, autolinks, task lists) to HTML.
 // Raw HTML is never passed through (cmark-gfm's safe mode plus the tagfilter extension), and a
 // link or image whose address has a scheme other than http:, https:, mailto: or tel: (javascript:,
-// vbscript:, data:, file:, however written) is replaced by its text.
+// vbscript:, data:, file:, however written) is replaced by its text. The text must be valid UTF-8,
+// as every content file is found to be before anything in it is rendered (first_invalid_utf8);
+// it is not checked again here.
 RenderedMarkdown render_markdown(std::string_view markdown);
 
 // True when a link or image address is one a page may carry: no scheme (a relative address), or
@@ -40,6 +42,11 @@ struct DeepNesting {
     std::size_t line = 0;  // 1-based line of the Markdown text; 0 when unknown
 };
 std::optional<DeepNesting> find_deep_nesting(std::string_view markdown, std::size_t max_depth = max_markdown_depth);
+
+// The scan find_deep_nesting makes before it parses: false when the markers in the text (at the
+// starts of lines, and in each paragraph) cannot add up to more than max_depth levels, so the
+// document needs no parse. Shown for the tests.
+bool may_nest_deeper_than(std::string_view text, std::size_t max_depth);
 
 // cmark-gfm takes time that grows with the square of some inputs: a long run of letters, digits,
 // '.', '_' and '-' (its autolink extension rescans it from every "www."), and table rows of very

@@ -1,6 +1,8 @@
 #include "utf8.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace gongkai {
 
@@ -54,6 +56,14 @@ bool is_bidi_control(char32_t c) {
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
+        if (i + 8 <= s.size()) {  // eight ASCII bytes at a time
+            std::uint64_t word;
+            std::memcpy(&word, s.data() + i, 8);
+            if ((word & 0x8080808080808080u) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         std::size_t len = sequence_length(s, i);
         if (len == 0) return i;
         i += len;

@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
 using namespace gongkai;
 
 namespace {
@@ -153,4 +158,114 @@ TEST_CASE("find_deep_nesting: an autolink and lines ended by a lone CR are count
     auto deep = find_deep_nesting(quotes, 10);
     REQUIRE(deep.has_value());
     CHECK(deep->depth == 12);
+}
+
+namespace {
+
+// The scans as they were before they skipped Chinese text eight bytes at a time, one byte after
+// another: what the skipping scans must always agree with.
+bool is_mark_byte(char c) { return c == '*' || c == '_' || c == '[' || c == '~'; }
+bool is_prefix_byte(char c) { return std::string_view(" \t>-*+.)0123456789").find(c) != std::string_view::npos; }
+bool is_word_byte(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+}
+
+bool reference_may_nest(std::string_view text, std::size_t max_depth) {
+    std::size_t deepest_prefix = 0, prefix = 0, most_marks = 0, marks = 0;
+    bool at_line_start = true, blank = true;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (ch == '\n' || (ch == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+            if (blank) marks = 0;
+            at_line_start = blank = true;
+            prefix = 0;
+            continue;
+        }
+        if (ch != ' ' && ch != '\t' && ch != '\r') blank = false;
+        if (is_mark_byte(ch)) most_marks = std::max(most_marks, ++marks);
+        if (at_line_start) {
+            if (is_prefix_byte(ch)) deepest_prefix = std::max(deepest_prefix, ++prefix);
+            else at_line_start = false;
+        }
+        if (deepest_prefix * 2 + most_marks + 1 > max_depth) return true;
+    }
+    return false;
+}
+
+// The line of the first problem, or 0 for none.
+std::size_t reference_render_limit_line(std::string_view text) {
+    std::size_t line = 1, run = 0, longest = 0, longest_line = 0, cells = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (is_word_byte(ch)) {
+            if (++run > longest) {
+                longest = run;
+                longest_line = line;
+            }
+            continue;
+        }
+        run = 0;
+        if (ch == '|' && (i == 0 || text[i - 1] != '\\') && ++cells > max_table_cells) return line;
+        if (ch == '\n') {
+            ++line;
+            cells = 0;
+        }
+    }
+    return longest > max_markdown_run ? longest_line : 0;
+}
+
+// Text made of Chinese runs of many lengths (8 and 24 bytes among them) beside the bytes the scans
+// look for, so that each falls at every place within eight bytes; pipes often enough for a row
+// of too many cells.
+std::string mixed_text(std::mt19937& random, std::size_t pieces, std::size_t word_length) {
+    static const std::vector<std::string> kinds = {
+        "完", "成率", "现代化为主线", "现代化为主线促进", "，", "\n", "\r", "\r\n", "\n\n", "*", "_", "[", "~", "|", "\\|", " ", "\t",
+        "> ", "- ", "1. ", "+", ")", "a", "7", ".", "-"};
+    std::string text;
+    for (std::size_t i = 0; i < pieces; ++i) {
+        const std::string& kind = kinds[random() % kinds.size()];
+        if (kind == "a") text.append(random() % word_length + 1, 'a');
+        else if (kind == "|") text.append(random() % 200 + 1, '|');
+        else text += kind;
+    }
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("the scans before a parse agree with a scan of one byte at a time", "[markdown]") {
+    std::mt19937 random(20261129);
+    for (int round = 0; round < 3000; ++round) {
+        std::string text = mixed_text(random, random() % 300, round % 2 ? 8 : 700);
+        INFO("text: " << text);
+        for (std::size_t depth : {1, 2, 3, 5, 8, 13}) {
+            INFO("max depth " << depth);
+            REQUIRE(may_nest_deeper_than(text, depth) == reference_may_nest(text, depth));
+        }
+        auto limit = find_render_limit(text);
+        REQUIRE((limit ? limit->line : 0) == reference_render_limit_line(text));
+    }
+}
+
+TEST_CASE("the scans before a parse see what follows long Chinese text", "[markdown]") {
+    const std::string chinese = "根据督查通知的要求现将我单位所涉项目完成情况反馈如下";  // 26 characters, 78 bytes
+    // Marks and quote markers after Chinese text at every offset.
+    for (std::size_t pad = 0; pad < 9; ++pad) {
+        std::string text = std::string(pad, 'x') + chinese + "**" + chinese + "__[" + chinese + "~\n>>>>" + chinese;
+        INFO("padding " << pad);
+        // Four quote markers (two levels each) and six marks in the paragraph: 4 * 2 + 6 + 1.
+        CHECK(may_nest_deeper_than(text, 14));
+        CHECK_FALSE(may_nest_deeper_than(text, 15));
+        // A table row of too many cells, on line 3, after Chinese lines.
+        std::string table = std::string(pad, 'x') + chinese + "\n" + chinese + "\n" + chinese;
+        for (std::size_t cell = 0; cell <= max_table_cells; ++cell) table += "|" + chinese.substr(0, 3 * (cell % 5));
+        auto limit = find_render_limit(table);
+        REQUIRE(limit.has_value());
+        CHECK(limit->line == 3);
+        // A long run of letters breaks at Chinese text.
+        std::string run = chinese + std::string(max_markdown_run, 'a') + chinese + "a";
+        CHECK_FALSE(find_render_limit(run).has_value());
+        CHECK(find_render_limit(run + std::string(max_markdown_run, 'b')).has_value());
+    }
 }
