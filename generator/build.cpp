@@ -188,6 +188,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
 
     progress("history", 0, 1);
     auto history = walking.valid() ? walking.get() : walk();
+    source.done_reading();
     progress("history", 1, 1);
     if (history) {
         analysis.history = std::move(*history);

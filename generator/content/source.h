@@ -55,6 +55,9 @@ public:
     // Files the caller already holds parsed, asked by path and git blob id: read() leaves their
     // data unread and marks them reused. Only sources that know blob ids ask.
     using Known = std::function<bool(const std::string& path, const std::string& oid)>;
+    // The build has read all it will (the files and the git record): what reading holds may go.
+    virtual void done_reading() {}
+
     // Names the source for a build cache (the repository and content folder); "" when what it
     // reads has no blob ids to key a cache by.
     virtual std::string cache_identity() const { return ""; }

@@ -1,5 +1,7 @@
 #include "git/repository.h"
 
+#include <git2/sys/repository.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -394,6 +396,8 @@ std::string CommitSource::cache_identity() const {
     if (worktree_) return "";
     return std::string(git_repository_path(repo_.get())) + "\n" + dir_;
 }
+
+void CommitSource::done_reading() { git_repository__cleanup(repo_.get()); }
 
 std::optional<History> CommitSource::history(const Snapshot& snapshot, History base,
                                              const std::string& base_commit) const {

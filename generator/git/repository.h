@@ -63,6 +63,9 @@ public:
     std::string cache_identity() const override;
     std::optional<History> history(const Snapshot& snapshot, History base,
                                    const std::string& base_commit) const override;
+    // Closes the repository's object database, which holds its pack files mapped in memory (as
+    // large as the packs, once read); the repository opens it again if it is used again.
+    void done_reading() override;
 
 private:
     const Repository& repo_;

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <string>
+
 #include "git/repository.h"
 #include "git_repo.h"
 #include "site.h"
@@ -113,4 +116,45 @@ TEST_CASE("git build: static files of the content are copied, replacing the them
     CHECK(file_contains(out / "site", "assets/style.css", "/* own style */"));
     CHECK(file_lacks(out / "site", "assets/style.css", "font-family"));
     CHECK(test::read_file(out / "site" / "files/plan.pdf") == std::string("%PDF-1.4\0binary", 15));
+}
+
+namespace {
+
+// Lines of /proc/self/maps naming a file under folder.
+std::size_t mappings_under(const std::string& folder) {
+    std::ifstream maps("/proc/self/maps");
+    std::size_t found = 0;
+    for (std::string line; std::getline(maps, line);)
+        if (line.find(folder) != std::string::npos) ++found;
+    return found;
+}
+
+}  // namespace
+
+TEST_CASE("git build: the repository's packs are not held in memory after reading, and it builds again",
+          "[integration][git]") {
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.commit("Seed");
+    repo.git("gc --quiet");  // the objects in a pack, which libgit2 maps into memory to read
+    REQUIRE_FALSE(test::list_files(repo.path() / ".git/objects/pack").empty());
+    const std::string packs = (repo.path() / ".git/objects/pack").string();
+    git::Repository repository(repo.dir());
+    for (int build = 0; build < 2; ++build) {
+        INFO("build " << build);
+        git::CommitSource source(repository, "HEAD", "");
+        TempDir out;
+        BuildOptions options;
+        options.themes_dir = fixture_themes_dir();
+        options.out = out / "site";
+        options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
+            // The packs are read while the content is: as the pages are written, they are let go.
+            if (stage == "read" && done == 1) CHECK(mappings_under(packs) > 0);
+            if (stage == "render-write" && done == 0) CHECK(mappings_under(packs) == 0);
+        };
+        BuildResult result = build_site(source, options);
+        INFO(test::listing(result.diagnostics));
+        REQUIRE(result.ok());
+        CHECK(file_contains(out / "site", "projects/2020-001/index.html", "推进教育优质均衡发展"));
+    }
 }
