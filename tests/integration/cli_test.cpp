@@ -116,3 +116,18 @@ TEST_CASE("cli: check reads the repository it stands in by default", "[integrati
     CHECK_FALSE(fs::exists(repo.path() / "site"));
     CHECK_FALSE(fs::exists(repo.path() / "departments/site"));
 }
+
+#ifdef GONGKAI_TEST_BINARY_JEMALLOC
+TEST_CASE("cli: the program's allocator takes its settings from the program", "[integration][cli]") {
+    // jemalloc prints the settings it runs with at exit when asked to (stats_print, "m": only them).
+    auto r = test::run("MALLOC_CONF=stats_print:true,stats_print_opts:mdablxe " +
+                       test::shell_quote(GONGKAI_TEST_BINARY) + " --version");
+    REQUIRE(r.status == 0);
+    CHECK(says(r, "opt.thp: \"always\""));
+    // The environment still overrides them.
+    auto off = test::run("MALLOC_CONF=thp:never,stats_print:true,stats_print_opts:mdablxe " +
+                         test::shell_quote(GONGKAI_TEST_BINARY) + " --version");
+    REQUIRE(off.status == 0);
+    CHECK(says(off, "opt.thp: \"never\""));
+}
+#endif
