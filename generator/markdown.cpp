@@ -130,7 +130,6 @@ enum ByteClass : std::uint8_t {
     is_space = 4,    // ' ', '\t', '\r'
     is_word = 8,     // letters, digits, '.', '_', '-': a run cmark-gfm's autolinker walks
     is_newline = 16,
-    is_pipe = 32,
 };
 
 constexpr std::array<std::uint8_t, 256> byte_classes = [] {
@@ -143,7 +142,6 @@ constexpr std::array<std::uint8_t, 256> byte_classes = [] {
     for (int c = '0'; c <= '9'; ++c) t[static_cast<unsigned>(c)] |= is_word;
     for (unsigned char c : std::string_view("._-")) t[c] |= is_word;
     t['\n'] |= is_newline;
-    t['|'] |= is_pipe;
     return t;
 }();
 
@@ -156,15 +154,9 @@ bool eight_high_bytes(std::string_view text, std::size_t i) {
     return (word & 0x8080808080808080u) == 0x8080808080808080u;
 }
 
-// A document can nest only as deep as its containers (quotes, list items: each opened by marker
-// characters at the start of a line, two levels per character at most) plus what is inside one
-// paragraph: emphasis, links, images and strikethrough (one level per '*', '_', '[' or '~' at
-// most), and one autolink (<http://…>, www.…), which holds only text, so one level more at most.
-// A paragraph ends at a blank line; a line ends at LF, CRLF or a CR alone, as cmark-gfm reads
-// them. Documents whose bound is within max_depth need no parse.
-}  // namespace
-
-bool may_nest_deeper_than(std::string_view text, std::size_t max_depth) {
+// The scan of may_nest_deeper_than one byte at a time, for text with a CR alone somewhere: it ends
+// a line where a split at LF would not.
+bool may_nest_deeper_bytewise(std::string_view text, std::size_t max_depth) {
     std::size_t deepest_prefix = 0, prefix = 0;
     std::size_t most_marks = 0, marks = 0;  // in one paragraph
     bool at_line_start = true, blank = true;
@@ -196,6 +188,53 @@ bool may_nest_deeper_than(std::string_view text, std::size_t max_depth) {
         if (deepest_prefix * 2 + most_marks + 1 > max_depth) return true;
     }
     return false;
+}
+
+// The lines of a text, split at LF (a CR before it stays on the line), each with its number.
+template <class F>
+void for_each_line(std::string_view text, F&& f) {
+    std::size_t number = 1;
+    for (std::size_t start = 0; start <= text.size(); ++number) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        if (!f(text.substr(start, end - start), number)) return;
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
+// A document can nest only as deep as its containers (quotes, list items: each opened by marker
+// characters at the start of a line, two levels per character at most) plus what is inside one
+// paragraph: emphasis, links, images and strikethrough (one level per '*', '_', '[' or '~' at
+// most), and one autolink (<http://…>, www.…), which holds only text, so one level more at most.
+// A paragraph ends at a blank line; a line ends at LF, CRLF or a CR alone, as cmark-gfm reads
+// them. Documents whose bound is within max_depth need no parse.
+// Line by line (a line's marks and CRs are counted in one pass the compiler vectorizes); text
+// with a CR alone is scanned byte by byte instead.
+bool may_nest_deeper_than(std::string_view text, std::size_t max_depth) {
+    std::size_t deepest_prefix = 0, most_marks = 0, marks = 0;
+    bool deeper = false, lone_cr = false;
+    for_each_line(text, [&](std::string_view line, std::size_t) {
+        std::size_t prefix = 0;
+        while (prefix < line.size() && (byte_classes[static_cast<unsigned char>(line[prefix])] & is_prefix)) ++prefix;
+        unsigned line_marks = 0, crs = 0;
+        for (char c : line) {
+            line_marks += (c == '*') + (c == '_') + (c == '[') + (c == '~');
+            crs += c == '\r';
+        }
+        if (crs > (line.ends_with('\r') ? 1u : 0u)) {
+            lone_cr = true;
+            return false;
+        }
+        deepest_prefix = std::max(deepest_prefix, prefix);
+        marks += line_marks;
+        most_marks = std::max(most_marks, marks);
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) marks = 0;  // a blank line ends a paragraph
+        deeper = deepest_prefix * 2 + most_marks + 1 > max_depth;
+        return !deeper;
+    });
+    return lone_cr ? may_nest_deeper_bytewise(text, max_depth) : deeper;
 }
 
 bool is_safe_url(std::string_view url) {
@@ -246,29 +285,38 @@ std::optional<DeepNesting> find_deep_nesting(std::string_view markdown, std::siz
 }
 
 std::optional<RenderLimit> find_render_limit(std::string_view markdown) {
-    std::size_t line = 1, run = 0, longest = 0, longest_line = 0, cells = 0;
-    for (std::size_t i = 0; i < markdown.size(); ++i) {
-        const std::uint8_t k = byte_classes[static_cast<unsigned char>(markdown[i])];
-        if (k == 0) {  // most bytes: text, and every byte of a Chinese character
-            run = 0;
-            while (eight_high_bytes(markdown, i + 1)) i += 8;
-            continue;
-        }
-        if (k & is_word) {
-            if (++run > longest) {
-                longest = run;
-                longest_line = line;
+    std::optional<RenderLimit> limit;
+    std::size_t longest = 0, longest_line = 0;
+    for_each_line(markdown, [&](std::string_view line, std::size_t number) {
+        // A line holds no more cells than bytes, nor a longer run: most need no closer look.
+        if (line.size() > max_table_cells &&
+            static_cast<std::size_t>(std::count(line.begin(), line.end(), '|')) > max_table_cells) {
+            std::size_t cells = 0;
+            for (std::size_t i = 0; i < line.size(); ++i)
+                if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++cells;
+            if (cells > max_table_cells) {
+                limit = RenderLimit{number, "a table row of more than " + std::to_string(max_table_cells) + " cells"};
+                return false;
             }
-            continue;
         }
-        run = 0;
-        if ((k & is_pipe) && (i == 0 || markdown[i - 1] != '\\') && ++cells > max_table_cells)
-            return RenderLimit{line, "a table row of more than " + std::to_string(max_table_cells) + " cells"};
-        if (k & is_newline) {
-            ++line;
-            cells = 0;
+        if (line.size() > max_markdown_run && line.size() > longest) {
+            std::size_t run = 0;
+            for (std::size_t i = 0; i < line.size(); ++i) {
+                const std::uint8_t k = byte_classes[static_cast<unsigned char>(line[i])];
+                if (!(k & is_word)) {
+                    run = 0;
+                    while (eight_high_bytes(line, i + 1)) i += 8;
+                    continue;
+                }
+                if (++run > longest) {
+                    longest = run;
+                    longest_line = number;
+                }
+            }
         }
-    }
+        return true;
+    });
+    if (limit) return limit;
     if (longest > max_markdown_run)
         return RenderLimit{longest_line, "a run of " + std::to_string(longest) +
                                              " letters, digits, '.', '_' and '-' without a space or other break"};

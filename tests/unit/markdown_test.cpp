@@ -218,13 +218,15 @@ std::size_t reference_render_limit_line(std::string_view text) {
 // Text made of Chinese runs of many lengths (8 and 24 bytes among them) beside the bytes the scans
 // look for, so that each falls at every place within eight bytes; pipes often enough for a row
 // of too many cells.
-std::string mixed_text(std::mt19937& random, std::size_t pieces, std::size_t word_length) {
+// Without lone_cr, a CR comes only before an LF.
+std::string mixed_text(std::mt19937& random, std::size_t pieces, std::size_t word_length, bool lone_cr) {
     static const std::vector<std::string> kinds = {
         "完", "成率", "现代化为主线", "现代化为主线促进", "，", "\n", "\r", "\r\n", "\n\n", "*", "_", "[", "~", "|", "\\|", " ", "\t",
         "> ", "- ", "1. ", "+", ")", "a", "7", ".", "-"};
     std::string text;
     for (std::size_t i = 0; i < pieces; ++i) {
         const std::string& kind = kinds[random() % kinds.size()];
+        if (kind == "\r" && !lone_cr) continue;
         if (kind == "a") text.append(random() % word_length + 1, 'a');
         else if (kind == "|") text.append(random() % 200 + 1, '|');
         else text += kind;
@@ -237,9 +239,9 @@ std::string mixed_text(std::mt19937& random, std::size_t pieces, std::size_t wor
 TEST_CASE("the scans before a parse agree with a scan of one byte at a time", "[markdown]") {
     std::mt19937 random(20261129);
     for (int round = 0; round < 3000; ++round) {
-        std::string text = mixed_text(random, random() % 300, round % 2 ? 8 : 700);
+        std::string text = mixed_text(random, random() % 300, round % 2 ? 8 : 700, round % 3 == 0);
         INFO("text: " << text);
-        for (std::size_t depth : {1, 2, 3, 5, 8, 13}) {
+        for (std::size_t depth : {1, 2, 3, 5, 8, 13, 40, 100}) {
             INFO("max depth " << depth);
             REQUIRE(may_nest_deeper_than(text, depth) == reference_may_nest(text, depth));
         }
@@ -267,5 +269,13 @@ TEST_CASE("the scans before a parse see what follows long Chinese text", "[markd
         std::string run = chinese + std::string(max_markdown_run, 'a') + chinese + "a";
         CHECK_FALSE(find_render_limit(run).has_value());
         CHECK(find_render_limit(run + std::string(max_markdown_run, 'b')).has_value());
+        // A line just long enough for a run one letter too long, after Chinese lines.
+        std::string lines = std::string(pad, 'x') + chinese + "\n" + chinese + "\n" +
+                            std::string(max_markdown_run + 1, 'c') + "\n" + chinese;
+        auto run_limit = find_render_limit(lines);
+        REQUIRE(run_limit.has_value());
+        CHECK(run_limit->line == 3);
+        CHECK(run_limit->problem.find(std::to_string(max_markdown_run + 1)) != std::string::npos);
+        CHECK_FALSE(find_render_limit(std::string(max_markdown_run, 'c') + "\n" + chinese).has_value());
     }
 }
