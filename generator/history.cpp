@@ -41,31 +41,29 @@ struct Change {
 };
 
 // Files that differ between two trees (either may be null), descending only into subtrees whose
-// ids differ, so unchanged folders cost nothing.
+// ids differ, so unchanged folders cost nothing. A tree's entries are sorted in git's order, so
+// the two are walked side by side; an entry whose kind changed (a file become a folder) is one
+// entry gone and another come.
 void diff_trees(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
                 std::vector<Change>& out) {
-    std::map<std::string, const git_tree_entry*> left, right;
-    if (a)
-        for (std::size_t i = 0; i < git_tree_entrycount(a); ++i) {
-            const git_tree_entry* e = git_tree_entry_byindex(a, i);
-            left.emplace(git_tree_entry_name(e), e);
+    const std::size_t a_count = a ? git_tree_entrycount(a) : 0, b_count = b ? git_tree_entrycount(b) : 0;
+    std::size_t i = 0, j = 0;
+    while (i < a_count || j < b_count) {
+        const git_tree_entry* l = i < a_count ? git_tree_entry_byindex(a, i) : nullptr;
+        const git_tree_entry* r = j < b_count ? git_tree_entry_byindex(b, j) : nullptr;
+        if (l && r) {
+            const int order = git_tree_entry_cmp(l, r);
+            if (order < 0) r = nullptr;
+            if (order > 0) l = nullptr;
         }
-    if (b)
-        for (std::size_t i = 0; i < git_tree_entrycount(b); ++i) {
-            const git_tree_entry* e = git_tree_entry_byindex(b, i);
-            right.emplace(git_tree_entry_name(e), e);
-        }
-    std::set<std::string> names;
-    for (const auto& [n, e] : left) names.insert(n);
-    for (const auto& [n, e] : right) names.insert(n);
-    for (const auto& name : names) {
-        const git_tree_entry* l = left.contains(name) ? left[name] : nullptr;
-        const git_tree_entry* r = right.contains(name) ? right[name] : nullptr;
+        if (l) ++i;
+        if (r) ++j;
         if (l && r && git_oid_equal(git_tree_entry_id(l), git_tree_entry_id(r))) continue;
-        bool l_tree = l && git_tree_entry_type(l) == GIT_OBJECT_TREE;
-        bool r_tree = r && git_tree_entry_type(r) == GIT_OBJECT_TREE;
-        bool l_blob = l && git_tree_entry_type(l) == GIT_OBJECT_BLOB;
-        bool r_blob = r && git_tree_entry_type(r) == GIT_OBJECT_BLOB;
+        const std::string name = git_tree_entry_name(l ? l : r);
+        const bool l_tree = l && git_tree_entry_type(l) == GIT_OBJECT_TREE;
+        const bool r_tree = r && git_tree_entry_type(r) == GIT_OBJECT_TREE;
+        const bool l_blob = l && git_tree_entry_type(l) == GIT_OBJECT_BLOB;
+        const bool r_blob = r && git_tree_entry_type(r) == GIT_OBJECT_BLOB;
         if (l_tree || r_tree) {
             TreePtr lt, rt;
             git_tree* raw = nullptr;

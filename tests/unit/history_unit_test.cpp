@@ -212,3 +212,51 @@ TEST_CASE("history walk: thousands of commits and reports in one walk, quickly",
     INFO("read_history took " << seconds << " s");
     CHECK(seconds < 10);
 }
+
+TEST_CASE("history walk: names that sort differently as folders, and a file that becomes a folder", "[history]") {
+    // Git sorts a folder as if its name ended in '/': "p1-x" comes before the folder "p1", and
+    // "a.md" before the folder "a", though "p1" < "p1-x" byte by byte.
+    GitRepo repo;
+    repo.write("reports/p1/2020-01.md", report("10"));
+    repo.write("reports/p1-x/2020-01.md", report("20"));
+    repo.write("reports/p1.md", report("30"));
+    repo.write("reports/a", report("40"));
+    repo.write("reports/a.md", report("50"));
+    repo.write("reports/q1/2020-01.md", report("60"));
+    std::string first = repo.commit("一");
+    repo.write("reports/p1/2020-01.md", report("11"));
+    repo.write("reports/p1-x/2020-02.md", report("21"));
+    repo.write("reports/p1.md", report("31"));
+    repo.remove("reports/a");
+    repo.write("reports/a/2020-01.md", report("41"));  // the file "a" is now a folder
+    repo.write("reports/a.md", report("51"));
+    // Beside the unchanged folder "q1", names that git sorts before it.
+    repo.write("reports/q1-x/2020-01.md", report("61"));
+    repo.write("reports/q1.md", report("62"));
+    std::string second = repo.commit("二");
+
+    History h = history_of(repo);
+    auto published = [&](const std::string& path) {
+        auto it = h.files.find(path);
+        return it != h.files.end() && it->second.published ? it->second.published->commit : "(none)";
+    };
+    auto amended = [&](const std::string& path) {
+        auto it = h.files.find(path);
+        return it == h.files.end() ? std::string("(none)") : changes(it->second.last());
+    };
+    CHECK(h.files.size() == 10);
+    CHECK(published("reports/p1/2020-01.md") == first);
+    CHECK(amended("reports/p1/2020-01.md") == "completion: 10 -> 11\n");
+    CHECK(published("reports/p1-x/2020-01.md") == first);
+    CHECK(h.files.at("reports/p1-x/2020-01.md").amendments.empty());
+    CHECK(published("reports/p1-x/2020-02.md") == second);
+    CHECK(amended("reports/p1.md") == "completion: 30 -> 31\n");
+    CHECK(amended("reports/a.md") == "completion: 50 -> 51\n");
+    CHECK(published("reports/a") == first);
+    CHECK(h.files.at("reports/a").amendments.empty());
+    CHECK(published("reports/a/2020-01.md") == second);
+    CHECK(published("reports/q1/2020-01.md") == first);
+    CHECK(h.files.at("reports/q1/2020-01.md").amendments.empty());
+    CHECK(published("reports/q1-x/2020-01.md") == second);
+    CHECK(published("reports/q1.md") == second);
+}
