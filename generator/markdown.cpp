@@ -130,6 +130,7 @@ enum ByteClass : std::uint8_t {
     is_space = 4,    // ' ', '\t', '\r'
     is_word = 8,     // letters, digits, '.', '_', '-': a run cmark-gfm's autolinker walks
     is_newline = 16,
+    is_pipe = 32,    // '|': a table's cell
 };
 
 constexpr std::array<std::uint8_t, 256> byte_classes = [] {
@@ -142,6 +143,7 @@ constexpr std::array<std::uint8_t, 256> byte_classes = [] {
     for (int c = '0'; c <= '9'; ++c) t[static_cast<unsigned>(c)] |= is_word;
     for (unsigned char c : std::string_view("._-")) t[c] |= is_word;
     t['\n'] |= is_newline;
+    t['|'] |= is_pipe;
     return t;
 }();
 
@@ -213,6 +215,8 @@ void for_each_line(std::string_view text, F&& f) {
 // Line by line (a line's marks and CRs are counted in one pass the compiler vectorizes); text
 // with a CR alone is scanned byte by byte instead.
 bool may_nest_deeper_than(std::string_view text, std::size_t max_depth) {
+    // At 0 the bound is passed by the first byte counted at all, which the lines do not tell.
+    if (max_depth == 0) return may_nest_deeper_bytewise(text, max_depth);
     std::size_t deepest_prefix = 0, most_marks = 0, marks = 0;
     bool deeper = false, lone_cr = false;
     for_each_line(text, [&](std::string_view line, std::size_t) {

@@ -397,7 +397,24 @@ std::string CommitSource::cache_identity() const {
     return std::string(git_repository_path(repo_.get())) + "\n" + dir_;
 }
 
-void CommitSource::done_reading() { git_repository__cleanup(repo_.get()); }
+void CommitSource::done_reading() {
+    // The repository's object database is replaced: first by an empty one, so that the old one
+    // is freed with the packs it holds mapped (a database opened beside it would share them), then
+    // by a fresh one, which maps nothing until it is used. (Not git_repository__cleanup: from
+    // libgit2 1.7 on it also frees the repository's grafts, for good.)
+    git_buf objects{};
+    if (git_repository_item_path(&objects, repo_.get(), GIT_REPOSITORY_ITEM_OBJECTS) < 0) return;
+    const std::string objects_dir(objects.ptr, objects.size);
+    git_buf_dispose(&objects);
+    git_odb* empty = nullptr;
+    if (git_odb_new(&empty) < 0) return;
+    git_repository_set_odb(repo_.get(), empty);
+    git_odb_free(empty);  // the repository holds its own reference
+    git_odb* fresh = nullptr;
+    check(git_odb_open(&fresh, objects_dir.c_str()), "cannot open the repository's objects again");
+    git_repository_set_odb(repo_.get(), fresh);
+    git_odb_free(fresh);
+}
 
 std::optional<History> CommitSource::history(const Snapshot& snapshot, History base,
                                              const std::string& base_commit) const {

@@ -63,8 +63,8 @@ public:
     std::string cache_identity() const override;
     std::optional<History> history(const Snapshot& snapshot, History base,
                                    const std::string& base_commit) const override;
-    // Closes the repository's object database, which holds its pack files mapped in memory (as
-    // large as the packs, once read); the repository opens it again if it is used again.
+    // Lets go of the repository's pack files, which its object database holds mapped in memory
+    // (as large as the packs, once read); they are mapped again if the repository is used again.
     void done_reading() override;
 
 private:
