@@ -430,9 +430,7 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
     const std::string head = state_head(cache);
     std::vector<std::string_view> state{head};
     state.insert(state.end(), parts.begin(), parts.end());
-    ByteHasher sum;
-    for (std::string_view piece : state) sum.update(piece);
-    write_atomically(folder / "state", identity, state, sum.digest());
+    write_atomically(folder / "state", identity, state, hash_pieces(state));
     ::unlink((folder / "spare-changing").c_str());
 }
 
