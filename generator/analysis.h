@@ -19,12 +19,14 @@ namespace gongkai {
 // Each report's entry in data/reports.json as text, with a key of everything it is made from:
 // a build with a cache takes the entries of unchanged reports from the previous build.
 struct ReportJson {
-    Hash128 key;
-    std::string_view kept;  // from the cache: the entry as a cache file holds it (mapped while the build runs)
-    // Made by this build: where it wrote the entry in data/reports.json. The cache reads the
-    // entries back from there, so they are never all held in memory.
+    Hash128 key;            // of what the entry says (see report_key in data.cpp)
+    // Where the entry is in data/reports.json, and the checksum of its bytes. The cache keeps
+    // these, not the entry: the next build reads it back from the published file, and takes it
+    // only if its bytes are still those written.
     std::uint64_t offset = 0;
     std::uint64_t size = 0;
+    Hash128 sum;
+    std::string_view kept;  // read back for this build: the entry as the last build wrote it
 };
 struct ReportJsonCache {
     std::vector<ReportJson> previous;  // by library index; an empty kept where there is none

@@ -254,17 +254,22 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         reuse.can_keep = [&](const std::string& job) { return !broken_jobs.contains(job) && job_files.contains(job); };
         reuse.files_of = [&](const std::string& job) -> const std::vector<std::string>& { return job_files.at(job); };
     }
-    // Entries of data/reports.json the cache holds, by library index.
+    // Entries of data/reports.json the last build wrote, by library index, as the published file
+    // still holds them.
     ReportJsonCache report_json;
+    std::unique_ptr<char[]> published_entries;
     if (use_cache) {
         report_json.previous.resize(n);
-        if (cache)
+        if (cache) {
             for (std::size_t i = 0; i < n; ++i) {
                 const SourceFile* f = file_of(library->reports[i].path);
                 if (!f) continue;
                 auto it = cache->report_json.find(f->path);
-                if (it != cache->report_json.end()) report_json.previous[i] = std::move(it->second);
+                if (it != cache->report_json.end()) report_json.previous[i] = it->second;
             }
+            read_report_entries(out / "data/reports.json", report_json.previous, published_entries,
+                                worker_count(options.jobs));
+        }
         analysis.report_json = &report_json;
     }
     RenderStats stats;
@@ -292,6 +297,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         if (!cache) remove_folder(target);
         throw;
     }
+    // The entries read back are in the new data/reports.json now.
+    report_json.previous = {};
+    published_entries.reset();
     const std::uint64_t old_live_inode = inode_of(out);
     bool had_site = swap_in(out, target);
     progress("write", 1, 1);
@@ -327,7 +335,11 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         if (CachedFile* f = cached(library->reports[i].path)) {
             f->report = &library->reports[i];
             f->sections = &analysis.sections_at(i);
-            if (i < report_json.made.size()) f->json = &report_json.made[i];
+            if (i < report_json.made.size() && report_json.made[i].size > 0) {
+                ReportJson json = report_json.made[i];
+                json.kept = {};
+                next.report_json.emplace(f->path, json);
+            }
         }
     next.has_history = analysis.has_history;
     next.history = std::move(analysis.history);
@@ -375,22 +387,13 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         remove_folder(target);  // a site the cache did not describe: nothing to keep it for
     }
     progress("cache-write", 0, 1);
-    // The reports' entries are read back from data/reports.json as published, if it is still
-    // as this build wrote it.
-    int reports_json = -1;
-    if (auto it = next.live.find("data/reports.json"); it != next.live.end()) {
-        Manifest data{*it};
-        verify_manifest(out, data);
-        if (!data.empty()) reports_json = ::open((out / "data/reports.json").c_str(), O_RDONLY | O_CLOEXEC);
-    }
     try {
-        save_build_cache(cache_dir, identity, next, keep, cache ? &*cache : nullptr, reports_json);
+        save_build_cache(cache_dir, identity, next, keep, cache ? &*cache : nullptr);
     } catch (const std::exception&) {
         // The site is published; without a cache the next build is a full one.
         std::error_code ec;
         fs::remove(cache_dir / "state", ec);
     }
-    if (reports_json >= 0) ::close(reports_json);
     progress("cache-write", 1, 1);
     if (options.ending)
         leave_to_exit(std::move(snapshot), std::move(library), std::move(analysis), std::move(cache),

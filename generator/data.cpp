@@ -505,8 +505,8 @@ private:
     // hundred entries at a time: each report's entry is made on its own, on all cores, at the
     // depth it has in the file, and the whole is never held in memory. One batch is written
     // while the next is made, so no core waits on the other's writes. With a cache, an unchanged
-    // report's entry is taken as the last build wrote it, and where each entry went in the file is
-    // noted, for the cache to read it back.
+    // report's entry is taken as the last build wrote it, and where each entry went in the file,
+    // with its checksum, is noted for the next build to read it back.
     void add_reports_file(SiteFiles& files, const std::string& path) const {
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
@@ -553,11 +553,13 @@ private:
                         if (i < cache->previous.size() && cache->previous[i].key == key &&
                             !cache->previous[i].kept.empty()) {
                             b.kept[k] = cache->previous[i].kept;
+                            cache->made[i].sum = cache->previous[i].sum;
                             return;
                         }
                     }
                     b.parts[k].reserve(r.body.size() + r.body.size() / 4 + 2048);
                     report_json(r).write(b.parts[k], 2);
+                    if (cache) cache->made[i].sum = hash_bytes(b.parts[k]);
                 });
                 if (writing.valid()) writing.get();  // the other batch: its writes, in order
                 if (workers_ > 1)

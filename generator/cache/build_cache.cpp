@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view magic = "gongkai build cache\n";
-constexpr std::uint64_t format_version = 3;
+constexpr std::uint64_t format_version = 4;
 
 enum class Kind : std::uint64_t { department = 0, project = 1, report = 2 };
 
@@ -156,28 +156,8 @@ std::size_t shard_of(const std::string& path) {
 
 fs::path shard_path(const fs::path& folder, std::size_t shard) { return folder / ("content-" + std::to_string(shard)); }
 
-// A report's entry in data/reports.json, read back from the file this build wrote; empty if it
-// cannot be.
-std::string_view entry_text(const ReportJson& json, int reports_json, std::string& buffer) {
-    buffer.clear();
-    if (reports_json < 0 || json.size == 0) return {};
-    buffer.resize(json.size);
-    std::size_t done = 0;
-    while (done < buffer.size()) {
-        ssize_t n = ::pread(reports_json, buffer.data() + done, buffer.size() - done,
-                            static_cast<off_t>(json.offset + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return {};
-        done += static_cast<std::size_t>(n);
-    }
-    return buffer;
-}
-
-// A content file's payload; whole is cleared when an entry of data/reports.json could not be read
-// back (it is kept without it, and the next build makes it again).
-std::string shard_payload(const std::vector<const CachedFile*>& files, int reports_json, bool& whole) {
-    std::string buffer;
-    whole = true;
+// A content file's payload.
+std::string shard_payload(const std::vector<const CachedFile*>& files) {
     BinaryWriter w;
     w.u64(files.size());
     for (const CachedFile* f : files) {
@@ -193,10 +173,6 @@ std::string shard_payload(const std::vector<const CachedFile*>& files, int repor
             w.u64(static_cast<std::uint64_t>(Kind::report));
             write(w, *f->report);
             write(w, f->sections ? *f->sections : std::vector<Section>{});
-            std::string_view entry = f->json ? entry_text(*f->json, reports_json, buffer) : std::string_view();
-            if (f->json && entry.empty()) whole = false;
-            w.hash(entry.empty() ? Hash128{} : f->json->key);
-            w.str(entry);
         }
     }
     return std::move(w.bytes());
@@ -227,10 +203,6 @@ void read_parsed(std::string_view payload, BuildCache& cache) {
             std::vector<Section> sections;
             read(r, sections);
             cache.sections.emplace(path, std::move(sections));
-            ReportJson json;
-            json.key = r.hash();
-            json.kept = r.view();
-            if (!json.kept.empty()) cache.report_json.emplace(path, std::move(json));
             cache.parsed.emplace(std::move(path), ParsedFile{std::move(oid), std::move(rep)});
             break;
         }
@@ -242,8 +214,9 @@ void read_parsed(std::string_view payload, BuildCache& cache) {
 }
 
 // The state is its commit and the content files' ids, then parts that are written and read on
-// separate cores, each a text of its own: the git record, the page keys, and each copy of the site.
-enum class StatePart : std::size_t { history, page_keys, live, spare, count };
+// separate cores, each a text of its own: the git record, the page keys, where each report's entry
+// is in the published data/reports.json, and each copy of the site.
+enum class StatePart : std::size_t { history, page_keys, report_json, live, spare, count };
 constexpr std::size_t state_parts = static_cast<std::size_t>(StatePart::count);
 
 // A part of the state as BinaryWriter::str frames a text (its length, then its bytes), so the
@@ -261,6 +234,16 @@ std::string state_part(const BuildCache& cache, StatePart part) {
         for (const auto& [job, key] : cache.page_keys) {
             w.str(job);
             w.hash(key);
+        }
+        break;
+    case StatePart::report_json:
+        w.u64(cache.report_json.size());
+        for (const auto& [path, json] : cache.report_json) {
+            w.str(path);
+            w.hash(json.key);
+            w.u64(json.offset);
+            w.u64(json.size);
+            w.hash(json.sum);
         }
         break;
     case StatePart::live:
@@ -296,6 +279,20 @@ void read_state_part(std::string_view bytes, StatePart part, BuildCache& cache) 
         for (std::size_t i = 0; i < keys; ++i) {
             std::string job = r.str();
             cache.page_keys.emplace(std::move(job), r.hash());
+        }
+        break;
+    }
+    case StatePart::report_json: {
+        std::size_t entries = r.count(56);
+        cache.report_json.reserve(entries);
+        for (std::size_t i = 0; i < entries; ++i) {
+            std::string path = r.str();
+            ReportJson json;
+            json.key = r.hash();
+            json.offset = r.u64();
+            json.size = r.u64();
+            json.sum = r.hash();
+            cache.report_json.emplace(std::move(path), json);
         }
         break;
     }
@@ -376,7 +373,6 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
         for (auto& part : parts) {
             cache.parsed.merge(part.parsed);
             cache.sections.merge(part.sections);
-            cache.report_json.merge(part.report_json);
         }
         return cache;
     } catch (const CacheError& e) {
@@ -386,7 +382,7 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
 }
 
 void save_build_cache(const fs::path& folder, const std::string& identity, BuildCache& cache,
-                      const std::vector<CachedFile>& files, const BuildCache* previous, int reports_json) {
+                      const std::vector<CachedFile>& files, const BuildCache* previous) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
         if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST)
@@ -411,7 +407,7 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
         }
         const std::size_t i = task;
         Hasher id;
-        for (const CachedFile* f : by_shard[i]) id.add(f->path).add(f->oid).add(f->json ? f->json->key : Hash128{});
+        for (const CachedFile* f : by_shard[i]) id.add(f->path).add(f->oid);
         cache.shards[i].first = id.digest();
         std::error_code missing;
         if (previous && previous->shards.size() == cache_shards && previous->shards[i].first == cache.shards[i].first &&
@@ -419,11 +415,7 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
             cache.shards[i].second = previous->shards[i].second;
             return;
         }
-        bool whole = true;
-        std::string payload = shard_payload(by_shard[i], reports_json, whole);
-        // A file that lacks entries gets an id no build's files have, so the next build writes it
-        // again, with them, rather than keeping it as it is.
-        if (!whole) cache.shards[i].first = Hash128{};
+        std::string payload = shard_payload(by_shard[i]);
         cache.shards[i].second = hash_bytes(payload);
         write_atomically(shard_path(folder, i), identity, {payload}, cache.shards[i].second);
     });
@@ -432,6 +424,32 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
     state.insert(state.end(), parts.begin(), parts.end());
     write_atomically(folder / "state", identity, state, hash_pieces(state));
     ::unlink((folder / "spare-changing").c_str());
+}
+
+void read_report_entries(const fs::path& file, std::vector<ReportJson>& entries, std::unique_ptr<char[]>& buffer,
+                         unsigned workers) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st {};
+    std::size_t size = 0;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        buffer.reset(new char[static_cast<std::size_t>(st.st_size)]);  // not zeroed: read over
+        while (size < static_cast<std::size_t>(st.st_size)) {
+            ssize_t n = ::read(fd, buffer.get() + size, static_cast<std::size_t>(st.st_size) - size);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;  // cut short since: what was read is checked as any other
+            size += static_cast<std::size_t>(n);
+        }
+    }
+    ::close(fd);
+    const std::string_view bytes(buffer.get(), size);
+    parallel_for(entries.size(), workers, [&](std::size_t i, unsigned) {
+        ReportJson& e = entries[i];
+        e.kept = {};
+        if (e.size == 0 || e.offset > bytes.size() || e.size > bytes.size() - e.offset) return;
+        std::string_view entry = bytes.substr(e.offset, e.size);
+        if (hash_bytes(entry) == e.sum) e.kept = entry;
+    });
 }
 
 void mark_spare_changing(const fs::path& folder) {

@@ -37,7 +37,6 @@ struct CachedFile {
     const Project* project = nullptr;
     const Report* report = nullptr;
     const std::vector<Section>* sections = nullptr;  // a report's
-    const ReportJson* json = nullptr;                // a report's entry in data/reports.json
 };
 
 // What one build leaves for the next.
@@ -45,7 +44,9 @@ struct BuildCache {
     std::string commit;                                     // the commit the published site shows
     ParsedFiles parsed;                                     // by content path
     std::unordered_map<std::string, std::vector<Section>> sections;  // of reports, by content path
-    std::unordered_map<std::string, ReportJson> report_json;         // of reports, by content path
+    // Where each report's entry is in data/reports.json as published, by content path (the
+    // entries themselves are read from that file by the next build, see read_report_entries).
+    std::unordered_map<std::string, ReportJson> report_json;
     bool has_history = false;
     History history;                                        // as read at commit
     PageKeys page_keys;                                     // of the published site, by page job
@@ -58,7 +59,7 @@ struct BuildCache {
     FolderTimes spare_folders;
     // Each content file's id (what it holds: paths and blob ids) and checksum.
     std::vector<std::pair<Hash128, Hash128>> shards;
-    // The content files, mapped: report_json's entries point into them.
+    // The content files, mapped while the build runs.
     std::vector<std::shared_ptr<const void>> mappings;
 };
 
@@ -69,11 +70,15 @@ std::optional<BuildCache> load_build_cache(const std::filesystem::path& folder, 
 
 // Writes the cache: the content files whose entries changed since previous (the cache this build
 // read, or null), then the state, each atomically (a new file renamed over the old). cache.shards
-// is filled in. The reports' entries in data/reports.json are read from reports_json, the file
-// this build wrote, open for reading; an entry that cannot be read (or -1: no file) is left out,
-// and the content file that lacks it is written again by the next build, with the entry made anew.
+// is filled in.
 void save_build_cache(const std::filesystem::path& folder, const std::string& identity, BuildCache& cache,
-                      const std::vector<CachedFile>& files, const BuildCache* previous, int reports_json = -1);
+                      const std::vector<CachedFile>& files, const BuildCache* previous);
+
+// Reads data/reports.json as published (file) into buffer and points each entry's kept at its
+// bytes there, where they are still as the last build wrote them (their size and checksum);
+// an entry the file no longer holds so is left without, and made anew. Checked on workers threads.
+void read_report_entries(const std::filesystem::path& file, std::vector<ReportJson>& entries,
+                         std::unique_ptr<char[]>& buffer, unsigned workers);
 
 // Marks the second copy as being changed: if the build stops before it saves again, the next one
 // does not trust the copy.

@@ -745,6 +745,48 @@ TEST_CASE("incremental: a page edited by hand in the output is written again", "
     CHECK(read_file(file) == original);
 }
 
+TEST_CASE("incremental: report entries are taken from the published data only as the last build wrote them",
+          "[integration][incremental]") {
+    // The cache keeps where each entry of data/reports.json is, not the entry: the next build
+    // reads the unchanged ones back from the published file.
+    Series s;
+    s.step("the first commit");
+    fs::path file = s.out() / "data/reports.json";
+    const std::string original = read_file(file);
+    const std::string said = "项目 2020-101 截至 6 月的推进情况。";
+    REQUIRE(original.find(said) != std::string::npos);
+    auto when = fs::last_write_time(file);
+
+    SECTION("an entry's text changed, at the same length and modification time") {
+        std::string changed = original;
+        changed.replace(changed.find(said), std::string("推进情况").size(), "手工修改");
+        REQUIRE(changed.size() == original.size());
+        write_file(file, changed);
+        fs::last_write_time(file, when);
+    }
+    SECTION("a byte put in before every entry") {
+        std::string changed = original;
+        changed.insert(changed.find('['), " ");
+        write_file(file, changed);
+    }
+    SECTION("the file cut short") {
+        write_file(file, original.substr(0, original.size() / 2));
+    }
+    SECTION("the file deleted") {
+        fs::remove(file);
+    }
+    SECTION("a folder in its place") {
+        fs::remove(file);
+        fs::create_directories(file / "x");
+    }
+    // A commit that changes a different report: the edited entry is not one the build makes anew.
+    s.repo.write("reports/2020-102/2020-07.md", report_text(7, 31, "2020-102", "补充。"));
+    commit_at(s.repo, "修改 2020-102 七月报告", "2020-10-20T10:00:00+08:00");
+    BuildResult r = s.step("data/reports.json edited by hand, then a commit changing another report");
+    CHECK(r.incremental);
+    CHECK(read_file(file).find(said) != std::string::npos);
+}
+
 // 5 ---------------------------------------------------------------------------------------------
 
 TEST_CASE("incremental: nothing of the cache is in the output; the cache is beside it and private",

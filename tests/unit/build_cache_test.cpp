@@ -1,9 +1,7 @@
-// The build cache keeps each report's entry in data/reports.json by reading it back from the file
-// the build wrote, never holding them all: what it reads, and what it does when it cannot.
+// The build cache keeps where each report's entry went in data/reports.json, with its checksum;
+// the next build reads the entries back from the published file, and takes only those whose
+// bytes are still as written.
 #include "cache/build_cache.h"
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -11,85 +9,109 @@
 
 using namespace gongkai;
 using gongkai::test::TempDir;
+namespace fs = std::filesystem;
 
 namespace {
 
-struct Saved {
-    std::optional<BuildCache> cache;
-    std::string why;
-};
+const std::string data = "{\n  \"reports\": [\n    {\"id\": \"一\"},\n    {\"id\": \"二\"}\n  ]\n}\n";
+const std::string first = "{\"id\": \"一\"}", second = "{\"id\": \"二\"}";
 
-// Saves a cache of two reports whose entries sit at the given places in the file at data (or
-// with no file, when data is empty), and loads it again; previous is the cache the build read.
-Saved save_and_load(const TempDir& dir, const std::string& data, const std::vector<ReportJson>& entries,
-                    const BuildCache* previous = nullptr) {
-    std::vector<Report> reports(entries.size());
-    std::vector<CachedFile> files;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        reports[i].id = "2020-0" + std::to_string(i + 1);
-        reports[i].project = "2020-001";
-        reports[i].body = "## 进展\n";
-        files.push_back(CachedFile{"reports/2020-001/" + reports[i].id + ".md", "oid" + std::to_string(i), nullptr,
-                                   nullptr, &reports[i], nullptr, &entries[i]});
-    }
-    int fd = -1;
-    if (!data.empty()) {
-        gongkai::test::write_file(dir / "reports.json", data);
-        fd = ::open((dir / "reports.json").c_str(), O_RDONLY | O_CLOEXEC);
-        REQUIRE(fd >= 0);
-    }
-    BuildCache cache;
-    cache.commit = "c0ffee";
-    save_build_cache(dir / "cache", "site", cache, files, previous, fd);
-    if (fd >= 0) ::close(fd);
-    Saved out;
-    out.cache = load_build_cache(dir / "cache", "site", out.why);
+// The two entries of data, as a build that wrote it notes them.
+std::vector<ReportJson> entries_of_data() {
+    std::vector<ReportJson> entries(2);
+    entries[0].key = Hash128{1, 2};
+    entries[0].offset = data.find(first);
+    entries[0].size = first.size();
+    entries[0].sum = hash_bytes(first);
+    entries[1].key = Hash128{3, 4};
+    entries[1].offset = data.find(second);
+    entries[1].size = second.size();
+    entries[1].sum = hash_bytes(second);
+    return entries;
+}
+
+std::vector<std::string> kept(const std::vector<ReportJson>& entries) {
+    std::vector<std::string> out;
+    for (const auto& e : entries) out.emplace_back(e.kept);
     return out;
 }
 
 }  // namespace
 
-TEST_CASE("build cache: report entries are read back from where the build wrote them", "[cache]") {
+TEST_CASE("build cache: where each entry is, and its checksum, are kept", "[cache]") {
     TempDir dir;
-    const std::string data = "{\n  \"reports\": [\n    {\"id\": \"一\"},\n    {\"id\": \"二\"}\n  ]\n}\n";
-    const std::string first = "{\"id\": \"一\"}", second = "{\"id\": \"二\"}";
-    std::vector<ReportJson> entries(2);
-    entries[0].key = Hash128{1, 2};
-    entries[0].offset = data.find(first);
-    entries[0].size = first.size();
-    entries[1].key = Hash128{3, 4};
-    entries[1].offset = data.find(second);
-    entries[1].size = second.size();
+    std::vector<Report> reports(2);
+    std::vector<CachedFile> files;
+    BuildCache cache;
+    cache.commit = "c0ffee";
+    const auto entries = entries_of_data();
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        reports[i].id = "2020-0" + std::to_string(i + 1);
+        reports[i].project = "2020-001";
+        reports[i].body = "## 进展\n";
+        const std::string path = "reports/2020-001/" + reports[i].id + ".md";
+        files.push_back(CachedFile{path, "oid" + std::to_string(i), nullptr, nullptr, &reports[i], nullptr});
+        cache.report_json.emplace(path, entries[i]);
+    }
+    save_build_cache(dir / "cache", "site", cache, files, nullptr);
+    std::string why;
+    auto loaded = load_build_cache(dir / "cache", "site", why);
+    INFO(why);
+    REQUIRE(loaded);
+    CHECK(loaded->parsed.size() == 2);
+    REQUIRE(loaded->report_json.size() == 2);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        const ReportJson& e = loaded->report_json.at(files[i].path);
+        CHECK(e.key == entries[i].key);
+        CHECK(e.offset == entries[i].offset);
+        CHECK(e.size == entries[i].size);
+        CHECK(e.sum == entries[i].sum);
+        CHECK(e.kept.empty());
+    }
+}
 
-    SECTION("the file is there: each entry is kept with its key") {
-        Saved s = save_and_load(dir, data, entries);
-        INFO(s.why);
-        REQUIRE(s.cache);
-        REQUIRE(s.cache->report_json.size() == 2);
-        CHECK(s.cache->report_json.at("reports/2020-001/2020-01.md").kept == first);
-        CHECK(s.cache->report_json.at("reports/2020-001/2020-01.md").key == (Hash128{1, 2}));
-        CHECK(s.cache->report_json.at("reports/2020-001/2020-02.md").kept == second);
-        CHECK(s.cache->parsed.size() == 2);
+TEST_CASE("build cache: entries are read back from the published file only as written", "[cache]") {
+    TempDir dir;
+    const fs::path file = dir / "reports.json";
+    auto entries = entries_of_data();
+    std::unique_ptr<char[]> buffer;
+
+    SECTION("the file as written: both entries") {
+        gongkai::test::write_file(file, data);
+        read_report_entries(file, entries, buffer, 2);
+        CHECK(kept(entries) == std::vector<std::string>{first, second});
     }
-    SECTION("no file to read: the reports are kept, their entries are not (the next build makes them)") {
-        Saved s = save_and_load(dir, "", entries);
-        INFO(s.why);
-        REQUIRE(s.cache);
-        CHECK(s.cache->report_json.empty());
-        CHECK(s.cache->parsed.size() == 2);
-        // The next build, with the same reports and the file there, keeps the entries: the
-        // content file that lacked them is not taken as it was.
-        Saved next = save_and_load(dir, data, entries, &*s.cache);
-        INFO(next.why);
-        REQUIRE(next.cache);
-        CHECK(next.cache->report_json.size() == 2);
+    SECTION("an entry changed since, at the same size, is left out; the other is kept") {
+        std::string changed = data;
+        changed.replace(changed.find("二"), std::string("二").size(), "三");
+        gongkai::test::write_file(file, changed);
+        read_report_entries(file, entries, buffer, 2);
+        CHECK(kept(entries) == std::vector<std::string>{first, ""});
     }
-    SECTION("an entry the file is too short for is left out, the others kept") {
-        entries[1].offset = data.size() - 2;
-        Saved s = save_and_load(dir, data, entries);
-        INFO(s.why);
-        REQUIRE(s.cache);
-        CHECK(s.cache->report_json.size() == 1);
-        CHECK(s.cache->report_json.contains("reports/2020-001/2020-01.md"));
+    SECTION("an entry moved by an edit before it is left out") {
+        gongkai::test::write_file(file, " " + data);
+        read_report_entries(file, entries, buffer, 1);
+        CHECK(kept(entries) == std::vector<std::string>{"", ""});
+    }
+    SECTION("a file cut short: the entry past its end is left out") {
+        gongkai::test::write_file(file, data.substr(0, entries[1].offset + 3));
+        read_report_entries(file, entries, buffer, 2);
+        CHECK(kept(entries) == std::vector<std::string>{first, ""});
+    }
+    SECTION("offsets and sizes that overflow are left out") {
+        gongkai::test::write_file(file, data);
+        entries[0].offset = ~std::uint64_t(0) - 1;
+        entries[1].size = ~std::uint64_t(0);
+        read_report_entries(file, entries, buffer, 2);
+        CHECK(kept(entries) == std::vector<std::string>{"", ""});
+    }
+    SECTION("no file: no entries") {
+        read_report_entries(file, entries, buffer, 2);
+        CHECK(kept(entries) == std::vector<std::string>{"", ""});
+    }
+    SECTION("a folder where the file was: no entries") {
+        fs::create_directories(file);
+        read_report_entries(file, entries, buffer, 2);
+        CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
 }
