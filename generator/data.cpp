@@ -3,7 +3,6 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <future>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -503,47 +502,21 @@ private:
 
     // data/reports.json, written as dump() writes the whole document but made and written a few
     // hundred entries at a time: each report's entry is made on its own, on all cores, at the
-    // depth it has in the file, and the whole is never held in memory. One batch is written
-    // while the next is made, so no core waits on the other's writes. With a cache, an unchanged
-    // report's entry is taken as the last build wrote it, and where each entry went in the file,
-    // with its checksum, is noted for the next build to read it back.
+    // depth it has in the file, and the whole is never held in memory. With a cache, an
+    // unchanged report's entry is taken as the last build wrote it, and where each entry went in
+    // the file, with its checksum, is noted for the next build to read it back.
     void add_reports_file(SiteFiles& files, const std::string& path) const {
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
         if (cache) cache->made.assign(n, {});
         add_list_file(files, path, "reports", n, [&](const PutEntry& put) {
             constexpr std::size_t batch = 256;
-            struct Batch {
-                std::size_t from = 0;
-                std::vector<std::string> parts;
-                std::vector<std::string_view> kept;  // entries the cache holds unchanged
-            };
-            std::array<Batch, 2> batches;
-            auto write = [&](const Batch& b) {
-                for (std::size_t k = 0; k < b.parts.size(); ++k) {
-                    std::string_view entry = b.kept[k].empty() ? std::string_view(b.parts[k]) : b.kept[k];
-                    const std::uint64_t offset = put(entry);
-                    if (cache) {
-                        cache->made[b.from + k].offset = offset;
-                        cache->made[b.from + k].size = entry.size();
-                    }
-                }
-            };
-            // The batch being written, if any; waited for before its buffers are used again, and
-            // before this returns, also when the making throws.
-            std::future<void> writing;
-            struct Wait {
-                std::future<void>& f;
-                ~Wait() {
-                    if (f.valid()) f.wait();
-                }
-            } wait{writing};
-            for (std::size_t from = 0, at = 0; from < n; from += batch, at ^= 1) {
-                Batch& b = batches[at];
+            std::vector<std::string> parts;
+            std::vector<std::string_view> kept;  // entries the cache holds unchanged
+            for (std::size_t from = 0; from < n; from += batch) {
                 const std::size_t count = std::min(batch, n - from);
-                b.from = from;
-                b.parts.assign(count, {});
-                b.kept.assign(count, {});
+                parts.assign(count, {});
+                kept.assign(count, {});
                 parallel_for(count, workers_, [&](std::size_t k, unsigned) {
                     const std::size_t i = from + k;
                     const Report& r = lib_.reports[i];
@@ -552,22 +525,24 @@ private:
                         cache->made[i].key = key;
                         if (i < cache->previous.size() && cache->previous[i].key == key &&
                             !cache->previous[i].kept.empty()) {
-                            b.kept[k] = cache->previous[i].kept;
+                            kept[k] = cache->previous[i].kept;
                             cache->made[i].sum = cache->previous[i].sum;
                             return;
                         }
                     }
-                    b.parts[k].reserve(r.body.size() + r.body.size() / 4 + 2048);
-                    report_json(r).write(b.parts[k], 2);
-                    if (cache) cache->made[i].sum = hash_bytes(b.parts[k]);
+                    parts[k].reserve(r.body.size() + r.body.size() / 4 + 2048);
+                    report_json(r).write(parts[k], 2);
+                    if (cache) cache->made[i].sum = hash_bytes(parts[k]);
                 });
-                if (writing.valid()) writing.get();  // the other batch: its writes, in order
-                if (workers_ > 1)
-                    writing = std::async(std::launch::async, write, std::cref(b));
-                else
-                    write(b);
+                for (std::size_t k = 0; k < count; ++k) {
+                    std::string_view entry = kept[k].empty() ? std::string_view(parts[k]) : kept[k];
+                    const std::uint64_t offset = put(entry);
+                    if (cache) {
+                        cache->made[from + k].offset = offset;
+                        cache->made[from + k].size = entry.size();
+                    }
+                }
             }
-            if (writing.valid()) writing.get();
         });
     }
 

@@ -428,14 +428,21 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
 
 void read_report_entries(const fs::path& file, std::vector<ReportJson>& entries, std::unique_ptr<char[]>& buffer,
                          unsigned workers) {
+    for (auto& e : entries) e.kept = {};
+    // Only as far as the last entry reaches: a file grown since is not read whole.
+    std::uint64_t need = 0;
+    for (const auto& e : entries)
+        if (e.size > 0 && e.offset <= ~std::uint64_t(0) - e.size) need = std::max(need, e.offset + e.size);
+    if (need == 0) return;
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
     struct stat st {};
     std::size_t size = 0;
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        buffer.reset(new char[static_cast<std::size_t>(st.st_size)]);  // not zeroed: read over
-        while (size < static_cast<std::size_t>(st.st_size)) {
-            ssize_t n = ::read(fd, buffer.get() + size, static_cast<std::size_t>(st.st_size) - size);
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(need, static_cast<std::uint64_t>(st.st_size)));
+        buffer.reset(new char[want]);  // not zeroed: read over
+        while (size < want) {
+            ssize_t n = ::read(fd, buffer.get() + size, want - size);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;  // cut short since: what was read is checked as any other
             size += static_cast<std::size_t>(n);
@@ -445,7 +452,6 @@ void read_report_entries(const fs::path& file, std::vector<ReportJson>& entries,
     const std::string_view bytes(buffer.get(), size);
     parallel_for(entries.size(), workers, [&](std::size_t i, unsigned) {
         ReportJson& e = entries[i];
-        e.kept = {};
         if (e.size == 0 || e.offset > bytes.size() || e.size > bytes.size() - e.offset) return;
         std::string_view entry = bytes.substr(e.offset, e.size);
         if (hash_bytes(entry) == e.sum) e.kept = entry;
