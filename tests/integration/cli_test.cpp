@@ -132,12 +132,10 @@ TEST_CASE("cli: the program's allocator takes its settings from the program", "[
                        test::shell_quote(GONGKAI_TEST_BINARY) + " --version");
     REQUIRE(r.status == 0);
     CHECK(says(r, "opt.thp: \"always\""));
-    CHECK(says(r, "opt.percpu_arena: \"percpu\""));
     // The environment still overrides them.
     auto off = test::run("MALLOC_CONF=thp:never,stats_print:true,stats_print_opts:mdablxe " +
                          test::shell_quote(GONGKAI_TEST_BINARY) + " --version");
     REQUIRE(off.status == 0);
     CHECK(says(off, "opt.thp: \"never\""));
-    CHECK(says(off, "opt.percpu_arena: \"percpu\""));  // the program's, where the environment is silent
 }
 #endif
