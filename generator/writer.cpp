@@ -547,7 +547,16 @@ FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, con
     std::vector<std::string> untrusted;
     for (const auto& [path, entry] : original) {
         if (verified.contains(path)) continue;
-        unlink_if_there(folder / path);
+        // Whatever is there now: a folder made by hand in a file's place goes with what it holds.
+        const fs::path at = folder / path;
+        struct stat st {};
+        if (::lstat(at.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+            std::error_code ec;
+            fs::remove_all(at, ec);
+            if (ec) fail("cannot replace " + at.string(), ec.value());
+        } else {
+            unlink_if_there(at);
+        }
         untrusted.push_back(path);
     }
     remove_empty_parents(folder, untrusted);
