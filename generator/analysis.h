@@ -31,6 +31,7 @@ struct ReportJson {
 struct ReportJsonCache {
     std::vector<ReportJson> previous;  // by library index; an empty kept where there is none
     std::vector<ReportJson> made;      // by library index, filled by add_open_data
+    std::size_t kept = 0;              // entries add_open_data took from previous
 };
 
 // What a build knows beyond the content itself: the build's "now", the schedule judgements, and

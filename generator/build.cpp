@@ -267,8 +267,11 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                 auto it = cache->report_json.find(f->path);
                 if (it != cache->report_json.end()) report_json.previous[i] = it->second;
             }
-            read_report_entries(out / "data/reports.json", report_json.previous, published_entries,
-                                worker_count(options.jobs));
+            // Only from a file still as the last build published it (its manifest entry was just
+            // verified); each entry's checksum is checked besides.
+            if (live.contains("data/reports.json"))
+                read_report_entries(out / "data/reports.json", report_json.previous, published_entries,
+                                    worker_count(options.jobs));
         }
         analysis.report_json = &report_json;
     }
@@ -284,6 +287,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         SiteFiles files(&store);
         render_site(files, *library, theme, analysis, result.diagnostics, options.jobs, cache ? &reuse : nullptr,
                     &stats);
+        // The entries read back are in the new data/reports.json now.
+        report_json.previous = {};
+        published_entries.reset();
         progress("render-write", 1, 1);
         result.diagnostics.sort();
         if (result.diagnostics.has_errors()) {
@@ -297,15 +303,13 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         if (!cache) remove_folder(target);
         throw;
     }
-    // The entries read back are in the new data/reports.json now.
-    report_json.previous = {};
-    published_entries.reset();
     const std::uint64_t old_live_inode = inode_of(out);
     bool had_site = swap_in(out, target);
     progress("write", 1, 1);
     result.incremental = cache.has_value();
     result.pages_rendered = stats.rendered;
     result.pages_total = stats.total;
+    result.entries_kept = report_json.kept;
 
     if (!use_cache) {
         if (had_site) remove_folder(target);

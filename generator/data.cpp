@@ -502,9 +502,10 @@ private:
 
     // data/reports.json, written as dump() writes the whole document but made and written a few
     // hundred entries at a time: each report's entry is made on its own, on all cores, at the
-    // depth it has in the file, and the whole is never held in memory. With a cache, an
-    // unchanged report's entry is taken as the last build wrote it, and where each entry went in
-    // the file, with its checksum, is noted for the next build to read it back.
+    // depth it has in the file, and the whole is never made in memory at once. With a cache, an
+    // unchanged report's entry is taken as the last build wrote it (the build holds that file,
+    // read back, while this one is written), and where each entry went in the file, with its
+    // checksum, is noted for the next build to read it back.
     void add_reports_file(SiteFiles& files, const std::string& path) const {
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
@@ -535,6 +536,7 @@ private:
                     if (cache) cache->made[i].sum = hash_bytes(parts[k]);
                 });
                 for (std::size_t k = 0; k < count; ++k) {
+                    if (cache && !kept[k].empty()) ++cache->kept;
                     std::string_view entry = kept[k].empty() ? std::string_view(parts[k]) : kept[k];
                     const std::uint64_t offset = put(entry);
                     if (cache) {

@@ -434,8 +434,10 @@ void read_report_entries(const fs::path& file, std::vector<ReportJson>& entries,
     for (const auto& e : entries)
         if (e.size > 0 && e.offset <= ~std::uint64_t(0) - e.size) need = std::max(need, e.offset + e.size);
     if (need == 0) return;
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    // Not blocking: a pipe put in the file's place by hand is opened, found no file and closed.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return;
+    const std::unique_ptr<const int, void (*)(const int*)> closing(&fd, [](const int* f) { ::close(*f); });
     struct stat st {};
     std::size_t size = 0;
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -448,7 +450,6 @@ void read_report_entries(const fs::path& file, std::vector<ReportJson>& entries,
             size += static_cast<std::size_t>(n);
         }
     }
-    ::close(fd);
     const std::string_view bytes(buffer.get(), size);
     parallel_for(entries.size(), workers, [&](std::size_t i, unsigned) {
         ReportJson& e = entries[i];

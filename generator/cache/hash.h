@@ -10,7 +10,8 @@
 namespace gongkai {
 
 // A 128-bit XXH3 digest: the build cache's keys and the output manifest's checksums. Not a
-// defence against a forger (the cache is the publisher's own); a guard against mistakes.
+// defence against a forger (the cache and the output folder are the publisher's own); a guard
+// against mistakes.
 struct Hash128 {
     std::uint64_t low = 0;
     std::uint64_t high = 0;

@@ -47,7 +47,8 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
         }
         if (options.write && result.incremental)
             console.detail("incremental build: rendered " + std::to_string(result.pages_rendered) + " of " +
-                           std::to_string(result.pages_total) + " pages");
+                           std::to_string(result.pages_total) + " pages; took " + std::to_string(result.entries_kept) +
+                           " reports' entries of data/reports.json as published");
         else if (options.write)
             console.detail("full build: " + (result.full_reason.empty() ? "no cache" : result.full_reason));
         if (options.write)

@@ -3,6 +3,8 @@
 // bytes are still as written.
 #include "cache/build_cache.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "fixture.h"
@@ -98,12 +100,19 @@ TEST_CASE("build cache: entries are read back from the published file only as wr
         read_report_entries(file, entries, buffer, 2);
         CHECK(kept(entries) == std::vector<std::string>{first, ""});
     }
-    SECTION("offsets and sizes that overflow are left out") {
+    SECTION("offsets and sizes that overflow, or reach past the file, are left out; the others kept") {
         gongkai::test::write_file(file, data);
-        entries[0].offset = ~std::uint64_t(0) - 1;
-        entries[1].size = ~std::uint64_t(0);
+        ReportJson bad = entries[1];
+        bad.offset = ~std::uint64_t(0) - 1;
+        entries.push_back(bad);
+        bad = entries[1];
+        bad.size = ~std::uint64_t(0);
+        entries.push_back(bad);
+        bad = entries[1];
+        bad.offset = data.size() - 1;
+        entries.push_back(bad);
         read_report_entries(file, entries, buffer, 2);
-        CHECK(kept(entries) == std::vector<std::string>{"", ""});
+        CHECK(kept(entries) == std::vector<std::string>{first, second, "", "", ""});
     }
     SECTION("no file: no entries") {
         read_report_entries(file, entries, buffer, 2);
@@ -111,6 +120,11 @@ TEST_CASE("build cache: entries are read back from the published file only as wr
     }
     SECTION("a folder where the file was: no entries") {
         fs::create_directories(file);
+        read_report_entries(file, entries, buffer, 2);
+        CHECK(kept(entries) == std::vector<std::string>{"", ""});
+    }
+    SECTION("a pipe where the file was, with no writer: no entries, and no wait for one") {
+        REQUIRE(::mkfifo(file.c_str(), 0600) == 0);
         read_report_entries(file, entries, buffer, 2);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
