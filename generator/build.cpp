@@ -339,11 +339,8 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         if (CachedFile* f = cached(library->reports[i].path)) {
             f->report = &library->reports[i];
             f->sections = &analysis.sections_at(i);
-            if (i < report_json.made.size() && report_json.made[i].size > 0) {
-                ReportJson json = report_json.made[i];
-                json.kept = {};
-                next.report_json.emplace(f->path, json);
-            }
+            if (i < report_json.made.size() && report_json.made[i].size > 0)
+                next.report_json.emplace(f->path, report_json.made[i]);
         }
     next.has_history = analysis.has_history;
     next.history = std::move(analysis.history);

@@ -204,8 +204,18 @@ void record_stat(const fs::path& path, OutputEntry& entry) {
     set_stat(st, entry);
 }
 
+// Clears the way for a file at path. A folder there (made by hand where the site has a file)
+// goes with what it holds.
 void unlink_if_there(const fs::path& path) {
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail("cannot replace " + path.string(), errno);
+    if (::unlink(path.c_str()) == 0 || errno == ENOENT) return;
+    const int err = errno;
+    std::error_code ec;
+    if ((err == EISDIR || err == EPERM) && fs::is_directory(fs::symlink_status(path, ec))) {
+        fs::remove_all(path, ec);
+        if (!ec) return;
+        fail("cannot replace " + path.string(), ec.value());
+    }
+    fail("cannot replace " + path.string(), err);
 }
 
 bool is_empty_dir(const fs::path& dir) {
@@ -547,16 +557,7 @@ FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, con
     std::vector<std::string> untrusted;
     for (const auto& [path, entry] : original) {
         if (verified.contains(path)) continue;
-        // Whatever is there now: a folder made by hand in a file's place goes with what it holds.
-        const fs::path at = folder / path;
-        struct stat st {};
-        if (::lstat(at.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-            std::error_code ec;
-            fs::remove_all(at, ec);
-            if (ec) fail("cannot replace " + at.string(), ec.value());
-        } else {
-            unlink_if_there(at);
-        }
+        unlink_if_there(folder / path);
         untrusted.push_back(path);
     }
     remove_empty_parents(folder, untrusted);
