@@ -257,7 +257,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     // Entries of data/reports.json the last build wrote, by library index, as the published file
     // still holds them.
     ReportJsonCache report_json;
-    std::unique_ptr<char[]> published_entries;
+    std::shared_ptr<const void> published_entries;
     if (use_cache) {
         report_json.previous.resize(n);
         if (cache) {
@@ -270,8 +270,8 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
             // Only from a file still as the last build published it (its manifest entry was just
             // verified); each entry's checksum is checked besides.
             if (live.contains("data/reports.json"))
-                read_report_entries(out / "data/reports.json", report_json.previous, published_entries,
-                                    worker_count(options.jobs));
+                published_entries =
+                    read_report_entries(out / "data/reports.json", report_json.previous, worker_count(options.jobs));
         }
         analysis.report_json = &report_json;
     }

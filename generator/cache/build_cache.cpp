@@ -426,37 +426,36 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
     ::unlink((folder / "spare-changing").c_str());
 }
 
-void read_report_entries(const fs::path& file, std::vector<ReportJson>& entries, std::unique_ptr<char[]>& buffer,
-                         unsigned workers) {
+std::shared_ptr<const void> read_report_entries(const fs::path& file, std::vector<ReportJson>& entries,
+                                                unsigned workers) {
     for (auto& e : entries) e.kept = {};
-    // Only as far as the last entry reaches: a file grown since is not read whole.
+    // Only as far as the last entry reaches: a file grown since is not mapped whole.
     std::uint64_t need = 0;
     for (const auto& e : entries)
         if (e.size > 0 && e.offset <= ~std::uint64_t(0) - e.size) need = std::max(need, e.offset + e.size);
-    if (need == 0) return;
+    if (need == 0) return nullptr;
     // Not blocking: a pipe put in the file's place by hand is opened, found no file and closed.
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return;
+    if (fd < 0) return nullptr;
     const std::unique_ptr<const int, void (*)(const int*)> closing(&fd, [](const int* f) { ::close(*f); });
     struct stat st {};
-    std::size_t size = 0;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(need, static_cast<std::uint64_t>(st.st_size)));
-        buffer.reset(new char[want]);  // not zeroed: read over
-        while (size < want) {
-            ssize_t n = ::read(fd, buffer.get() + size, want - size);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;  // cut short since: what was read is checked as any other
-            size += static_cast<std::size_t>(n);
-        }
-    }
-    const std::string_view bytes(buffer.get(), size);
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return nullptr;
+    // Mapped, not read: the published file's pages are in memory already, and a copy would be
+    // tens of megabytes of fresh memory for the kernel to clear. The build never changes a
+    // published file in place (it writes a new one and renames it over), so the mapped bytes
+    // stay as they are while the build runs.
+    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(need, static_cast<std::uint64_t>(st.st_size)));
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) return nullptr;
+    std::shared_ptr<const void> mapping(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+    const std::string_view bytes(static_cast<const char*>(p), size);
     parallel_for(entries.size(), workers, [&](std::size_t i, unsigned) {
         ReportJson& e = entries[i];
         if (e.size == 0 || e.offset > bytes.size() || e.size > bytes.size() - e.offset) return;
         std::string_view entry = bytes.substr(e.offset, e.size);
         if (hash_bytes(entry) == e.sum) e.kept = entry;
     });
+    return mapping;
 }
 
 void mark_spare_changing(const fs::path& folder) {

@@ -74,12 +74,12 @@ std::optional<BuildCache> load_build_cache(const std::filesystem::path& folder, 
 void save_build_cache(const std::filesystem::path& folder, const std::string& identity, BuildCache& cache,
                       const std::vector<CachedFile>& files, const BuildCache* previous);
 
-// Reads data/reports.json as published (file), as far as the entries reach, into buffer and
-// points each entry's kept at its bytes there, where they are still as the last build wrote them
-// (their size and checksum); an entry the file no longer holds so is left without, and made
-// anew. Checked on workers threads.
-void read_report_entries(const std::filesystem::path& file, std::vector<ReportJson>& entries,
-                         std::unique_ptr<char[]>& buffer, unsigned workers);
+// Maps data/reports.json as published (file), as far as the entries reach, and points each
+// entry's kept at its bytes there, where they are still as the last build wrote them (their size
+// and checksum); an entry the file no longer holds so is left without, and made anew. Checked on
+// workers threads. Returns the mapping the kept entries point into (null if none is kept).
+std::shared_ptr<const void> read_report_entries(const std::filesystem::path& file,
+                                                std::vector<ReportJson>& entries, unsigned workers);
 
 // Marks the second copy as being changed: if the build stops before it saves again, the next one
 // does not trust the copy.

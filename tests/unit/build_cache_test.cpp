@@ -76,28 +76,28 @@ TEST_CASE("build cache: entries are read back from the published file only as wr
     TempDir dir;
     const fs::path file = dir / "reports.json";
     auto entries = entries_of_data();
-    std::unique_ptr<char[]> buffer;
+    std::shared_ptr<const void> mapping;
 
     SECTION("the file as written: both entries") {
         gongkai::test::write_file(file, data);
-        read_report_entries(file, entries, buffer, 2);
+        mapping = read_report_entries(file, entries, 2);
         CHECK(kept(entries) == std::vector<std::string>{first, second});
     }
     SECTION("an entry changed since, at the same size, is left out; the other is kept") {
         std::string changed = data;
         changed.replace(changed.find("二"), std::string("二").size(), "三");
         gongkai::test::write_file(file, changed);
-        read_report_entries(file, entries, buffer, 2);
+        mapping = read_report_entries(file, entries, 2);
         CHECK(kept(entries) == std::vector<std::string>{first, ""});
     }
     SECTION("an entry moved by an edit before it is left out") {
         gongkai::test::write_file(file, " " + data);
-        read_report_entries(file, entries, buffer, 1);
+        mapping = read_report_entries(file, entries, 1);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
     SECTION("a file cut short: the entry past its end is left out") {
         gongkai::test::write_file(file, data.substr(0, entries[1].offset + 3));
-        read_report_entries(file, entries, buffer, 2);
+        mapping = read_report_entries(file, entries, 2);
         CHECK(kept(entries) == std::vector<std::string>{first, ""});
     }
     SECTION("offsets and sizes that overflow, or reach past the file, are left out; the others kept") {
@@ -111,21 +111,35 @@ TEST_CASE("build cache: entries are read back from the published file only as wr
         bad = entries[1];
         bad.offset = data.size() - 1;
         entries.push_back(bad);
-        read_report_entries(file, entries, buffer, 2);
+        mapping = read_report_entries(file, entries, 2);
         CHECK(kept(entries) == std::vector<std::string>{first, second, "", "", ""});
     }
+    SECTION("an empty file: no entries") {
+        gongkai::test::write_file(file, "");
+        mapping = read_report_entries(file, entries, 2);
+        CHECK(kept(entries) == std::vector<std::string>{"", ""});
+        CHECK(mapping == nullptr);
+    }
+    SECTION("the file replaced after reading, as a build replaces it: the entries taken stay as read") {
+        gongkai::test::write_file(file, data);
+        mapping = read_report_entries(file, entries, 2);
+        const fs::path draft = dir / "reports.json.new";
+        gongkai::test::write_file(draft, std::string(data.size(), 'x'));
+        fs::rename(draft, file);
+        CHECK(kept(entries) == std::vector<std::string>{first, second});
+    }
     SECTION("no file: no entries") {
-        read_report_entries(file, entries, buffer, 2);
+        mapping = read_report_entries(file, entries, 2);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
     SECTION("a folder where the file was: no entries") {
         fs::create_directories(file);
-        read_report_entries(file, entries, buffer, 2);
+        mapping = read_report_entries(file, entries, 2);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
     SECTION("a pipe where the file was, with no writer: no entries, and no wait for one") {
         REQUIRE(::mkfifo(file.c_str(), 0600) == 0);
-        read_report_entries(file, entries, buffer, 2);
+        mapping = read_report_entries(file, entries, 2);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
 }
