@@ -1,6 +1,7 @@
 #include "analysis.h"
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace gongkai {
 
@@ -9,6 +10,26 @@ void Analysis::prepare_bodies(std::size_t count) {
     body_state_.assign(count, Body::none);
     body_users_.assign(count, 1);
     body_locks_ = std::make_shared<std::array<std::mutex, 64>>();
+    markdown_.assign(count, {});
+    markdown_read_.assign(count, 0);
+}
+
+const std::string& Analysis::markdown_locked(std::size_t index, const Report& report) const {
+    if (!report.body_unread) return report.body;
+    if (!markdown_read_[index]) {
+        if (!read_markdown) throw std::logic_error("no way to read " + report.path + " again");
+        markdown_[index] = read_markdown(report);
+        markdown_read_[index] = 1;
+    }
+    return markdown_[index];
+}
+
+const std::string& Analysis::markdown_of(const Library& library, const Report& report) const {
+    if (!report.body_unread) return report.body;
+    auto index = static_cast<std::size_t>(&report - library.reports.data());
+    if (index >= bodies_.size()) throw std::logic_error("no way to read " + report.path + " again");
+    std::lock_guard guard(lock_for(index));
+    return markdown_locked(index, report);
 }
 
 void Analysis::set_sections(std::size_t index, std::vector<Section> sections) {
@@ -20,10 +41,10 @@ bool Analysis::has_sections(std::size_t index) const { return body_state_[index]
 
 RenderedMarkdown Analysis::body_of(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
-    if (index >= bodies_.size()) return render_markdown(report.body);
+    if (index >= bodies_.size()) return render_markdown(markdown_of(library, report));
     std::lock_guard guard(lock_for(index));
     if (body_state_[index] != Body::whole) {
-        bodies_[index] = render_markdown(report.body);
+        bodies_[index] = render_markdown(markdown_locked(index, report));
         body_state_[index] = Body::whole;
     }
     return bodies_[index];
@@ -46,10 +67,10 @@ void Analysis::release_body(const Library& library, const Report& report) const 
 
 std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
-    if (index >= bodies_.size()) return render_markdown(report.body).sections;
+    if (index >= bodies_.size()) return render_markdown(markdown_of(library, report)).sections;
     std::lock_guard guard(lock_for(index));
     if (body_state_[index] == Body::none) {
-        bodies_[index].sections = render_markdown(report.body).sections;
+        bodies_[index].sections = render_markdown(markdown_locked(index, report)).sections;
         body_state_[index] = Body::sections;
     }
     return bodies_[index].sections;

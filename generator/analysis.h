@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,13 @@ struct Analysis {
     // The sections of every report, in library order (for the cache); call with no page rendering.
     const std::vector<Section>& sections_at(std::size_t index) const { return bodies_[index].sections; }
     ReportJsonCache* report_json = nullptr;  // optional
+    // Reads a report's Markdown again, for the reports taken from the build cache (body_unread);
+    // called from any thread.
+    std::function<std::string(const Report&)> read_markdown;
+
+    // The report's Markdown: its body, or for a report taken from the cache, the text read_markdown
+    // gives, read once however many pages ask, from any thread.
+    const std::string& markdown_of(const Library& library, const Report& report) const;
 
     // The rendered body of the library's report, rendered once however many pages ask, from any
     // thread.
@@ -80,6 +88,9 @@ private:
     mutable std::vector<RenderedMarkdown> bodies_;
     mutable std::vector<Body> body_state_;
     mutable std::vector<std::uint8_t> body_users_;  // pages yet to release each body
+    mutable std::vector<std::string> markdown_;     // of reports read again, by library index
+    mutable std::vector<char> markdown_read_;
+    const std::string& markdown_locked(std::size_t index, const Report& report) const;
     // A report's body is guarded by one of these, chosen by its index.
     std::shared_ptr<std::array<std::mutex, 64>> body_locks_;
     std::mutex& lock_for(std::size_t index) const { return (*body_locks_)[index % 64]; }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cache/build_cache.h"
+#include "content/frontmatter.h"
 #include "content/library.h"
 #include "markdown.h"
 #include "parallel.h"
@@ -177,6 +178,16 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     auto file_of = [&file_at](const std::string& repo_path) -> const SourceFile* {
         auto it = file_at.find(repo_path);
         return it == file_at.end() ? nullptr : it->second;
+    };
+    // A report taken from the cache has its Markdown read again from git, by the same blob id,
+    // only if a page or a data entry that shows it is made again.
+    analysis.read_markdown = [&source, &file_of](const Report& r) {
+        const SourceFile* f = file_of(r.path);
+        if (!f || f->oid.empty()) throw std::logic_error("no blob id for " + r.path);
+        Diagnostics ignored;
+        auto fm = split_front_matter(source.read_again(f->oid, r.path), r.path, ignored);
+        if (!fm) throw std::runtime_error(r.path + " no longer reads as it did when the build cache took it");
+        return std::move(fm->body);
     };
     if (cache)
         for (std::size_t i = 0; i < n; ++i) {

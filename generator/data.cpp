@@ -398,7 +398,7 @@ private:
         Json goals = Json::object();
         for (const auto& gc : r.goal_completion) goals.set(gc.goal_id, Json::number(gc.completion));
         j.set("goal_completion", std::move(goals));
-        j.set("body_markdown", Json::string(r.body));
+        j.set("body_markdown", Json::string(analysis_.markdown_of(lib_, r)));
         Json sections = Json::array();
         for (const auto& s : analysis_.sections_of(lib_, r))
             sections.push(Json::object().set("id", Json::string(s.id)).set("title", Json::string(s.title)));
@@ -531,7 +531,8 @@ private:
                             return;
                         }
                     }
-                    parts[k].reserve(r.body.size() + r.body.size() / 4 + 2048);
+                    const std::size_t text = analysis_.markdown_of(lib_, r).size();
+                    parts[k].reserve(text + text / 4 + 2048);
                     report_json(r).write(parts[k], 2);
                     if (cache) cache->made[i].sum = hash_bytes(parts[k]);
                 });

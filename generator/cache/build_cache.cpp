@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view magic = "gongkai build cache\n";
-constexpr std::uint64_t format_version = 4;
+constexpr std::uint64_t format_version = 5;
 
 enum class Kind : std::uint64_t { department = 0, project = 1, report = 2 };
 
@@ -171,7 +171,7 @@ std::string shard_payload(const std::vector<const CachedFile*>& files) {
             write(w, *f->project);
         } else {
             w.u64(static_cast<std::uint64_t>(Kind::report));
-            write(w, *f->report);
+            write(w, *f->report, false);  // its Markdown is read from git when needed
             write(w, f->sections ? *f->sections : std::vector<Section>{});
         }
     }
@@ -199,7 +199,7 @@ void read_parsed(std::string_view payload, BuildCache& cache) {
         }
         case Kind::report: {
             Report rep;
-            read(r, rep);
+            read(r, rep, false);
             std::vector<Section> sections;
             read(r, sections);
             cache.sections.emplace(path, std::move(sections));

@@ -171,7 +171,7 @@ void read(BinaryReader& r, Project& p) {
     p.sample_data = r.flag();
 }
 
-void write(BinaryWriter& w, const Report& rep) {
+void write(BinaryWriter& w, const Report& rep, bool with_body) {
     w.str(rep.id);
     w.str(rep.project);
     w.str(rep.path);
@@ -192,12 +192,12 @@ void write(BinaryWriter& w, const Report& rep) {
         w.f64(g.completion);
         w.u64(g.line);
     }
-    w.str(rep.body);
+    if (with_body) w.str(rep.body);
     w.u64(rep.body_line);
     w.flag(rep.sample_data);
 }
 
-void read(BinaryReader& r, Report& rep) {
+void read(BinaryReader& r, Report& rep, bool with_body) {
     rep.id = r.str();
     rep.project = r.str();
     rep.path = r.str();
@@ -218,7 +218,10 @@ void read(BinaryReader& r, Report& rep) {
         g.completion = r.f64();
         g.line = r.u64();
     }
-    rep.body = r.str();
+    if (with_body)
+        rep.body = r.str();
+    else
+        rep.body_unread = true;
     rep.body_line = r.u64();
     rep.sample_data = r.flag();
 }

@@ -105,13 +105,15 @@ private:
 
 void write(BinaryWriter& w, const Department& d);
 void write(BinaryWriter& w, const Project& p);
-void write(BinaryWriter& w, const Report& r);
+// A report with its Markdown, or (with_body false, for the build cache) without: read back, it is
+// marked body_unread.
+void write(BinaryWriter& w, const Report& r, bool with_body = true);
 void write(BinaryWriter& w, const History& h);
 void write(BinaryWriter& w, const std::vector<Section>& sections);
 
 void read(BinaryReader& r, Department& d);
 void read(BinaryReader& r, Project& p);
-void read(BinaryReader& r, Report& rep);
+void read(BinaryReader& r, Report& rep, bool with_body = true);
 void read(BinaryReader& r, History& h);
 void read(BinaryReader& r, std::vector<Section>& sections);
 

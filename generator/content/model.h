@@ -116,9 +116,12 @@ struct Report {
     bool leader_signature = false;
     std::vector<Contact> contacts;
     std::vector<GoalCompletion> goal_completion;
-    std::string body;  // Markdown
+    std::string body;  // Markdown; see body_unread
     std::size_t body_line = 0;
     bool sample_data = false;
+    // Taken from the build cache, which keeps no report's Markdown: body is empty, and whoever
+    // needs the text asks Analysis::markdown_of, which reads it from git.
+    bool body_unread = false;
 };
 
 // The whole validated content of one build.

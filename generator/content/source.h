@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,12 @@ public:
     using Known = std::function<bool(const std::string& path, const std::string& oid)>;
     // The build has read all it will (the files and the git record): what reading holds may go.
     virtual void done_reading() {}
+
+    // A file's text again, by its git blob id, from any thread: for the report Markdown the
+    // build cache does not keep. Sources without blob ids (and so without a cache) have none.
+    virtual std::string read_again(const std::string& /*oid*/, const std::string& repo_path) const {
+        throw std::runtime_error("cannot read " + repo_path + " again: the content is not read from git");
+    }
 
     // Names the source for a build cache (the repository and content folder); "" when what it
     // reads has no blob ids to key a cache by.

@@ -397,6 +397,34 @@ std::string CommitSource::cache_identity() const {
     return std::string(git_repository_path(repo_.get())) + "\n" + dir_;
 }
 
+std::string CommitSource::read_again(const std::string& oid, const std::string& repo_path) const {
+    git_oid id;
+    check(git_oid_fromstr(&id, oid.c_str()), "cannot read " + repo_path + " again");
+    RepositoryPtr repo;
+    {
+        std::lock_guard guard(spare_lock_);
+        if (!spare_repos_.empty()) {
+            repo = std::move(spare_repos_.back());
+            spare_repos_.pop_back();
+        }
+    }
+    if (!repo) {
+        const std::string path = git_repository_path(repo_.get());
+        git_repository* raw = nullptr;
+        check(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
+              "cannot open " + path + " again to read " + repo_path);
+        repo.reset(raw);
+    }
+    SourceFile file;
+    read_blob(repo.get(), &id, file);
+    {
+        std::lock_guard guard(spare_lock_);
+        spare_repos_.push_back(std::move(repo));
+    }
+    if (file.kind != EntryKind::file) throw Error(repo_path + ": " + file.problem);
+    return std::move(file.data);
+}
+
 void CommitSource::done_reading() {
     // The repository's object database is replaced: first by an empty one, so that the old one
     // is freed with the packs it holds mapped (a database opened beside it would share them), then

@@ -3,8 +3,10 @@
 #include <git2.h>
 
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "content/source.h"
 #include "history.h"
@@ -66,12 +68,17 @@ public:
     // Lets go of the repository's pack files, which its object database holds mapped in memory
     // (as large as the packs, once read); they are mapped again if the repository is used again.
     void done_reading() override;
+    // Reads a blob of the repository by id; calls on other threads at once each take a
+    // repository of their own (kept for the next call). Throws Error if it cannot be read.
+    std::string read_again(const std::string& oid, const std::string& repo_path) const override;
 
 private:
     const Repository& repo_;
     std::string ref_;
     std::string dir_;
     bool worktree_;
+    mutable std::mutex spare_lock_;
+    mutable std::vector<RepositoryPtr> spare_repos_;  // for read_again, not in use
 };
 
 std::string oid_string(const git_oid* oid);

@@ -50,7 +50,7 @@ TEST_CASE("build cache: where each entry is, and its checksum, are kept", "[cach
     for (std::size_t i = 0; i < reports.size(); ++i) {
         reports[i].id = "2020-0" + std::to_string(i + 1);
         reports[i].project = "2020-001";
-        reports[i].body = "## 进展\n";
+        reports[i].body = "## 进展 " + reports[i].id + "\n";
         const std::string path = "reports/2020-001/" + reports[i].id + ".md";
         files.push_back(CachedFile{path, "oid" + std::to_string(i), nullptr, nullptr, &reports[i], nullptr});
         cache.report_json.emplace(path, entries[i]);
@@ -70,6 +70,34 @@ TEST_CASE("build cache: where each entry is, and its checksum, are kept", "[cach
         CHECK(e.sum == entries[i].sum);
         CHECK(e.kept.empty());
     }
+}
+
+TEST_CASE("build cache: a report's Markdown is not kept, and reads back as to be read again", "[cache]") {
+    TempDir dir;
+    Report report;
+    report.id = "2020-01";
+    report.project = "2020-001";
+    report.title = "十月";
+    report.body = "## 进展 only-in-the-markdown\n";
+    report.body_line = 7;
+    const std::string path = "reports/2020-001/2020-01.md";
+    std::vector<CachedFile> files{CachedFile{path, "oid", nullptr, nullptr, &report, nullptr}};
+    BuildCache cache;
+    cache.commit = "c0ffee";
+    save_build_cache(dir / "cache", "site", cache, files, nullptr);
+    for (const auto& f : fs::directory_iterator(dir / "cache")) {
+        INFO(f.path());
+        CHECK(gongkai::test::read_file(f.path()).find("only-in-the-markdown") == std::string::npos);
+    }
+    std::string why;
+    auto loaded = load_build_cache(dir / "cache", "site", why);
+    INFO(why);
+    REQUIRE(loaded);
+    const Report& back = std::get<Report>(loaded->parsed.at(path).value);
+    CHECK(back.title == "十月");
+    CHECK(back.body.empty());
+    CHECK(back.body_unread);
+    CHECK(back.body_line == 7);
 }
 
 TEST_CASE("build cache: entries are read back from the published file only as written", "[cache]") {
