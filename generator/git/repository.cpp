@@ -415,14 +415,19 @@ std::string CommitSource::read_again(const std::string& oid, const std::string& 
               "cannot open " + path + " again to read " + repo_path);
         repo.reset(raw);
     }
-    SourceFile file;
-    read_blob(repo.get(), &id, file);
+    // Looked up at once, without read_blob's look at the size first: this blob was read whole
+    // before, by the same id.
+    git_blob* raw = nullptr;
+    check(git_blob_lookup(&raw, repo.get(), &id), "cannot read " + repo_path + " again from git");
+    std::string text;
     {
-        std::lock_guard guard(spare_lock_);
-        spare_repos_.push_back(std::move(repo));
+        BlobPtr blob(raw);  // freed before its repository is given to another thread
+        text.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                    static_cast<std::size_t>(git_blob_rawsize(blob.get())));
     }
-    if (file.kind != EntryKind::file) throw Error(repo_path + ": " + file.problem);
-    return std::move(file.data);
+    std::lock_guard guard(spare_lock_);
+    spare_repos_.push_back(std::move(repo));
+    return text;
 }
 
 void CommitSource::done_reading() {
