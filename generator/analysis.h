@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 #include <string>
 
@@ -30,9 +31,13 @@ struct ReportJson {
     std::string_view kept;  // read back for this build: the entry as the last build wrote it
 };
 struct ReportJsonCache {
-    std::vector<ReportJson> previous;  // by library index; an empty kept where there is none
+    std::vector<ReportJson> previous;  // by library index, where the last build wrote each
     std::vector<ReportJson> made;      // by library index, filled by add_open_data
     std::size_t kept = 0;              // entries add_open_data took from previous
+    // Points each entry's kept at its bytes as read back from the published file, where they are
+    // still as written (see read_report_entries); the views last until the next call. Null where
+    // there is no published file to read from.
+    std::function<void(std::span<ReportJson>)> read_back;
 };
 
 // What a build knows beyond the content itself: the build's "now", the schedule judgements, and

@@ -265,10 +265,11 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         reuse.can_keep = [&](const std::string& job) { return !broken_jobs.contains(job) && job_files.contains(job); };
         reuse.files_of = [&](const std::string& job) -> const std::vector<std::string>& { return job_files.at(job); };
     }
-    // Entries of data/reports.json the last build wrote, by library index, as the published file
-    // still holds them.
+    // Where the last build wrote each report's entry of data/reports.json, by library index, to be
+    // read back from the published file as the new one is written.
     ReportJsonCache report_json;
-    std::shared_ptr<const void> published_entries;
+    std::optional<PublishedFile> published;
+    ReadBuffer published_bytes;
     if (use_cache) {
         report_json.previous.resize(n);
         if (cache) {
@@ -280,9 +281,13 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
             }
             // Only from a file still as the last build published it (its manifest entry was just
             // verified); each entry's checksum is checked besides.
-            if (live.contains("data/reports.json"))
-                published_entries =
-                    read_report_entries(out / "data/reports.json", report_json.previous, worker_count(options.jobs));
+            if (live.contains("data/reports.json")) {
+                published.emplace(out / "data/reports.json");
+                report_json.read_back = [&published, &published_bytes, workers = worker_count(options.jobs)](
+                                            std::span<ReportJson> entries) {
+                    read_report_entries(*published, entries, published_bytes, workers);
+                };
+            }
         }
         analysis.report_json = &report_json;
     }
@@ -300,7 +305,10 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                     &stats);
         // The entries read back are in the new data/reports.json now.
         report_json.previous = {};
-        published_entries.reset();
+        report_json.read_back = nullptr;
+        published.reset();
+        published_bytes = {};
+        analysis.report_json = nullptr;
         progress("render-write", 1, 1);
         result.diagnostics.sort();
         if (result.diagnostics.has_errors()) {
@@ -324,6 +332,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
 
     if (!use_cache) {
         if (had_site) remove_folder(target);
+        analysis.read_markdown = nullptr;  // it refers to this function's locals
         if (options.ending) leave_to_exit(std::move(snapshot), std::move(library), std::move(analysis));
         return result;
     }
@@ -407,6 +416,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         fs::remove(cache_dir / "state", ec);
     }
     progress("cache-write", 1, 1);
+    analysis.read_markdown = nullptr;  // it refers to this function's locals
     if (options.ending)
         leave_to_exit(std::move(snapshot), std::move(library), std::move(analysis), std::move(cache),
                       std::move(next), std::move(keep), std::move(clean), std::move(job_files));

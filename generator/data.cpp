@@ -503,9 +503,9 @@ private:
     // data/reports.json, written as dump() writes the whole document but made and written a few
     // hundred entries at a time: each report's entry is made on its own, on all cores, at the
     // depth it has in the file, and the whole is never made in memory at once. With a cache, an
-    // unchanged report's entry is taken as the last build wrote it (the build holds that file,
-    // read back, while this one is written), and where each entry went in the file, with its
-    // checksum, is noted for the next build to read it back.
+    // unchanged report's entry is read back from the published file, where its bytes are still as
+    // the last build wrote them, and where each entry went in the file, with its checksum, is
+    // noted for the next build to read it back.
     void add_reports_file(SiteFiles& files, const std::string& path) const {
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
@@ -513,31 +513,58 @@ private:
         add_list_file(files, path, "reports", n, [&](const PutEntry& put) {
             constexpr std::size_t batch = 256;
             std::vector<std::string> parts;
-            std::vector<std::string_view> kept;  // entries the cache holds unchanged
+            std::vector<std::string_view> kept;  // entries read back unchanged
+            std::vector<char> asked;             // whether the published file may hold the entry
+            std::vector<ReportJson> wanted;
+            std::vector<std::size_t> wanted_at, missed;
+            auto make = [&](std::size_t from, std::size_t k) {
+                const Report& r = lib_.reports[from + k];
+                const std::size_t text = analysis_.markdown_of(lib_, r).size();
+                parts[k].reserve(text + text / 4 + 2048);
+                report_json(r).write(parts[k], 2);
+                if (cache) cache->made[from + k].sum = hash_bytes(parts[k]);
+            };
             for (std::size_t from = 0; from < n; from += batch) {
                 const std::size_t count = std::min(batch, n - from);
                 parts.assign(count, {});
                 kept.assign(count, {});
+                asked.assign(count, 0);
                 parallel_for(count, workers_, [&](std::size_t k, unsigned) {
                     const std::size_t i = from + k;
-                    const Report& r = lib_.reports[i];
                     if (cache) {
-                        Hash128 key = report_key(r);
+                        Hash128 key = report_key(lib_.reports[i]);
                         cache->made[i].key = key;
-                        if (i < cache->previous.size() && cache->previous[i].key == key &&
-                            !cache->previous[i].kept.empty()) {
-                            kept[k] = cache->previous[i].kept;
-                            cache->made[i].sum = cache->previous[i].sum;
+                        if (cache->read_back && i < cache->previous.size() && cache->previous[i].key == key &&
+                            cache->previous[i].size > 0) {
+                            asked[k] = 1;
                             return;
                         }
                     }
-                    const std::size_t text = analysis_.markdown_of(lib_, r).size();
-                    parts[k].reserve(text + text / 4 + 2048);
-                    report_json(r).write(parts[k], 2);
-                    if (cache) cache->made[i].sum = hash_bytes(parts[k]);
+                    make(from, k);
                 });
+                wanted.clear();
+                wanted_at.clear();
+                for (std::size_t k = 0; k < count; ++k)
+                    if (asked[k]) {
+                        wanted.push_back(cache->previous[from + k]);
+                        wanted_at.push_back(k);
+                    }
+                if (!wanted.empty()) {
+                    cache->read_back(wanted);
+                    missed.clear();
+                    for (std::size_t j = 0; j < wanted.size(); ++j) {
+                        const std::size_t k = wanted_at[j];
+                        if (wanted[j].kept.empty()) {
+                            missed.push_back(k);
+                            continue;
+                        }
+                        kept[k] = wanted[j].kept;
+                        cache->made[from + k].sum = wanted[j].sum;
+                    }
+                    parallel_for(missed.size(), workers_, [&](std::size_t j, unsigned) { make(from, missed[j]); });
+                }
                 for (std::size_t k = 0; k < count; ++k) {
-                    if (cache && !kept[k].empty()) ++cache->kept;
+                    if (!kept[k].empty()) ++cache->kept;
                     std::string_view entry = kept[k].empty() ? std::string_view(parts[k]) : kept[k];
                     const std::uint64_t offset = put(entry);
                     if (cache) {

@@ -426,36 +426,82 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
     ::unlink((folder / "spare-changing").c_str());
 }
 
-std::shared_ptr<const void> read_report_entries(const fs::path& file, std::vector<ReportJson>& entries,
-                                                unsigned workers) {
-    for (auto& e : entries) e.kept = {};
-    // Only as far as the last entry reaches: a file grown since is not mapped whole.
-    std::uint64_t need = 0;
-    for (const auto& e : entries)
-        if (e.size > 0 && e.offset <= ~std::uint64_t(0) - e.size) need = std::max(need, e.offset + e.size);
-    if (need == 0) return nullptr;
-    // Not blocking: a pipe put in the file's place by hand is opened, found no file and closed.
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return nullptr;
-    const std::unique_ptr<const int, void (*)(const int*)> closing(&fd, [](const int* f) { ::close(*f); });
+PublishedFile::PublishedFile(const fs::path& file)
+    : fd_(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)) {
+    if (fd_ < 0) return;
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return nullptr;
-    // Mapped, not read: the published file's pages are in memory already, and a copy would be
-    // tens of megabytes of fresh memory for the kernel to clear. The build never changes a
-    // published file in place (it writes a new one and renames it over), so the mapped bytes
-    // stay as they are while the build runs.
-    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(need, static_cast<std::uint64_t>(st.st_size)));
-    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (p == MAP_FAILED) return nullptr;
-    std::shared_ptr<const void> mapping(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
-    const std::string_view bytes(static_cast<const char*>(p), size);
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd_);
+        fd_ = -1;
+        return;
+    }
+    size_ = static_cast<std::uint64_t>(st.st_size);
+}
+
+PublishedFile::~PublishedFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t PublishedFile::read(std::uint64_t offset, std::size_t size, char* out) const {
+    std::size_t got = 0;
+    while (got < size) {
+        const ssize_t n = ::pread(fd_, out + got, size - got, static_cast<off_t>(offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // cut short since, or unreadable: what was read is checked as any other
+        got += static_cast<std::size_t>(n);
+    }
+    return got;
+}
+
+char* ReadBuffer::reserve(std::size_t size) {
+    if (size > capacity_) {
+        bytes_.reset(new char[size]);  // not zeroed: read over
+        capacity_ = size;
+    }
+    return bytes_.get();
+}
+
+void read_report_entries(const PublishedFile& file, std::span<ReportJson> entries, ReadBuffer& buffer,
+                         unsigned workers) {
+    for (auto& e : entries) e.kept = {};
+    if (!file.is_open()) return;
+    const std::uint64_t size = file.size();
+    auto within = [size](const ReportJson& e) {
+        return e.size > 0 && e.offset <= size && e.size <= size - e.offset;
+    };
+    std::uint64_t first = size, end = 0, total = 0;
+    for (const auto& e : entries)
+        if (within(e)) {
+            first = std::min(first, e.offset);
+            end = std::max(end, e.offset + e.size);
+            total += e.size;
+        }
+    if (total == 0) return;
+    // Each entry's bytes as read, checked below. Unchanged reports' entries lie in a row, as the
+    // last build wrote them: they are read in one piece with what lies between; else one by one.
+    std::vector<std::string_view> bytes(entries.size());
+    if (end - first <= total + total / 2 + 65536) {
+        char* p = buffer.reserve(static_cast<std::size_t>(end - first));
+        const std::size_t got = file.read(first, static_cast<std::size_t>(end - first), p);
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const ReportJson& e = entries[i];
+            if (within(e) && e.offset + e.size <= first + got)
+                bytes[i] = std::string_view(p + (e.offset - first), static_cast<std::size_t>(e.size));
+        }
+    } else {
+        char* p = buffer.reserve(static_cast<std::size_t>(total));
+        std::size_t at = 0;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const ReportJson& e = entries[i];
+            if (!within(e)) continue;
+            const auto n = static_cast<std::size_t>(e.size);
+            if (file.read(e.offset, n, p + at) == n) bytes[i] = std::string_view(p + at, n);
+            at += n;
+        }
+    }
     parallel_for(entries.size(), workers, [&](std::size_t i, unsigned) {
-        ReportJson& e = entries[i];
-        if (e.size == 0 || e.offset > bytes.size() || e.size > bytes.size() - e.offset) return;
-        std::string_view entry = bytes.substr(e.offset, e.size);
-        if (hash_bytes(entry) == e.sum) e.kept = entry;
+        if (!bytes[i].empty() && hash_bytes(bytes[i]) == entries[i].sum) entries[i].kept = bytes[i];
     });
-    return mapping;
 }
 
 void mark_spare_changing(const fs::path& folder) {

@@ -399,7 +399,7 @@ std::string CommitSource::cache_identity() const {
 
 std::string CommitSource::read_again(const std::string& oid, const std::string& repo_path) const {
     git_oid id;
-    check(git_oid_fromstr(&id, oid.c_str()), "cannot read " + repo_path + " again");
+    if (git_oid_fromstr(&id, oid.c_str()) < 0) check(-1, "cannot read " + repo_path + " again");
     RepositoryPtr repo;
     {
         std::lock_guard guard(spare_lock_);
@@ -415,10 +415,11 @@ std::string CommitSource::read_again(const std::string& oid, const std::string& 
               "cannot open " + path + " again to read " + repo_path);
         repo.reset(raw);
     }
-    // Looked up at once, without read_blob's look at the size first: this blob was read whole
-    // before, by the same id.
+    // Looked up at once, without read_blob's look at the size first: a build read this blob whole
+    // before, by the same id, when the cache took the file.
     git_blob* raw = nullptr;
-    check(git_blob_lookup(&raw, repo.get(), &id), "cannot read " + repo_path + " again from git");
+    if (git_blob_lookup(&raw, repo.get(), &id) < 0)
+        check(-1, "cannot read " + repo_path + " (blob " + oid.substr(0, 7) + ") again from git");
     std::string text;
     {
         BlobPtr blob(raw);  // freed before its repository is given to another thread

@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include "fixture.h"
@@ -104,29 +106,60 @@ TEST_CASE("build cache: entries are read back from the published file only as wr
     TempDir dir;
     const fs::path file = dir / "reports.json";
     auto entries = entries_of_data();
-    std::shared_ptr<const void> mapping;
+    ReadBuffer buffer;
+    auto read_back = [&](unsigned workers) {
+        const PublishedFile published(file);
+        read_report_entries(published, entries, buffer, workers);
+    };
 
     SECTION("the file as written: both entries") {
         gongkai::test::write_file(file, data);
-        mapping = read_report_entries(file, entries, 2);
+        read_back(2);
         CHECK(kept(entries) == std::vector<std::string>{first, second});
     }
     SECTION("an entry changed since, at the same size, is left out; the other is kept") {
         std::string changed = data;
         changed.replace(changed.find("二"), std::string("二").size(), "三");
         gongkai::test::write_file(file, changed);
-        mapping = read_report_entries(file, entries, 2);
+        read_back(2);
         CHECK(kept(entries) == std::vector<std::string>{first, ""});
     }
     SECTION("an entry moved by an edit before it is left out") {
         gongkai::test::write_file(file, " " + data);
-        mapping = read_report_entries(file, entries, 1);
+        read_back(1);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
     SECTION("a file cut short: the entry past its end is left out") {
         gongkai::test::write_file(file, data.substr(0, entries[1].offset + 3));
-        mapping = read_report_entries(file, entries, 2);
+        read_back(2);
         CHECK(kept(entries) == std::vector<std::string>{first, ""});
+    }
+    SECTION("a file cut short after it was opened: the entry past its end is left out") {
+        gongkai::test::write_file(file, data);
+        const PublishedFile published(file);
+        fs::resize_file(file, entries[1].offset + 3);
+        read_report_entries(published, entries, buffer, 2);
+        CHECK(kept(entries) == std::vector<std::string>{first, ""});
+    }
+    SECTION("the file changed in place after reading: the entries taken are the bytes checked") {
+        gongkai::test::write_file(file, data);
+        const PublishedFile published(file);
+        read_report_entries(published, entries, buffer, 2);
+        {
+            std::ofstream over(file, std::ios::binary | std::ios::in | std::ios::out);
+            over << std::string(data.size(), 'x');
+        }
+        REQUIRE(gongkai::test::read_file(file) == std::string(data.size(), 'x'));
+        CHECK(kept(entries) == std::vector<std::string>{first, second});
+    }
+    SECTION("entries far apart are read one by one") {
+        const std::string gap(300000, ' ');
+        const std::string spread = "[" + first + "," + gap + second + "]";
+        gongkai::test::write_file(file, spread);
+        entries[0].offset = spread.find(first);
+        entries[1].offset = spread.find(second);
+        read_back(2);
+        CHECK(kept(entries) == std::vector<std::string>{first, second});
     }
     SECTION("offsets and sizes that overflow, or reach past the file, are left out; the others kept") {
         gongkai::test::write_file(file, data);
@@ -139,35 +172,26 @@ TEST_CASE("build cache: entries are read back from the published file only as wr
         bad = entries[1];
         bad.offset = data.size() - 1;
         entries.push_back(bad);
-        mapping = read_report_entries(file, entries, 2);
+        read_back(2);
         CHECK(kept(entries) == std::vector<std::string>{first, second, "", "", ""});
     }
     SECTION("an empty file: no entries") {
         gongkai::test::write_file(file, "");
-        mapping = read_report_entries(file, entries, 2);
+        read_back(2);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
-        CHECK(mapping == nullptr);
-    }
-    SECTION("the file replaced after reading, as a build replaces it: the entries taken stay as read") {
-        gongkai::test::write_file(file, data);
-        mapping = read_report_entries(file, entries, 2);
-        const fs::path draft = dir / "reports.json.new";
-        gongkai::test::write_file(draft, std::string(data.size(), 'x'));
-        fs::rename(draft, file);
-        CHECK(kept(entries) == std::vector<std::string>{first, second});
     }
     SECTION("no file: no entries") {
-        mapping = read_report_entries(file, entries, 2);
+        read_back(2);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
     SECTION("a folder where the file was: no entries") {
         fs::create_directories(file);
-        mapping = read_report_entries(file, entries, 2);
+        read_back(2);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
     SECTION("a pipe where the file was, with no writer: no entries, and no wait for one") {
         REQUIRE(::mkfifo(file.c_str(), 0600) == 0);
-        mapping = read_report_entries(file, entries, 2);
+        read_back(2);
         CHECK(kept(entries) == std::vector<std::string>{"", ""});
     }
 }
