@@ -155,7 +155,8 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         result.diagnostics.sort();
         return result;
     }
-    // The library holds what it needs of the files' text; the blobs themselves are not kept.
+    // The library holds what it needs of the files' text; the blobs themselves are not kept (a
+    // report the cache gave reads its Markdown again if a page needs it: see read_markdown below).
     for (auto& f : snapshot.files) std::string().swap(f.data);
     if (options.base_url) library->config.base_url = *options.base_url;
     Analysis analysis;
@@ -309,6 +310,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         published.reset();
         published_bytes = {};
         analysis.report_json = nullptr;
+        source.done_reading();  // lets go of what reading reports' Markdown again held
         progress("render-write", 1, 1);
         result.diagnostics.sort();
         if (result.diagnostics.has_errors()) {

@@ -56,7 +56,8 @@ public:
     // Files the caller already holds parsed, asked by path and git blob id: read() leaves their
     // data unread and marks them reused. Only sources that know blob ids ask.
     using Known = std::function<bool(const std::string& path, const std::string& oid)>;
-    // The build has read all it will (the files and the git record): what reading holds may go.
+    // The build has read the files and the git record: what reading holds may go (read_again
+    // still works, and holds what it reads with).
     virtual void done_reading() {}
 
     // A file's text again, by its git blob id, from any thread: for the report Markdown the

@@ -432,6 +432,10 @@ std::string CommitSource::read_again(const std::string& oid, const std::string& 
 }
 
 void CommitSource::done_reading() {
+    {
+        std::lock_guard guard(spare_lock_);
+        spare_repos_.clear();  // read_again opens another when next asked
+    }
     // The repository's object database is replaced: first by an empty one, so that the old one
     // is freed with the packs it holds mapped (a database opened beside it would share them), then
     // by a fresh one, which maps nothing until it is used. (Not git_repository__cleanup: from

@@ -1032,6 +1032,38 @@ TEST_CASE("incremental: a build that fails leaves the published site as it was a
     s.step("one more commit");
 }
 
+TEST_CASE("incremental: a report's Markdown git can no longer give fails the build, named, and the site stays",
+          "[integration][incremental]") {
+    // The cache keeps no report's Markdown: a page made again reads it from git, by blob id.
+    Series s;
+    TempDir copy;
+    fs::copy(source_themes_dir(), copy / "themes", fs::copy_options::recursive);
+    s.how.themes = (copy / "themes").string();
+    s.step("the first build with a copy of the theme");
+    TempDir saved;
+    fs::copy(s.out(), saved / "site", fs::copy_options::recursive);
+
+    const std::string report = "reports/2020-101/2020-07.md";
+    std::string blob = s.repo.git("rev-parse HEAD:" + report);
+    blob.erase(blob.find_last_not_of(" \n") + 1);
+    REQUIRE(blob.size() == 40);
+    const fs::path object = fs::path(s.repo.dir()) / ".git/objects" / blob.substr(0, 2) / blob.substr(2);
+    REQUIRE(fs::exists(object));  // loose: the repository was never packed
+    fs::rename(object, saved / "object");
+    // Every report page is made again, each report's Markdown read from git.
+    write_file(copy / "themes/default/templates/report.mustache", edited_report_template("丁"));
+    How how = s.how;
+    how.jobs = 2;
+    CHECK_THROWS_WITH(try_build(s.repo, s.out(), true, how),
+                      Catch::Contains(report) && Catch::Contains(blob.substr(0, 7)) &&
+                          Catch::Contains("again from git"));
+    CHECK(site_differences(saved / "site", s.out()) == "");
+
+    fs::rename(saved / "object", object);
+    s.step("the blob back in the repository");
+    CHECK(says(s.out(), report_page("2020-101", "2020-07"), "data-word=\"丁\""));
+}
+
 TEST_CASE("incremental: the output folder moved with its cache to another name", "[integration][incremental]") {
     Series s;
     s.step("the first commit");
