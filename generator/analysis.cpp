@@ -63,6 +63,11 @@ void Analysis::release_body(const Library& library, const Report& report) const 
     if (body_users_[index] > 0 || body_state_[index] != Body::whole) return;
     std::string().swap(bodies_[index].html);
     body_state_[index] = Body::sections;
+    // Markdown read again from git goes too; a data entry made again after reads it again.
+    if (markdown_read_[index]) {
+        std::string().swap(markdown_[index]);
+        markdown_read_[index] = 0;
+    }
 }
 
 std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {

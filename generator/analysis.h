@@ -66,14 +66,17 @@ struct Analysis {
     std::function<std::string(const Report&)> read_markdown;
 
     // The report's Markdown: its body, or for a report taken from the cache, the text read_markdown
-    // gives, read once however many pages ask, from any thread.
+    // gives, read once however many ask, from any thread. What it refers to lasts until
+    // release_body lets the report's body go: pages use body_of, which holds the body's lock;
+    // the data downloads, made after every page, use this.
     const std::string& markdown_of(const Library& library, const Report& report) const;
 
     // The rendered body of the library's report, rendered once however many pages ask, from any
     // thread.
     RenderedMarkdown body_of(const Library& library, const Report& report) const;
     // A page is done with a report's body: once every page that shows it is (one, or more after
-    // share_body), its HTML is freed and its sections kept. body_of renders it again if asked.
+    // share_body), its HTML is freed, with its Markdown if that was read again from git, and its
+    // sections kept. body_of renders it again if asked.
     void release_body(const Library& library, const Report& report) const;
     // One more page shows the report's body (and will release it). Call before pages render.
     void share_body(const Library& library, const Report& report) const;
