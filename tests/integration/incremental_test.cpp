@@ -265,6 +265,13 @@ struct Series {
     }
     fs::path out() const { return dir / name; }
     fs::path cache() const { return cache_folder(out()); }
+    // Builds from here on take their theme from a copy of the source tree's, made in folder, and
+    // the first of them is made; the copy's theme is folder/themes/default.
+    void use_theme_copy(const TempDir& folder) {
+        fs::copy(source_themes_dir(), folder / "themes", fs::copy_options::recursive);
+        how.themes = (folder / "themes").string();
+        step("the first build with a copy of the theme");
+    }
 
     // A clean full build, without the cache, into a folder never used before.
     fs::path full_build(BuildResult* result = nullptr) {
@@ -551,9 +558,7 @@ TEST_CASE("incremental: a theme changed between two builds of one commit is rend
           "[integration][incremental]") {
     Series s;
     TempDir copy;
-    fs::copy(source_themes_dir(), copy / "themes", fs::copy_options::recursive);
-    s.how.themes = (copy / "themes").string();
-    s.step("the first build with a copy of the theme");
+    s.use_theme_copy(copy);
 
     write_file(copy / "themes/default/templates/report.mustache", edited_report_template("丙"));
     BuildResult edited = s.step("the theme's report template edited (the same commit)");
@@ -1037,9 +1042,7 @@ TEST_CASE("incremental: a report's Markdown git can no longer give fails the bui
     // The cache keeps no report's Markdown: a page made again reads it from git, by blob id.
     Series s;
     TempDir copy;
-    fs::copy(source_themes_dir(), copy / "themes", fs::copy_options::recursive);
-    s.how.themes = (copy / "themes").string();
-    s.step("the first build with a copy of the theme");
+    s.use_theme_copy(copy);
     TempDir saved;
     fs::copy(s.out(), saved / "site", fs::copy_options::recursive);
 
