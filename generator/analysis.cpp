@@ -70,6 +70,16 @@ void Analysis::release_body(const Library& library, const Report& report) const 
     }
 }
 
+void Analysis::forget_markdown(const Library& library, const Report& report) const {
+    if (!report.body_unread) return;
+    auto index = static_cast<std::size_t>(&report - library.reports.data());
+    if (index >= bodies_.size()) return;
+    std::lock_guard guard(lock_for(index));
+    if (!markdown_read_[index] || body_state_[index] == Body::whole) return;
+    std::string().swap(markdown_[index]);
+    markdown_read_[index] = 0;
+}
+
 std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());
     if (index >= bodies_.size()) return render_markdown(markdown_of(library, report)).sections;

@@ -70,6 +70,9 @@ struct Analysis {
     // release_body lets the report's body go: pages use body_of, which holds the body's lock;
     // the data downloads, made after every page, use this.
     const std::string& markdown_of(const Library& library, const Report& report) const;
+    // Lets go of the report's Markdown if it was read again from git and no page holds its body
+    // (the data downloads, once an entry is made); it is read again if asked.
+    void forget_markdown(const Library& library, const Report& report) const;
 
     // The rendered body of the library's report, rendered once however many pages ask, from any
     // thread.

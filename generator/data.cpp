@@ -522,6 +522,7 @@ private:
                 const std::size_t text = analysis_.markdown_of(lib_, r).size();
                 parts[k].reserve(text + text / 4 + 2048);
                 report_json(r).write(parts[k], 2);
+                analysis_.forget_markdown(lib_, r);  // read again from git for this entry only
                 if (cache) cache->made[from + k].sum = hash_bytes(parts[k]);
             };
             for (std::size_t from = 0; from < n; from += batch) {

@@ -569,6 +569,14 @@ TEST_CASE("incremental: a theme changed between two builds of one commit is rend
     // Every report page at least, 20 of them.
     CHECK(edited.pages_rendered >= 20);
 
+    // Every page and every data entry made again: a report's Markdown, read from git for its
+    // page and let go after, is read again for its entry.
+    write_file(copy / "themes/default/templates/report.mustache", edited_report_template("戊"));
+    fs::remove(s.out() / "data/reports.json");
+    BuildResult both = s.step("the template edited again, and data/reports.json removed by hand");
+    CHECK(both.entries_kept == 0);
+    CHECK(says(s.out(), report_page("2020-101", "2020-07"), "data-word=\"戊\""));
+
     edit_file(copy / "themes/default/i18n/zh-CN.toml", "nav_home = \"首页\"", "nav_home = \"主页\"");
     s.step("a string of the theme's language edited");
     CHECK(says(s.out(), "departments/edu/index.html", "主页"));
