@@ -24,6 +24,12 @@ const std::string& Analysis::markdown_locked(std::size_t index, const Report& re
     return markdown_[index];
 }
 
+void Analysis::drop_markdown_locked(std::size_t index) const {
+    if (!markdown_read_[index]) return;
+    std::string().swap(markdown_[index]);
+    markdown_read_[index] = 0;
+}
+
 const std::string& Analysis::markdown_of(const Library& library, const Report& report) const {
     if (!report.body_unread) return report.body;
     auto index = static_cast<std::size_t>(&report - library.reports.data());
@@ -63,11 +69,7 @@ void Analysis::release_body(const Library& library, const Report& report) const 
     if (body_users_[index] > 0 || body_state_[index] != Body::whole) return;
     std::string().swap(bodies_[index].html);
     body_state_[index] = Body::sections;
-    // Markdown read again from git goes too; a data entry made again after reads it again.
-    if (markdown_read_[index]) {
-        std::string().swap(markdown_[index]);
-        markdown_read_[index] = 0;
-    }
+    drop_markdown_locked(index);  // a data entry made again after reads it again
 }
 
 void Analysis::forget_markdown(const Library& library, const Report& report) const {
@@ -75,9 +77,7 @@ void Analysis::forget_markdown(const Library& library, const Report& report) con
     auto index = static_cast<std::size_t>(&report - library.reports.data());
     if (index >= bodies_.size()) return;
     std::lock_guard guard(lock_for(index));
-    if (!markdown_read_[index] || body_state_[index] == Body::whole) return;
-    std::string().swap(markdown_[index]);
-    markdown_read_[index] = 0;
+    if (body_state_[index] != Body::whole) drop_markdown_locked(index);
 }
 
 std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {

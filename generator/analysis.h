@@ -102,6 +102,7 @@ private:
     mutable std::vector<std::string> markdown_;     // of reports read again, by library index
     mutable std::vector<char> markdown_read_;
     const std::string& markdown_locked(std::size_t index, const Report& report) const;
+    void drop_markdown_locked(std::size_t index) const;  // Markdown read again, if any, goes
     // A report's body is guarded by one of these, chosen by its index.
     std::shared_ptr<std::array<std::mutex, 64>> body_locks_;
     std::mutex& lock_for(std::size_t index) const { return (*body_locks_)[index % 64]; }

@@ -109,6 +109,8 @@ void set_stat(const struct stat& st, OutputEntry& entry) {
     entry.inode = static_cast<std::uint64_t>(st.st_ino);
 }
 
+void unlink_if_there(const fs::path& path);  // below
+
 // An open file, closed when it goes out of scope unless close() was called (which reports the
 // write-back errors some file systems only give then: NFS, quotas).
 class OpenFile {
@@ -121,7 +123,7 @@ public:
     explicit OpenFile(const fs::path& path, Existing existing = Existing::refuse) : path_(path) {
         fd_ = create(path);
         if (fd_ < 0 && errno == EEXIST && existing == Existing::replace) {
-            if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail("cannot replace " + path.string(), errno);
+            unlink_if_there(path);
             fd_ = create(path);
         }
         if (fd_ < 0) fail("cannot create " + path.string(), errno);
