@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <ctime>
 #include <future>
-
 #include <memory>
 #include <set>
+#include <stop_token>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
@@ -140,12 +140,20 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     progress("read", 1, 1);
     // The git record is walked while the content is checked and its Markdown rendered: the walk
     // reads only the repository, and they only the files already read. (One thread: as it was.)
-    auto walk = [&source, &snapshot, &cache] {
-        return cache && cache->has_history ? source.history(snapshot, std::move(cache->history), cache->commit)
-                                           : source.history(snapshot);
+    // A build that ends before it needs the record (the content has errors, or reading it
+    // threw) stops the walk, so that it is not held back until a long history is read.
+    std::stop_source walk_stop;
+    auto walk = [&source, &snapshot, &cache, stop = walk_stop.get_token()] {
+        return cache && cache->has_history
+                   ? source.history(snapshot, std::move(cache->history), cache->commit, stop)
+                   : source.history(snapshot, stop);
     };
     std::future<std::optional<History>> walking;
     if (worker_count(options.jobs) > 1) walking = std::async(std::launch::async, walk);
+    struct StopWalk {
+        std::stop_source& stop;
+        ~StopWalk() { stop.request_stop(); }  // before walking's end waits for the walk
+    } stop_walk{walk_stop};
     PathSet clean;  // content paths of files the next build may reuse
     progress("parse", 0, 1);
     auto library = load_library_releasing(snapshot, result.diagnostics, cache ? &cache->parsed : nullptr,
@@ -199,7 +207,12 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         }
 
     progress("history", 0, 1);
-    auto history = walking.valid() ? walking.get() : walk();
+    // Content with errors is neither rendered nor written: its errors go out without the record.
+    std::optional<History> history;
+    if (result.diagnostics.has_errors())
+        walk_stop.request_stop();
+    else
+        history = walking.valid() ? walking.get() : walk();
     source.done_reading();
     progress("history", 1, 1);
     if (history) {

@@ -168,7 +168,11 @@ Revision revision_of(git_commit* c) {
 }  // namespace
 
 History read_history(const git::Repository& repo, const std::string& commit_id, const std::string& content_dir,
-                     const std::vector<std::string>& folders, History* base, const std::string& base_commit) {
+                     const std::vector<std::string>& folders, History* base, const std::string& base_commit,
+                     std::stop_token stop) {
+    auto stop_if_asked = [&stop] {
+        if (stop.stop_requested()) throw HistoryStopped();
+    };
     History history;
     history.shallow = repo.is_shallow();
     if (history.shallow || (base && base->shallow)) base = nullptr;
@@ -184,6 +188,7 @@ History read_history(const git::Repository& repo, const std::string& commit_id, 
     bool reached_root = false;
     CommitPtr base_point;  // base_commit, when the chain reaches it
     for (;;) {
+        stop_if_asked();
         git_commit* current = chain.back().get();
         if (base && git::oid_string(git_commit_id(current)) == base_commit) {
             base_point = std::move(chain.back());
@@ -209,6 +214,7 @@ History read_history(const git::Repository& repo, const std::string& commit_id, 
         TreePtr previous = base_point ? subtree(r, base_point.get(), folder_path(folder)) : nullptr;
         bool first = !base_point;
         for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+            stop_if_asked();
             git_commit* c = it->get();
             TreePtr current = subtree(r, c, folder_path(folder));
             bool same = previous && current && git_oid_equal(git_tree_id(previous.get()), git_tree_id(current.get()));

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -54,8 +56,16 @@ struct History {
 // With base, the history as read at base_commit: when base_commit is on the first-parent chain
 // (and neither it nor the repository is shallow), only the commits after it are walked, which
 // gives what the whole walk gives. base's files are moved from when it is used.
+// A stop asked on stop ends the walk between two commits with HistoryStopped: a build whose
+// content has errors has no use for the record, and a long history takes seconds to walk.
 History read_history(const git::Repository& repo, const std::string& commit, const std::string& content_dir,
                      const std::vector<std::string>& folders, History* base = nullptr,
-                     const std::string& base_commit = "");
+                     const std::string& base_commit = "", std::stop_token stop = {});
+
+// Thrown by a walk of the git record that was asked to stop.
+class HistoryStopped : public std::runtime_error {
+public:
+    HistoryStopped() : std::runtime_error("the walk of the git record was stopped") {}
+};
 
 }  // namespace gongkai

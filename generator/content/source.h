@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -46,11 +47,13 @@ public:
     // Reads everything; problems that make a file unreadable go into diagnostics.
     virtual Snapshot read(Diagnostics& diagnostics) = 0;
     // The record from git of the files of a snapshot this source read; none where there is no git.
-    virtual std::optional<History> history(const Snapshot&) const { return std::nullopt; }
+    // A stop asked on stop ends a walk under way with HistoryStopped.
+    virtual std::optional<History> history(const Snapshot&, std::stop_token /*stop*/) const { return std::nullopt; }
     // The record from git, continued from base: the history as it stood at base_commit, when
     // that commit is on the first-parent chain of the snapshot's commit (else read whole).
-    virtual std::optional<History> history(const Snapshot& snapshot, History, const std::string&) const {
-        return history(snapshot);
+    virtual std::optional<History> history(const Snapshot& snapshot, History, const std::string&,
+                                           std::stop_token stop) const {
+        return history(snapshot, stop);
     }
 
     // Files the caller already holds parsed, asked by path and git blob id: read() leaves their

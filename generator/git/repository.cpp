@@ -387,9 +387,9 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
 
 namespace gongkai::git {
 
-std::optional<History> CommitSource::history(const Snapshot& snapshot) const {
+std::optional<History> CommitSource::history(const Snapshot& snapshot, std::stop_token stop) const {
     if (snapshot.commit.empty()) return std::nullopt;
-    return read_history(repo_, snapshot.commit, dir_, {"projects", "reports"});
+    return read_history(repo_, snapshot.commit, dir_, {"projects", "reports"}, nullptr, "", std::move(stop));
 }
 
 std::string CommitSource::cache_identity() const {
@@ -455,9 +455,10 @@ void CommitSource::done_reading() {
 }
 
 std::optional<History> CommitSource::history(const Snapshot& snapshot, History base,
-                                             const std::string& base_commit) const {
+                                             const std::string& base_commit, std::stop_token stop) const {
     if (snapshot.commit.empty()) return std::nullopt;
-    return read_history(repo_, snapshot.commit, dir_, {"projects", "reports"}, &base, base_commit);
+    return read_history(repo_, snapshot.commit, dir_, {"projects", "reports"}, &base, base_commit,
+                        std::move(stop));
 }
 
 }  // namespace gongkai::git

@@ -61,10 +61,10 @@ public:
     CommitSource(const Repository& repo, std::string ref, std::string content_dir, bool worktree = false)
         : repo_(repo), ref_(std::move(ref)), dir_(std::move(content_dir)), worktree_(worktree) {}
     Snapshot read(Diagnostics& diagnostics) override;
-    std::optional<History> history(const Snapshot& snapshot) const override;
+    std::optional<History> history(const Snapshot& snapshot, std::stop_token stop) const override;
     std::string cache_identity() const override;
-    std::optional<History> history(const Snapshot& snapshot, History base,
-                                   const std::string& base_commit) const override;
+    std::optional<History> history(const Snapshot& snapshot, History base, const std::string& base_commit,
+                                   std::stop_token stop) const override;
     // Lets go of the repository's pack files, which its object database holds mapped in memory
     // (as large as the packs, once read); they are mapped again if the repository is used again.
     void done_reading() override;

@@ -1,9 +1,15 @@
 // A build on many threads writes exactly what a build on one thread writes.
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
 
 #include "content/library.h"
 #include "content/source.h"
 #include "fixture.h"
+#include "history.h"
 #include "site.h"
 #include "site_files.h"
 
@@ -53,7 +59,47 @@ SiteFiles render_with(const Files& content, unsigned jobs) {
     return files;
 }
 
+// Content whose git record takes as long as the build lets it: the walk waits until it is asked
+// to stop, or a minute passes.
+class EndlessRecordSource final : public ContentSource {
+public:
+    explicit EndlessRecordSource(Files files) : inner_(std::move(files), 1604000000) {}
+    Snapshot read(Diagnostics& diagnostics) override { return inner_.read(diagnostics); }
+    std::optional<History> history(const Snapshot&, std::stop_token stop) const override {
+        std::mutex m;
+        std::condition_variable_any never;
+        std::unique_lock lock(m);
+        never.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
+        stopped = stop.stop_requested();
+        if (stopped) throw HistoryStopped();
+        return History{};
+    }
+    mutable std::atomic<bool> stopped{false};
+
+private:
+    MemorySource inner_;
+};
+
 }  // namespace
+
+TEST_CASE("parallel: a build whose content has errors stops the walk of the git record", "[integration][parallel]") {
+    // The walk runs beside the checking of the content; errors end the build at once, without
+    // waiting for a long history to be read.
+    Files content = many_reports();
+    content["reports/2020-100/2020-03.md"] = "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-03-28\n"
+                                             "date = 2020-03-20\ncompletion = \"abc\"\n+++\n进展。\n";
+    TempDir dir;
+    BuildOptions options;
+    options.out = dir / "site";
+    options.themes_dir = source_themes_dir();
+    options.jobs = 2;
+    EndlessRecordSource source(content);
+    BuildResult result = build_site(source, options);
+    CHECK_FALSE(result.ok());
+    CHECK(listing(result.diagnostics).find("reports/2020-100/2020-03.md") != std::string::npos);
+    CHECK(source.stopped);
+    CHECK_FALSE(fs::exists(dir / "site"));
+}
 
 TEST_CASE("parallel: four threads write the same bytes as one", "[integration][parallel]") {
     Files content = many_reports();

@@ -1,5 +1,5 @@
 #include <catch2/catch.hpp>
-#include <chrono>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -179,7 +179,7 @@ TEST_CASE("history walk: a shallow clone is known to be shallow", "[history]") {
     CHECK(f.amendments.empty());
 }
 
-TEST_CASE("history walk: thousands of commits and reports in one walk, quickly", "[history]") {
+TEST_CASE("history walk: thousands of commits and reports in one walk", "[history]") {
     // 1,000 reports in 10 projects, each added by its own commit and amended by another: 2,000
     // commits, written at once with git fast-import.
     GitRepo repo;
@@ -202,15 +202,21 @@ TEST_CASE("history walk: thousands of commits and reports in one walk, quickly",
 
     git::Repository repository(repo.dir());
     std::string head = repo.git("rev-parse main").substr(0, 40);
-    auto started = std::chrono::steady_clock::now();
     History h = read_history(repository, head, "", {"projects", "reports"});
-    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     CHECK(h.files.size() == 1000);
     CHECK(h.files.at(path(0)).amendments.size() == 1);
     CHECK(changes(h.files.at(path(999)).amendments.at(0)) == "completion: 10 -> 20\n");
     CHECK(h.files.at(path(999)).published->summary == "commit 999");
-    INFO("read_history took " << seconds << " s");
-    CHECK(seconds < 10);
+
+    // A walk asked to stop ends with HistoryStopped.
+    std::stop_source stop;
+    stop.request_stop();
+    CHECK_THROWS_AS(read_history(repository, head, "", {"projects", "reports"}, nullptr, "", stop.get_token()),
+                    HistoryStopped);
+    // Not asked, the same token type walks to the end.
+    std::stop_source idle;
+    CHECK(read_history(repository, head, "", {"projects", "reports"}, nullptr, "", idle.get_token()).files.size() ==
+          1000);
 }
 
 TEST_CASE("history walk: names that sort differently as folders, and a file that becomes a folder", "[history]") {
