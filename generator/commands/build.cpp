@@ -10,16 +10,12 @@ namespace gongkai {
 
 namespace {
 
-// The files and language of the content, read a second time only when there is something to
-// quote: builds without diagnostics never pay for it.
-SourceTexts texts_for(ContentSource& content, const Diagnostics& diagnostics, const Console& console) {
+// The files the diagnostics quote and the content's language, read a second time only when there
+// is something to quote: builds without diagnostics never pay for it.
+SourceTexts texts_for(ContentSource& content, const std::string& prefix, const Diagnostics& diagnostics,
+                      const Console& console) {
     if (diagnostics.items().empty() || console.format() != DiagnosticFormat::human) return {};
-    Diagnostics ignored;
-    try {
-        return SourceTexts::from(content.read(ignored));
-    } catch (const std::exception&) {
-        return {};
-    }
+    return SourceTexts::quoted(content, prefix, diagnostics);
 }
 
 }  // namespace
@@ -40,7 +36,7 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
         options.ending = true;  // gongkai exits once the result is reported
         BuildResult result = build_site(*open.content, options);
         progress.finish();
-        console.diagnostics(result.diagnostics, texts_for(*open.content, result.diagnostics, console));
+        console.diagnostics(result.diagnostics, texts_for(*open.content, source.dir(), result.diagnostics, console));
         if (!result.ok()) {
             console.error_summary(result.diagnostics, "nothing was written");
             return 1;

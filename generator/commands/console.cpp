@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "commands/explain.h"
 #include "content/toml_reader.h"
@@ -15,6 +16,7 @@ namespace gongkai {
 SourceTexts SourceTexts::from(const Snapshot& snapshot) {
     SourceTexts texts;
     for (const auto& f : snapshot.files) {
+        if (f.reused) continue;  // left unread
         texts.files_.emplace(f.repo_path, f.data);
         if (f.path != "gongkai.toml") continue;
         // Through the guarded parser, which refuses what would exhaust the stack; an editor who
@@ -24,6 +26,23 @@ SourceTexts SourceTexts::from(const Snapshot& snapshot) {
             texts.language_ = (*config)["language"].value_or(std::string());
     }
     return texts;
+}
+
+SourceTexts SourceTexts::quoted(ContentSource& content, const std::string& prefix, const Diagnostics& diagnostics) {
+    std::unordered_set<std::string> named{join_repo_path(prefix, "gongkai.toml")};
+    for (const auto& d : diagnostics.items()) named.insert(d.path);
+    content.reuse([&](const std::string& path, const std::string&) {
+        return !named.contains(join_repo_path(prefix, path));
+    });
+    Diagnostics ignored;
+    try {
+        SourceTexts texts = from(content.read(ignored));
+        content.reuse(nullptr);
+        return texts;
+    } catch (const std::exception&) {
+        content.reuse(nullptr);
+        return {};
+    }
 }
 
 std::optional<std::string> SourceTexts::line(const std::string& path, std::size_t number) const {

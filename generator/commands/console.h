@@ -21,6 +21,11 @@ public:
     // Takes the files of a snapshot and the language gongkai.toml names, even if the file is
     // otherwise invalid.
     static SourceTexts from(const Snapshot& snapshot);
+    // Reads again, from content whose folder in the repository is prefix, only the files that
+    // diagnostics name, and gongkai.toml (a source that reads from git leaves the others unread):
+    // a build of ten thousand reports with one mistake reads one report again, not all of them.
+    // Nothing when the content can no longer be read.
+    static SourceTexts quoted(ContentSource& content, const std::string& prefix, const Diagnostics& diagnostics);
 
     // Line number (1-based) of the file at path: a file of the snapshot, or an absolute path on
     // disk (a theme's file). Nothing when the file or line is not there.

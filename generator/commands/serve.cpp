@@ -50,10 +50,7 @@ std::string build_preview(const OpenSource& source, const ServeOptions& o, const
     try {
         BuildResult result = build_site(*source.content, options);
         diagnostics = result.diagnostics;
-        if (!diagnostics.items().empty()) {
-            Diagnostics ignored;
-            texts = SourceTexts::from(source.content->read(ignored));
-        }
+        if (!diagnostics.items().empty()) texts = SourceTexts::quoted(*source.content, o.source.dir(), diagnostics);
         console.diagnostics(diagnostics, texts);
         if (result.ok()) {
             auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);

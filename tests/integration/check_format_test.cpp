@@ -62,6 +62,71 @@ TEST_CASE("check --format human: an English site gets the fix in English", "[int
     CHECK(r.output.find("修改方法") == std::string::npos);
 }
 
+TEST_CASE("build --format human: content in a folder of the repository is quoted, and read again alone",
+          "[integration][check-format]") {
+    // Only the files the diagnostics name (and gongkai.toml, for the language) are read again to
+    // be quoted; a file's path in the repository has the content folder before it.
+    GitRepo repo;
+    auto files = basic_site();
+    auto& config = files["gongkai.toml"];
+    config.replace(config.find("zh-CN"), 5, "en");
+    files["reports/2020-001/2020-12.md"] =
+        "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-12-31\ndate = 2020-12-20\ncompletion = \"90%\"\n+++\n";
+    for (const auto& [path, text] : files) repo.write("site/" + path, text);
+    repo.commit("The content in a folder");
+    test::TempDir out;
+    auto r = gongkai_cli({"build", "--repo", repo.dir(), "--content-dir", "site", "--theme-dir", fixture_themes_dir(),
+                          "--out", (out / "public").string()});
+    CHECK(r.status == 1);
+    CHECK(test::says_at(r, "site/reports/2020-001/2020-12.md:5:14:", "error: completion: expected a percentage"));
+    CHECK(says(r, "  5 | completion = \"90%\"\n    |              ^\n"));
+    CHECK(says(r, "= to fix: write the number without quotes or '%' (90, not \"90%\")"));
+    CHECK_FALSE(std::filesystem::exists(out / "public"));
+}
+
+TEST_CASE("SourceTexts::quoted reads again only the files the diagnostics name, and gongkai.toml",
+          "[check-format]") {
+    MemorySource content({{"gongkai.toml", "language = \"en\"\n"},
+                          {"reports/a.md", "line one\nline two\n"},
+                          {"reports/b.md", "other\n"}});
+    Diagnostics diagnostics;
+    diagnostics.error("content/reports/a.md", 2, 1, "", "a problem");
+    // MemorySource does not leave files unread; a source that reads from git is asked by path.
+    std::vector<std::string> asked;
+    class Asking final : public ContentSource {
+    public:
+        Asking(MemorySource& inner, std::vector<std::string>& asked) : inner_(inner), asked_(asked) {}
+        Snapshot read(Diagnostics& d) override {
+            Snapshot s = inner_.read(d);
+            s.prefix = "content";
+            for (auto& f : s.files) {
+                f.repo_path = join_repo_path("content", f.path);
+                if (known_ && known_(f.path, "0")) {
+                    f.reused = true;
+                    f.data.clear();
+                } else {
+                    asked_.push_back(f.path);
+                }
+            }
+            return s;
+        }
+
+    private:
+        MemorySource& inner_;
+        std::vector<std::string>& asked_;
+    } source(content, asked);
+    SourceTexts texts = SourceTexts::quoted(source, "content", diagnostics);
+    CHECK(asked == std::vector<std::string>{"gongkai.toml", "reports/a.md"});
+    CHECK(texts.line("content/reports/a.md", 2) == std::optional<std::string>("line two"));
+    CHECK_FALSE(texts.line("content/reports/b.md", 1));
+    CHECK(texts.language() == "en");
+    // The source is left asking nothing.
+    asked.clear();
+    Diagnostics ignored;
+    source.read(ignored);
+    CHECK(asked.size() == 3);
+}
+
 TEST_CASE("check --format github: workflow annotations on the file's line", "[integration][check-format]") {
     GitRepo repo;
     write_broken_site(repo, "zh-CN");
