@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <span>
 #include <vector>
 #include <string>
 
@@ -18,26 +17,26 @@
 
 namespace gongkai {
 
-// Each report's entry in data/reports.json as text, with a key of everything it is made from:
-// a build with a cache takes the entries of unchanged reports from the previous build.
+// Each report's entry in data/reports.json, with a key of everything it is made from: a build
+// with a cache takes the entries of unchanged reports from the previous build.
 struct ReportJson {
-    Hash128 key;            // of what the entry says (see report_key in data.cpp)
-    // Where the entry is in data/reports.json, and the checksum of its bytes. The cache keeps
-    // these, not the entry: the next build reads it back from the published file, and takes it
-    // only if its bytes are still those written.
+    Hash128 key;  // of what the entry says (see report_key in data.cpp)
+    // Where the entry is in data/reports.json, and the checksum of its bytes (which the file's
+    // own checksum is made of). The cache keeps these, not the entry: the next build copies it
+    // from the published file, while that file is as the last build wrote it.
     std::uint64_t offset = 0;
     std::uint64_t size = 0;
     Hash128 sum;
-    std::string_view kept;  // read back for this build: the entry as the last build wrote it
 };
+class PublishedFile;
 struct ReportJsonCache {
     std::vector<ReportJson> previous;  // by library index, where the last build wrote each
     std::vector<ReportJson> made;      // by library index, filled by add_open_data
-    std::size_t kept = 0;              // entries add_open_data took from previous
-    // Points each entry's kept at its bytes as read back from the published file, where they are
-    // still as written (see read_report_entries); the views last until the next call. Null where
-    // there is no published file to read from.
-    std::function<void(std::span<ReportJson>)> read_back;
+    std::size_t kept = 0;              // entries add_open_data copied from the published file
+    // data/reports.json as the last build published it, to copy unchanged reports' entries from
+    // (if, when they have been copied, it is still as written; else they are made anew). Null
+    // where there is none.
+    const PublishedFile* published = nullptr;
 };
 
 // What a build knows beyond the content itself: the build's "now", the schedule judgements, and

@@ -280,10 +280,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         reuse.files_of = [&](const std::string& job) -> const std::vector<std::string>& { return job_files.at(job); };
     }
     // Where the last build wrote each report's entry of data/reports.json, by library index, to be
-    // read back from the published file as the new one is written.
+    // copied from the published file into the new one.
     ReportJsonCache report_json;
     std::optional<PublishedFile> published;
-    ReadBuffer published_bytes;
     if (use_cache) {
         report_json.previous.resize(n);
         if (cache) {
@@ -293,14 +292,12 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                 auto it = cache->report_json.find(f->path);
                 if (it != cache->report_json.end()) report_json.previous[i] = it->second;
             }
-            // Only from a file still as the last build published it (its manifest entry was just
-            // verified); each entry's checksum is checked besides.
-            if (live.contains("data/reports.json")) {
-                published.emplace(out / "data/reports.json");
-                report_json.read_back = [&published, &published_bytes, workers = worker_count(options.jobs)](
-                                            std::span<ReportJson> entries) {
-                    read_report_entries(*published, entries, published_bytes, workers);
-                };
+            // Only from a file still as the last build published it: its manifest entry was just
+            // verified, and the file is opened only if it is still so (and asked again once the
+            // entries are copied).
+            if (auto it = live.find("data/reports.json"); it != live.end()) {
+                published.emplace(out / "data/reports.json", it->second);
+                report_json.published = &*published;
             }
         }
         analysis.report_json = &report_json;
@@ -317,11 +314,10 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         SiteFiles files(&store);
         render_site(files, *library, theme, analysis, result.diagnostics, options.jobs, cache ? &reuse : nullptr,
                     &stats);
-        // The entries read back are in the new data/reports.json now.
+        // The entries copied are in the new data/reports.json now.
         report_json.previous = {};
-        report_json.read_back = nullptr;
+        report_json.published = nullptr;
         published.reset();
-        published_bytes = {};
         analysis.report_json = nullptr;
         source.done_reading();  // lets go of what reading reports' Markdown again held
         progress("render-write", 1, 1);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -256,6 +257,74 @@ Json described(Json schema, const char* description) {
     return std::move(schema).set("description", Json::string(description));
 }
 
+// The list of a list document, written entry by entry after its head: each entry on its own
+// lines at a list item's depth, followed by a comma but for the last. Entries are given as text,
+// or copied from where an earlier file of the same shape holds them in a row.
+class ListSink {
+public:
+    ListSink(ByteSink& sink, std::string_view head, std::size_t n) : sink_(sink), n_(n) {
+        sink_(head);
+        sink_(n == 0 ? "[]" : "[\n");
+        digest_.add(head).add(static_cast<std::uint64_t>(n));
+    }
+
+    // Adds the next entry, whose checksum is sum; returns where in the file it starts.
+    std::uint64_t put(std::string_view entry, const Hash128& sum) {
+        sink_(indent);
+        const std::uint64_t at = sink_.size();
+        sink_(entry);
+        end_entries({&sum, 1});
+        return at;
+    }
+
+    // Adds the next entries, with these checksums, as file holds them in a row from offset:
+    // size bytes, each entry followed by the separator this list writes between two. Returns
+    // where in the file the first starts, or nothing when file holds fewer bytes (what was
+    // copied stays, to be dropped with back_to).
+    std::optional<std::uint64_t> copy(int file, std::uint64_t offset, std::uint64_t size,
+                                      std::span<const Hash128> sums) {
+        sink_(indent);
+        const std::uint64_t at = sink_.size();
+        if (!sink_.copy(file, offset, size)) return std::nullopt;
+        end_entries(sums);
+        return at;
+    }
+
+    // Where the list stands: back_to forgets what was added since.
+    struct Mark {
+        std::uint64_t bytes;
+        std::size_t entries;
+    };
+    Mark mark() const { return {sink_.size(), sums_.size()}; }
+    void back_to(const Mark& m) {
+        sink_.cut_back(m.bytes);
+        sums_.resize(m.entries);
+    }
+
+    // Ends the list and the document with tail; returns the file's checksum.
+    Hash128 finish(std::string_view tail) {
+        if (n_ > 0) sink_("  ]");
+        sink_(tail);
+        for (const auto& sum : sums_) digest_.add(sum);
+        return digest_.add(tail).digest();
+    }
+
+    // What separates two entries in the file.
+    static constexpr std::string_view separator = ",\n    ";
+
+private:
+    static constexpr std::string_view indent = "    ";  // a list item's depth: 2
+    void end_entries(std::span<const Hash128> sums) {
+        sums_.insert(sums_.end(), sums.begin(), sums.end());
+        sink_(sums_.size() < n_ ? ",\n" : "\n");
+    }
+
+    ByteSink& sink_;
+    std::size_t n_;
+    std::vector<Hash128> sums_;  // of the entries so far
+    Hasher digest_;
+};
+
 class OpenData {
 public:
     OpenData(const Library& lib, const Analysis& analysis, const std::string& base_url, unsigned workers)
@@ -427,46 +496,30 @@ private:
         return j;
     }
 
-    // Where a list document's next entry goes; it returns where in the file the entry starts.
-    using PutEntry = std::function<std::uint64_t(std::string_view)>;
-
     // A list document (data/reports.json, data/projects.json) as dump() writes header(name) with
-    // the list under name, made and written piece by piece: make gives put the n entries in order,
-    // each written at a list item's depth (2), so the whole is never held in memory.
+    // the list under name, made and written piece by piece: make gives the list its n entries in
+    // order, each written at a list item's depth (2), so the whole is never held in memory. The
+    // file's checksum is made of the header and the entries' checksums.
     void add_list_file(SiteFiles& files, const std::string& path, const char* name, std::size_t n,
-                       const std::function<void(const PutEntry&)>& make) const {
+                       const std::function<void(ListSink&)>& make) const {
         // The header, with a mark where the list goes: a raw byte 1, which no JSON string holds.
         const std::string frame = dump(header(name).set(name, Json::raw("\x01")));
         const std::size_t mark = frame.find('\x01');
-        files.add_streamed(path, [&](const ByteSink& sink) {
-            std::uint64_t at = 0;  // bytes written so far
-            auto write = [&](std::string_view bytes) {
-                sink(bytes);
-                at += bytes.size();
-            };
-            write(std::string_view(frame).substr(0, mark));
-            write(n == 0 ? "[]" : "[\n");
-            std::size_t done = 0;
-            make([&](std::string_view entry) {
-                write("    ");  // the depth of a list item: 2
-                const std::uint64_t start = at;
-                write(entry);
-                write(++done < n ? ",\n" : "\n");
-                return start;
-            });
-            if (n > 0) write("  ]");
-            write(std::string_view(frame).substr(mark + 1));
+        files.add_streamed(path, [&](ByteSink& sink) {
+            ListSink list(sink, std::string_view(frame).substr(0, mark), n);
+            make(list);
+            return list.finish(std::string_view(frame).substr(mark + 1));
         });
     }
 
     // data/projects.json, one project at a time.
     void add_projects_file(SiteFiles& files, const std::string& path) const {
-        add_list_file(files, path, "projects", lib_.projects.size(), [&](const PutEntry& put) {
+        add_list_file(files, path, "projects", lib_.projects.size(), [&](ListSink& list) {
             std::string entry;
             for (const auto& p : lib_.projects) {
                 entry.clear();
                 project_json(p).write(entry, 2);
-                put(entry);
+                list.put(entry, hash_bytes(entry));
             }
         });
     }
@@ -502,79 +555,104 @@ private:
 
     // data/reports.json, written as dump() writes the whole document but made and written a few
     // hundred entries at a time: each report's entry is made on its own, on all cores, at the
-    // depth it has in the file, and the whole is never made in memory at once. With a cache, an
-    // unchanged report's entry is read back from the published file, where its bytes are still as
-    // the last build wrote them, and where each entry went in the file, with its checksum, is
-    // noted for the next build to read it back.
+    // depth it has in the file, and the whole is never made in memory at once. With a cache, the
+    // entries of unchanged reports are copied from the published file, where the last build wrote
+    // them, without being read; where each entry went, with its checksum, is noted for the next
+    // build.
     void add_reports_file(SiteFiles& files, const std::string& path) const {
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
         if (cache) cache->made.assign(n, {});
-        add_list_file(files, path, "reports", n, [&](const PutEntry& put) {
-            constexpr std::size_t batch = 256;
-            std::vector<std::string> parts;
-            std::vector<std::string_view> kept;  // entries read back unchanged
-            std::vector<char> asked;             // whether the published file may hold the entry
-            std::vector<ReportJson> wanted;
-            std::vector<std::size_t> wanted_at, missed;
-            auto make = [&](std::size_t from, std::size_t k) {
-                const Report& r = lib_.reports[from + k];
+        add_list_file(files, path, "reports", n, [&](ListSink& list) {
+            const PublishedFile* published = cache ? cache->published : nullptr;
+            if (published && !published->is_open()) published = nullptr;
+            const ListSink::Mark start = list.mark();
+            std::size_t copied = 0;
+            if (!add_report_entries(list, published, copied)) {
+                // The published file was changed or cut short while entries were copied from it:
+                // they are all made anew.
+                list.back_to(start);
+                copied = 0;
+                add_report_entries(list, nullptr, copied);
+            }
+            if (cache) cache->kept = copied;
+        });
+    }
+
+    // Adds every report's entry to list, a batch at a time; with published, those of unchanged
+    // reports are copied from it, as many at once as it holds in a row. False when published held
+    // fewer bytes than it should, or is no longer as written: what was copied is not to be
+    // trusted.
+    bool add_report_entries(ListSink& list, const PublishedFile* published, std::size_t& copied) const {
+        const std::size_t n = lib_.reports.size();
+        ReportJsonCache* cache = analysis_.report_json;
+        constexpr std::size_t batch = 256;
+        std::vector<std::string> parts;
+        std::vector<Hash128> sums;
+        std::vector<char> copy;  // whether the published file holds the entry as it would be made
+        auto within = [published](const ReportJson& e) {
+            const std::uint64_t size = published->size();
+            return e.size > 0 && e.offset <= size && e.size <= size - e.offset;
+        };
+        for (std::size_t first = 0; first < n; first += batch) {
+            const std::size_t count = std::min(batch, n - first);
+            parts.assign(count, {});
+            sums.assign(count, {});
+            copy.assign(count, 0);
+            parallel_for(count, workers_, [&](std::size_t k, unsigned) {
+                const std::size_t i = first + k;
+                const Report& r = lib_.reports[i];
+                if (cache) {
+                    const Hash128 key = report_key(r);
+                    cache->made[i].key = key;
+                    if (published && i < cache->previous.size() && cache->previous[i].key == key &&
+                        within(cache->previous[i])) {
+                        copy[k] = 1;
+                        return;
+                    }
+                }
                 const std::size_t text = analysis_.markdown_of(lib_, r).size();
                 parts[k].reserve(text + text / 4 + 2048);
                 report_json(r).write(parts[k], 2);
                 analysis_.forget_markdown(lib_, r);  // read again from git for this entry only
-                if (cache) cache->made[from + k].sum = hash_bytes(parts[k]);
-            };
-            for (std::size_t from = 0; from < n; from += batch) {
-                const std::size_t count = std::min(batch, n - from);
-                parts.assign(count, {});
-                kept.assign(count, {});
-                asked.assign(count, 0);
-                parallel_for(count, workers_, [&](std::size_t k, unsigned) {
-                    const std::size_t i = from + k;
-                    if (cache) {
-                        Hash128 key = report_key(lib_.reports[i]);
-                        cache->made[i].key = key;
-                        if (cache->read_back && i < cache->previous.size() && cache->previous[i].key == key &&
-                            cache->previous[i].size > 0) {
-                            asked[k] = 1;
-                            return;
-                        }
-                    }
-                    make(from, k);
-                });
-                wanted.clear();
-                wanted_at.clear();
-                for (std::size_t k = 0; k < count; ++k)
-                    if (asked[k]) {
-                        wanted.push_back(cache->previous[from + k]);
-                        wanted_at.push_back(k);
-                    }
-                if (!wanted.empty()) {
-                    cache->read_back(wanted);
-                    missed.clear();
-                    for (std::size_t j = 0; j < wanted.size(); ++j) {
-                        const std::size_t k = wanted_at[j];
-                        if (wanted[j].kept.empty()) {
-                            missed.push_back(k);
-                            continue;
-                        }
-                        kept[k] = wanted[j].kept;
-                        cache->made[from + k].sum = wanted[j].sum;
-                    }
-                    parallel_for(missed.size(), workers_, [&](std::size_t j, unsigned) { make(from, missed[j]); });
+                sums[k] = hash_bytes(parts[k]);
+            });
+            for (std::size_t k = 0; k < count;) {
+                if (!copy[k]) {
+                    const std::uint64_t at = list.put(parts[k], sums[k]);
+                    if (cache) note_entry(cache->made[first + k], at, parts[k].size(), sums[k]);
+                    ++k;
+                    continue;
                 }
-                for (std::size_t k = 0; k < count; ++k) {
-                    if (!kept[k].empty()) ++cache->kept;
-                    std::string_view entry = kept[k].empty() ? std::string_view(parts[k]) : kept[k];
-                    const std::uint64_t offset = put(entry);
-                    if (cache) {
-                        cache->made[from + k].offset = offset;
-                        cache->made[from + k].size = entry.size();
-                    }
+                // The entries from k to end lie in a row in the published file.
+                std::size_t end = k + 1;
+                while (end < count && copy[end]) {
+                    const ReportJson& before = cache->previous[first + end - 1];
+                    if (cache->previous[first + end].offset != before.offset + before.size + ListSink::separator.size())
+                        break;
+                    ++end;
                 }
+                const ReportJson& head = cache->previous[first + k];
+                const ReportJson& last = cache->previous[first + end - 1];
+                for (std::size_t j = k; j < end; ++j) sums[j] = cache->previous[first + j].sum;
+                const auto at = list.copy(published->fd(), head.offset, last.offset + last.size - head.offset,
+                                          std::span<const Hash128>(sums).subspan(k, end - k));
+                if (!at) return false;
+                for (std::size_t j = k; j < end; ++j) {
+                    const ReportJson& was = cache->previous[first + j];
+                    note_entry(cache->made[first + j], *at + (was.offset - head.offset), was.size, was.sum);
+                }
+                copied += end - k;
+                k = end;
             }
-        });
+        }
+        return copied == 0 || published->unchanged();
+    }
+
+    static void note_entry(ReportJson& entry, std::uint64_t offset, std::uint64_t size, const Hash128& sum) {
+        entry.offset = offset;
+        entry.size = size;
+        entry.sum = sum;
     }
 
     std::string projects_csv() const {

@@ -19,6 +19,42 @@ namespace gongkai {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Reads size bytes at offset of the file open at fd into out; returns how many it read (fewer
+// where the file ends sooner, or cannot be read).
+std::size_t read_at(int fd, std::uint64_t offset, std::size_t size, char* out) {
+    std::size_t got = 0;
+    while (got < size) {
+        const ssize_t n = ::pread(fd, out + got, size - got, static_cast<off_t>(offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    return got;
+}
+
+// A file made piece by piece into memory.
+class StringSink final : public ByteSink {
+public:
+    explicit StringSink(std::string& bytes) : bytes_(bytes) {}
+    void write(std::string_view bytes) override { bytes_.append(bytes); }
+    std::uint64_t size() const override { return bytes_.size(); }
+    bool copy(int fd, std::uint64_t offset, std::uint64_t size) override {
+        const std::size_t at = bytes_.size();
+        bytes_.resize(at + static_cast<std::size_t>(size));
+        const std::size_t got = read_at(fd, offset, static_cast<std::size_t>(size), bytes_.data() + at);
+        bytes_.resize(at + got);
+        return got == size;
+    }
+    void cut_back(std::uint64_t at) override { bytes_.resize(std::min<std::uint64_t>(at, bytes_.size())); }
+
+private:
+    std::string& bytes_;
+};
+
+}  // namespace
+
 void SiteFiles::claim(const std::string& path) {
     if (!is_safe_relative_path(path))
         throw WriteError("refusing to write '" + path + "': it would leave the site folder");
@@ -62,7 +98,8 @@ void SiteFiles::add_streamed(const std::string& path, const MakeBytes& make, con
         return;
     }
     std::string data;
-    make([&data](std::string_view piece) { data.append(piece); });
+    StringSink sink(data);
+    make(sink);
     std::lock_guard guard(*lock_);
     files_[path] = std::move(data);
 }
@@ -146,6 +183,46 @@ public:
         }
     }
 
+    // Adds size bytes at offset of the file open at from; returns how many it added (fewer where
+    // that file ends sooner, or cannot be read). In the kernel where it can (copy_file_range),
+    // else through a buffer.
+    std::uint64_t copy_from(int from, std::uint64_t offset, std::uint64_t size) {
+        std::uint64_t done = 0;
+        bool in_kernel = true;
+        std::unique_ptr<char[]> buffer;
+        constexpr std::size_t buffer_size = 1 << 20;
+        while (done < size) {
+            const std::uint64_t left = size - done;
+            if (in_kernel) {
+                loff_t at = static_cast<loff_t>(offset + done);
+                const ssize_t n = ::copy_file_range(from, &at, fd_, nullptr,
+                                                    static_cast<std::size_t>(std::min<std::uint64_t>(left, 1 << 30)), 0);
+                if (n > 0) {
+                    done += static_cast<std::uint64_t>(n);
+                    continue;
+                }
+                if (n == 0) break;  // the file ends here
+                if (errno == EINTR) continue;
+                // Not between these two files (another file system, an old kernel), or an
+                // error that the plain reads and writes below tell apart: the source's, or ours.
+                in_kernel = false;
+            }
+            if (!buffer) buffer.reset(new char[buffer_size]);
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer_size));
+            const std::size_t got = read_at(from, offset + done, want, buffer.get());
+            if (got == 0) break;
+            write(std::string_view(buffer.get(), got));
+            done += got;
+        }
+        return done;
+    }
+
+    // Drops the bytes from at on, and writes on from there.
+    void cut_back(std::uint64_t at) {
+        if (::ftruncate(fd_, static_cast<off_t>(at)) != 0 || ::lseek(fd_, static_cast<off_t>(at), SEEK_SET) < 0)
+            fail("cannot write " + path_.string(), errno);
+    }
+
     // What stat says of the file as written. Taken before close, which on local file systems
     // and NFS (whose fstat writes back first) changes none of it; where close still moved the
     // times, the next build finds the file changed and only writes it again.
@@ -168,6 +245,47 @@ private:
 
     const fs::path& path_;
     int fd_;
+};
+
+// A file made piece by piece onto disk: pieces are gathered into writes of a mebibyte.
+class FileSink final : public ByteSink {
+public:
+    explicit FileSink(OpenFile& file) : file_(file) { buffer_.reserve(1 << 20); }
+    void write(std::string_view piece) override {
+        if (buffer_.size() + piece.size() > buffer_.capacity()) flush();
+        if (piece.size() >= buffer_.capacity()) {
+            file_.write(piece);
+            written_ += piece.size();
+        } else {
+            buffer_.append(piece);
+        }
+    }
+    std::uint64_t size() const override { return written_ + buffer_.size(); }
+    bool copy(int fd, std::uint64_t offset, std::uint64_t size) override {
+        flush();
+        const std::uint64_t copied = file_.copy_from(fd, offset, size);
+        written_ += copied;
+        return copied == size;
+    }
+    void cut_back(std::uint64_t at) override {
+        if (at >= written_) {
+            buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(at - written_, buffer_.size())));
+            return;
+        }
+        buffer_.clear();
+        file_.cut_back(at);
+        written_ = at;
+    }
+    void flush() {
+        file_.write(buffer_);
+        written_ += buffer_.size();
+        buffer_.clear();
+    }
+
+private:
+    OpenFile& file_;
+    std::string buffer_;
+    std::uint64_t written_ = 0;  // bytes in the file; those in buffer_ follow
 };
 
 void write_pieces(const fs::path& path, const std::vector<std::string_view>& pieces) {
@@ -360,40 +478,27 @@ void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, c
     make_parents(path);
     fs::path target = folder_ / path;
     // Made under a draft name beside the site's files, then either dropped (the folder holds the
-    // same bytes already, which are left alone, as put_pieces leaves them) or renamed into place.
-    // Pieces are gathered into writes of a mebibyte; the checksum is taken as they pass. A draft
-    // left half made (its maker or the disk failed) is removed.
+    // same bytes already, by the checksum make gives, which are left alone, as put_pieces leaves
+    // them) or renamed into place. A draft left half made (its maker or the disk failed) is
+    // removed.
     fs::path draft;
     {
         std::lock_guard guard(lock_);
         draft = folder_ / (".gongkai-draft-" + std::to_string(streams_++));
     }
     unlink_if_there(draft);
-    ByteHasher hash;
+    OutputEntry entry;
+    entry.job = job;
     try {
         OpenFile file(draft);
-        std::string buffer;
-        buffer.reserve(1 << 20);
-        make([&](std::string_view piece) {
-            hash.update(piece);
-            if (buffer.size() + piece.size() > buffer.capacity()) {
-                file.write(buffer);
-                buffer.clear();
-            }
-            if (piece.size() >= buffer.capacity())
-                file.write(piece);
-            else
-                buffer.append(piece);
-        });
-        file.write(buffer);
+        FileSink sink(file);
+        entry.hash = make(sink);
+        sink.flush();
         file.close();
     } catch (...) {
         ::unlink(draft.c_str());
         throw;
     }
-    OutputEntry entry;
-    entry.hash = hash.digest();
-    entry.job = job;
     if (holds(path, entry.hash, job)) {
         ::unlink(draft.c_str());
         return;
@@ -499,6 +604,38 @@ void verify_manifest(const fs::path& folder, Manifest& manifest) {
 }
 
 void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }
+
+namespace {
+
+bool same_stat(const struct stat& st, const OutputEntry& entry) {
+    OutputEntry now;
+    set_stat(st, now);
+    return S_ISREG(st.st_mode) && now.size == entry.size && now.inode == entry.inode &&
+           now.mtime_ns == entry.mtime_ns && now.ctime_ns == entry.ctime_ns;
+}
+
+}  // namespace
+
+PublishedFile::PublishedFile(const fs::path& file, const OutputEntry& as_written)
+    : fd_(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)), as_written_(as_written) {
+    if (fd_ < 0) return;
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !same_stat(st, as_written_)) {
+        ::close(fd_);
+        fd_ = -1;
+        return;
+    }
+    size_ = static_cast<std::uint64_t>(st.st_size);
+}
+
+PublishedFile::~PublishedFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool PublishedFile::unchanged() const {
+    struct stat st {};
+    return fd_ >= 0 && ::fstat(fd_, &st) == 0 && same_stat(st, as_written_);
+}
 
 namespace {
 

@@ -36,10 +36,54 @@ struct OutputEntry {
 // Unordered: a large site lists tens of thousands of files, looked up one by one.
 using Manifest = std::unordered_map<std::string, OutputEntry>;
 
+// A file of the published site, open to copy from while it is as the last build wrote it: as its
+// manifest entry says (size, times, inode). Opened without blocking: a pipe put in the file's
+// place by hand is opened, found no such file and closed. Anything else is not open either.
+class PublishedFile {
+public:
+    PublishedFile(const std::filesystem::path& file, const OutputEntry& as_written);
+    ~PublishedFile();
+    PublishedFile(const PublishedFile&) = delete;
+    PublishedFile& operator=(const PublishedFile&) = delete;
+    bool is_open() const { return fd_ >= 0; }
+    int fd() const { return fd_; }
+    std::uint64_t size() const { return size_; }
+    // Whether the file is still as written. Every write to it changes its ctime first, and the
+    // ctime is never put back by hand: true means that no write to it had begun when asked, so
+    // bytes copied from it before are as the last build wrote them.
+    bool unchanged() const;
+
+private:
+    int fd_ = -1;
+    std::uint64_t size_ = 0;
+    OutputEntry as_written_;
+};
+
+// Where a file made piece by piece goes (see MakeBytes).
+class ByteSink {
+public:
+    // The next bytes of the file.
+    virtual void write(std::string_view bytes) = 0;
+    void operator()(std::string_view bytes) { write(bytes); }
+    // How many bytes the file has so far.
+    virtual std::uint64_t size() const = 0;
+    // Adds size bytes at offset of the regular file open at fd, as they are there now, without
+    // bringing them through memory where the file system can (copy_file_range: a shared extent
+    // where the file system has them, a copy in the kernel elsewhere). False when the file ends
+    // sooner; what was copied stays until cut_back.
+    virtual bool copy(int fd, std::uint64_t offset, std::uint64_t size) = 0;
+    // Drops the bytes from at (at most size()) on.
+    virtual void cut_back(std::uint64_t at) = 0;
+
+protected:
+    ~ByteSink() = default;
+};
 // A file made in order, piece by piece, and written as it is made: for a file too large to hold
-// whole (data/reports.json). The function is given where to put each piece.
-using ByteSink = std::function<void(std::string_view)>;
-using MakeBytes = std::function<void(const ByteSink&)>;
+// whole (data/reports.json). The function is given where to put the bytes, and returns a checksum
+// of what it made: of the bytes, or of what fixes them (a list's entries' checksums, in order),
+// the same whenever the bytes are, and different whenever they differ. A store compares it with
+// the one it has on record, as it compares other files' checksums.
+using MakeBytes = std::function<Hash128(ByteSink&)>;
 
 // Where a site's files go as they are made, from any thread.
 class FileStore {

@@ -5,7 +5,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,7 +45,7 @@ struct BuildCache {
     ParsedFiles parsed;                                     // by content path
     std::unordered_map<std::string, std::vector<Section>> sections;  // of reports, by content path
     // Where each report's entry is in data/reports.json as published, by content path (the
-    // entries themselves are read from that file by the next build, see read_report_entries).
+    // entries themselves are copied from that file by the next build, see ReportJsonCache).
     std::unordered_map<std::string, ReportJson> report_json;
     bool has_history = false;
     History history;                                        // as read at commit
@@ -74,46 +73,6 @@ std::optional<BuildCache> load_build_cache(const std::filesystem::path& folder, 
 // is filled in.
 void save_build_cache(const std::filesystem::path& folder, const std::string& identity, BuildCache& cache,
                       const std::vector<CachedFile>& files, const BuildCache* previous);
-
-// data/reports.json as published, open to read entries back from (see read_report_entries).
-// Opened without blocking: a pipe put in the file's place by hand is opened, found no file and
-// closed. Anything but a regular file is not open.
-class PublishedFile {
-public:
-    explicit PublishedFile(const std::filesystem::path& file);
-    ~PublishedFile();
-    PublishedFile(const PublishedFile&) = delete;
-    PublishedFile& operator=(const PublishedFile&) = delete;
-    bool is_open() const { return fd_ >= 0; }
-    std::uint64_t size() const { return size_; }  // when opened
-    // Reads size bytes at offset into out; returns how many it read (fewer if the file is shorter
-    // now).
-    std::size_t read(std::uint64_t offset, std::size_t size, char* out) const;
-
-private:
-    int fd_;
-    std::uint64_t size_ = 0;
-};
-
-// Bytes kept from one call to the next, grown when needed and never cleared, so that reading a
-// large file a piece at a time asks for no fresh memory after the first pieces.
-class ReadBuffer {
-public:
-    char* reserve(std::size_t size);  // room for size bytes; what it held before is gone
-
-private:
-    std::unique_ptr<char[]> bytes_;
-    std::size_t capacity_ = 0;
-};
-
-// Reads entries (a few hundred at a time: the build asks batch by batch) back from the published
-// data/reports.json into buffer, and points each entry's kept at its bytes there where they still
-// have its size and checksum; an entry the file no longer holds so is left without, and made
-// anew. The bytes checked are the bytes the build then writes: a file changed meanwhile changes
-// nothing that was taken. Views from an earlier call into the same buffer end. Checked on
-// workers threads.
-void read_report_entries(const PublishedFile& file, std::span<ReportJson> entries, ReadBuffer& buffer,
-                         unsigned workers);
 
 // Marks the second copy as being changed: if the build stops before it saves again, the next one
 // does not trust the copy.

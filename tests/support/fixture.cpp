@@ -1,11 +1,15 @@
 #include "fixture.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace gongkai::test {
 
@@ -152,6 +156,18 @@ void write_file(const fs::path& path, std::string_view data) {
 
 void write_files(const fs::path& dir, const Files& files) {
     for (const auto& [path, data] : files) write_file(dir / path, data);
+}
+
+void wait_past_last_change(const fs::path& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) throw std::runtime_error("cannot stat " + path.string());
+    for (;;) {
+        struct timespec now {};
+        ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+        if (now.tv_sec > st.st_ctim.tv_sec || (now.tv_sec == st.st_ctim.tv_sec && now.tv_nsec > st.st_ctim.tv_nsec))
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 }
 
 std::string read_file(const fs::path& path) {

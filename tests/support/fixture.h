@@ -50,6 +50,9 @@ private:
 void write_file(const fs::path& path, std::string_view data);
 void write_files(const fs::path& dir, const Files& files);
 std::string read_file(const fs::path& path);
+// Waits until the clock file systems stamp changes with has moved past path's last change, so
+// that a change made now gives path a new ctime even where stamps are coarse (a few ms).
+void wait_past_last_change(const fs::path& path);
 
 // Every diagnostic, one per line, for failure messages.
 std::string listing(const Diagnostics& diagnostics);

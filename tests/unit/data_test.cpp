@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "data.h"
+#include "fixture.h"
 #include "open_data_fixture.h"
 
 using namespace gongkai;
@@ -430,6 +432,66 @@ TEST_CASE("data: the same content gives the same bytes", "[data]") {
     CHECK(build(lib, a) == build(lib, a));
     Library copy = open_data_library();
     CHECK(build(copy, open_data_analysis(copy)) == build(lib, a));
+}
+
+TEST_CASE("data: unchanged reports' entries are copied from the published reports.json while it is as written",
+          "[data]") {
+    namespace fs = std::filesystem;
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
+    const std::size_t n = lib.reports.size();
+    REQUIRE(n >= 3);
+    ReportJsonCache first;
+    a.report_json = &first;
+    const std::string published = build(lib, a).at("data/reports.json");
+    REQUIRE(first.made.size() == n);
+    CHECK(first.kept == 0);
+    TempDir dir;
+    const fs::path file = dir / "reports.json";
+    write_file(file, published);
+    OutputEntry as_written;
+    restat(file, as_written);
+
+    // The next build: report 1's entry is made anew (its key differs), the others are copied.
+    ReportJsonCache second;
+    second.previous = first.made;
+    second.previous[1].key = Hash128{};
+    std::size_t kept = n - 1;
+    enum class Change { none, in_place, cut_short } change = Change::none;
+    SECTION("the file as written") {
+    }
+    SECTION("an entry noted past the file's end is made anew") {
+        second.previous[0].offset = published.size();
+        kept = n - 2;
+    }
+    SECTION("the file changed in place after it was opened: every entry is made anew") {
+        change = Change::in_place;
+        kept = 0;
+    }
+    SECTION("the file cut short after it was opened: every entry is made anew") {
+        change = Change::cut_short;
+        kept = 0;
+    }
+    const PublishedFile from(file, as_written);
+    REQUIRE(from.is_open());
+    second.published = &from;
+    if (change != Change::none) wait_past_last_change(file);
+    if (change == Change::in_place) {
+        std::ofstream over(file, std::ios::binary | std::ios::in | std::ios::out);
+        over << std::string(published.size(), ' ');
+    } else if (change == Change::cut_short) {
+        fs::resize_file(file, published.size() / 2);
+    }
+    a.report_json = &second;
+    CHECK(build(lib, a).at("data/reports.json") == published);
+    CHECK(second.kept == kept);
+    for (std::size_t i = 0; i < n; ++i) {
+        INFO("report " << i);
+        CHECK(second.made[i].offset == first.made[i].offset);
+        CHECK(second.made[i].size == first.made[i].size);
+        CHECK(second.made[i].sum == first.made[i].sum);
+        CHECK(second.made[i].key == first.made[i].key);
+    }
 }
 
 TEST_CASE("data: times are RFC 3339 in the committer's own offset", "[data]") {

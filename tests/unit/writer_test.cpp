@@ -1,9 +1,13 @@
 #include "writer.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
 
 #include "fixture.h"
 #include "site_files.h"
@@ -124,8 +128,9 @@ TEST_CASE("site files: a file made piece by piece is written as made, in memory 
     pieces.push_back("}\n");
     std::string whole;
     for (const auto& p : pieces) whole += p;
-    auto make = [&](const ByteSink& sink) {
+    auto make = [&](ByteSink& sink) {
         for (const auto& p : pieces) sink(p);
+        return hash_bytes(whole);
     };
 
     SiteFiles memory;
@@ -158,7 +163,13 @@ TEST_CASE("site files: a file made piece by piece is written as made, in memory 
         CHECK(kept.at("data/big.json").mtime_ns == written.at("data/big.json").mtime_ns);
         FolderStore other(dir / "site", kept);
         SiteFiles changed(&other);
-        changed.add_streamed("data/big.json", [](const ByteSink& sink) { sink("{}\n"); }, "data");
+        changed.add_streamed(
+            "data/big.json",
+            [](ByteSink& sink) {
+                sink("{}\n");
+                return hash_bytes("{}\n");
+            },
+            "data");
         Manifest replaced = other.finish();
         CHECK(replaced.at("data/big.json").inode != kept.at("data/big.json").inode);
         CHECK(gongkai::test::read_file(dir / "site" / "data/big.json") == "{}\n");
@@ -174,13 +185,13 @@ TEST_CASE("site files: a file made piece by piece is written as made, in memory 
     FolderStore failing(dir / "site", written);
     SiteFiles broken(&failing);
     CHECK_THROWS_WITH(broken.add_streamed("data/big.json",
-                                          [](const ByteSink& sink) {
+                                          [](ByteSink& sink) -> Hash128 {
                                               sink("{");
                                               throw std::runtime_error("no more");
                                           }),
                       "no more");
     CHECK_THROWS_WITH(broken.add_streamed("data/new.json",
-                                          [](const ByteSink& sink) {
+                                          [](ByteSink& sink) -> Hash128 {
                                               sink("[");
                                               throw std::runtime_error("stopped");
                                           }),
@@ -190,6 +201,138 @@ TEST_CASE("site files: a file made piece by piece is written as made, in memory 
     CHECK_FALSE(std::filesystem::exists(dir / "site" / "data/big.json"));
     CHECK_FALSE(std::filesystem::exists(dir / "site" / "data/new.json"));
     CHECK(entries(dir / "site").empty());  // no draft left behind (and the emptied folder removed)
+}
+
+TEST_CASE("site files: a file made piece by piece copies from another file, and cuts back", "[writer]") {
+    namespace fs = std::filesystem;
+    // Bytes copied from a file as it is when copied (in the kernel on disk, through memory in
+    // memory), bytes dropped from a point on (within the store's buffer and before it), and a
+    // copy from a file that ends sooner.
+    TempDir dir;
+    const std::string source(3 << 20, 's');
+    std::string text = source;
+    for (std::size_t i = 0; i < text.size(); i += 4099) text[i] = static_cast<char>('a' + i % 26);
+    gongkai::test::write_file(dir / "source", text);
+    const int fd = ::open((dir / "source").c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    bool short_copy = true;
+    auto make = [&](ByteSink& sink) {
+        sink("head:");
+        CHECK(sink.copy(fd, 10, 100));
+        CHECK(sink.size() == 105);
+        sink("|");
+        const std::uint64_t mark = sink.size();
+        CHECK(sink.copy(fd, 1000, 2 << 20));  // larger than the buffer
+        sink("dropped");
+        sink.cut_back(mark);  // before what the buffer holds
+        CHECK(sink.size() == mark);
+        sink("kept");
+        const std::uint64_t second = sink.size();
+        sink("dropped too");
+        sink.cut_back(second);  // within what the buffer holds
+        short_copy = sink.copy(fd, text.size() - 5, 10);
+        sink.cut_back(second);
+        sink(":tail");
+        return hash_bytes("made");
+    };
+    const std::string expected = "head:" + text.substr(10, 100) + "|kept:tail";
+
+    SiteFiles memory;
+    memory.add_streamed("data/copied.json", make);
+    CHECK(memory.files().at("data/copied.json") == expected);
+    CHECK_FALSE(short_copy);
+
+    short_copy = true;
+    std::filesystem::create_directories(dir / "site");
+    FolderStore store(dir / "site", {});
+    SiteFiles disk(&store);
+    disk.add_streamed("data/copied.json", make, "data");
+    Manifest written = store.finish();
+    CHECK(gongkai::test::read_file(dir / "site" / "data/copied.json") == expected);
+    CHECK(written.at("data/copied.json").hash == hash_bytes("made"));  // the checksum make gives
+    CHECK(written.at("data/copied.json").size == expected.size());
+    CHECK_FALSE(short_copy);
+    ::close(fd);
+
+    // From another file system (/dev/shm, where the test's folder is not on one): where the
+    // kernel does not copy between the two, the bytes come through memory.
+    const fs::path shm = "/dev/shm";
+    if (fs::is_directory(shm) && ::access(shm.c_str(), W_OK) == 0) {
+        const fs::path other = shm / ("gongkai-test-" + std::to_string(::getpid()));
+        gongkai::test::write_file(other, text);
+        const int elsewhere = ::open(other.c_str(), O_RDONLY | O_CLOEXEC);
+        fs::remove(other);  // open still
+        REQUIRE(elsewhere >= 0);
+        FolderStore again(dir / "site", written);
+        SiteFiles across(&again);
+        across.add_streamed(
+            "data/across.json",
+            [&](ByteSink& sink) {
+                sink("<");
+                CHECK(sink.copy(elsewhere, 7, 3 << 19));  // larger than a copy's buffer
+                sink(">");
+                return hash_bytes("across");
+            },
+            "data");
+        again.finish();
+        ::close(elsewhere);
+        CHECK(gongkai::test::read_file(dir / "site" / "data/across.json") == "<" + text.substr(7, 3 << 19) + ">");
+    }
+}
+
+TEST_CASE("published file: open only as its manifest entry says, and unchanged until written to", "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    const fs::path file = dir / "reports.json";
+    const std::string data = "[\n    {\"id\": \"一\"},\n    {\"id\": \"二\"}\n]\n";
+    gongkai::test::write_file(file, data);
+    OutputEntry as_written;
+    restat(file, as_written);
+
+    SECTION("as written: open, and unchanged") {
+        const PublishedFile published(file, as_written);
+        REQUIRE(published.is_open());
+        CHECK(published.size() == data.size());
+        CHECK(published.unchanged());
+        char first = 0;
+        CHECK(::pread(published.fd(), &first, 1, 0) == 1);
+        CHECK(first == '[');
+    }
+    SECTION("changed in place after it was opened, at the same size, with the time put back") {
+        const PublishedFile published(file, as_written);
+        REQUIRE(published.is_open());
+        gongkai::test::wait_past_last_change(file);
+        {
+            std::ofstream over(file, std::ios::binary | std::ios::in | std::ios::out);
+            over << std::string(data.size(), 'x');
+        }
+        std::error_code ec;
+        fs::last_write_time(file, fs::last_write_time(file) - std::chrono::hours(1), ec);
+        CHECK_FALSE(published.unchanged());
+    }
+    SECTION("cut short after it was opened") {
+        const PublishedFile published(file, as_written);
+        REQUIRE(published.is_open());
+        gongkai::test::wait_past_last_change(file);
+        fs::resize_file(file, data.size() / 2);
+        CHECK_FALSE(published.unchanged());
+    }
+    SECTION("written again before it was opened: not open") {
+        gongkai::test::wait_past_last_change(file);
+        gongkai::test::write_file(file, data);
+        const PublishedFile published(file, as_written);
+        CHECK_FALSE(published.is_open());
+        CHECK_FALSE(published.unchanged());
+    }
+    SECTION("no file, a folder or a pipe with no writer in its place: not open, and no wait") {
+        fs::remove(file);
+        CHECK_FALSE(PublishedFile(file, as_written).is_open());
+        fs::create_directories(file);
+        CHECK_FALSE(PublishedFile(file, as_written).is_open());
+        fs::remove(file);
+        REQUIRE(::mkfifo(file.c_str(), 0600) == 0);
+        CHECK_FALSE(PublishedFile(file, as_written).is_open());
+    }
 }
 
 TEST_CASE("folder store: a file written or kept where one already is replaces that one alone", "[writer]") {
