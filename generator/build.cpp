@@ -130,13 +130,16 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     }
 
     progress("read", 0, 1);
-    if (cache)
-        source.reuse([&](const std::string& path, const std::string& oid) {
-            auto it = cache->parsed.find(path);
-            return it != cache->parsed.end() && it->second.oid == oid;
-        });
-    Snapshot snapshot = source.read(result.diagnostics);
-    source.reuse(nullptr);
+    Snapshot snapshot = [&] {
+        ContentSource::Known known;
+        if (cache)
+            known = [&](const std::string& path, const std::string& oid) {
+                auto it = cache->parsed.find(path);
+                return it != cache->parsed.end() && it->second.oid == oid;
+            };
+        Reusing reusing(source, std::move(known));
+        return source.read(result.diagnostics);
+    }();
     progress("read", 1, 1);
     // The git record is walked while the content is checked and its Markdown rendered: the walk
     // reads only the repository, and they only the files already read. (One thread: as it was.)
@@ -209,10 +212,12 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     progress("history", 0, 1);
     // Content with errors is neither rendered nor written: its errors go out without the record.
     std::optional<History> history;
-    if (result.diagnostics.has_errors())
+    if (result.diagnostics.has_errors()) {
         walk_stop.request_stop();
-    else
+        if (walking.valid()) walking.wait();  // it reads from the repository done_reading changes
+    } else {
         history = walking.valid() ? walking.get() : walk();
+    }
     source.done_reading();
     progress("history", 1, 1);
     if (history) {

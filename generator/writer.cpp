@@ -201,10 +201,11 @@ public:
                     done += static_cast<std::uint64_t>(n);
                     continue;
                 }
-                if (n == 0) break;  // the file ends here
-                if (errno == EINTR) continue;
-                // Not between these two files (another file system, an old kernel), or an
-                // error that the plain reads and writes below tell apart: the source's, or ours.
+                if (n < 0 && errno == EINTR) continue;
+                // Not between these two files (another file system, an old kernel), nothing
+                // copied where some file systems give up without saying why, or an error that the
+                // plain reads and writes below tell apart: the source's, or ours. The reads below
+                // tell where the file ends.
                 in_kernel = false;
             }
             if (!buffer) buffer.reset(new char[buffer_size]);

@@ -31,16 +31,13 @@ SourceTexts SourceTexts::from(const Snapshot& snapshot) {
 SourceTexts SourceTexts::quoted(ContentSource& content, const std::string& prefix, const Diagnostics& diagnostics) {
     std::unordered_set<std::string> named{join_repo_path(prefix, "gongkai.toml")};
     for (const auto& d : diagnostics.items()) named.insert(d.path);
-    content.reuse([&](const std::string& path, const std::string&) {
+    Reusing reusing(content, [&](const std::string& path, const std::string&) {
         return !named.contains(join_repo_path(prefix, path));
     });
     Diagnostics ignored;
     try {
-        SourceTexts texts = from(content.read(ignored));
-        content.reuse(nullptr);
-        return texts;
+        return from(content.read(ignored));
     } catch (const std::exception&) {
-        content.reuse(nullptr);
         return {};
     }
 }

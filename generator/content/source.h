@@ -78,6 +78,19 @@ protected:
     Known known_;
 };
 
+// Has a source leave unread the files known names (see ContentSource::reuse) while it lives,
+// and ask nothing once it is gone, however the reading ends.
+class Reusing {
+public:
+    Reusing(ContentSource& source, ContentSource::Known known) : source_(source) { source_.reuse(std::move(known)); }
+    ~Reusing() { source_.reuse(nullptr); }
+    Reusing(const Reusing&) = delete;
+    Reusing& operator=(const Reusing&) = delete;
+
+private:
+    ContentSource& source_;
+};
+
 // Content given as text, for tests and fuzzing.
 class MemorySource final : public ContentSource {
 public:

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <stop_token>
+#include <thread>
 
 #include "content/library.h"
 #include "content/source.h"
@@ -60,44 +61,69 @@ SiteFiles render_with(const Files& content, unsigned jobs) {
 }
 
 // Content whose git record takes as long as the build lets it: the walk waits until it is asked
-// to stop, or a minute passes.
+// to stop (or a minute passes), and takes a little longer to end, as a walk between two commits
+// does. It notes whether the walk had ended when the build let go of what reading holds.
 class EndlessRecordSource final : public ContentSource {
 public:
-    explicit EndlessRecordSource(Files files) : inner_(std::move(files), 1604000000) {}
-    Snapshot read(Diagnostics& diagnostics) override { return inner_.read(diagnostics); }
+    explicit EndlessRecordSource(Files files, std::string unreadable = "")
+        : inner_(std::move(files), 1604000000), unreadable_(std::move(unreadable)) {}
+    // An entry the source cannot read is reported as it reads, as a git source reports one.
+    Snapshot read(Diagnostics& diagnostics) override {
+        if (!unreadable_.empty()) diagnostics.error(unreadable_, 0, 0, "", "cannot be read");
+        return inner_.read(diagnostics);
+    }
     std::optional<History> history(const Snapshot&, std::stop_token stop) const override {
+        walking = true;
         std::mutex m;
         std::condition_variable_any never;
         std::unique_lock lock(m);
         never.wait_for(lock, stop, std::chrono::minutes(1), [] { return false; });
         stopped = stop.stop_requested();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the commit under way
+        walking = false;
         if (stopped) throw HistoryStopped();
         return History{};
     }
+    void done_reading() override {
+        if (walking) done_reading_while_walking = true;
+    }
     mutable std::atomic<bool> stopped{false};
+    mutable std::atomic<bool> walking{false};
+    std::atomic<bool> done_reading_while_walking{false};
 
 private:
     MemorySource inner_;
+    std::string unreadable_;
 };
 
 }  // namespace
 
 TEST_CASE("parallel: a build whose content has errors stops the walk of the git record", "[integration][parallel]") {
     // The walk runs beside the checking of the content; errors end the build at once, without
-    // waiting for a long history to be read.
+    // waiting for a long history to be read: errors in a file (the library is not made), and an
+    // entry the source could not read (the rest is checked as usual).
     Files content = many_reports();
-    content["reports/2020-100/2020-03.md"] = "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-03-28\n"
-                                             "date = 2020-03-20\ncompletion = \"abc\"\n+++\n进展。\n";
+    std::string unreadable, named;
+    SECTION("a file with an error") {
+        content["reports/2020-100/2020-03.md"] = "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-03-28\n"
+                                                 "date = 2020-03-20\ncompletion = \"abc\"\n+++\n进展。\n";
+        named = "reports/2020-100/2020-03.md";
+    }
+    SECTION("an entry that could not be read") {
+        unreadable = named = "static/unreadable.png";
+    }
     TempDir dir;
     BuildOptions options;
     options.out = dir / "site";
     options.themes_dir = source_themes_dir();
     options.jobs = 2;
-    EndlessRecordSource source(content);
+    EndlessRecordSource source(content, unreadable);
     BuildResult result = build_site(source, options);
     CHECK_FALSE(result.ok());
-    CHECK(listing(result.diagnostics).find("reports/2020-100/2020-03.md") != std::string::npos);
+    CHECK(listing(result.diagnostics).find(named) != std::string::npos);
     CHECK(source.stopped);
+    // A git source's done_reading lets go of the repository's packs, which the walk reads.
+    CHECK_FALSE(source.done_reading_while_walking);
     CHECK_FALSE(fs::exists(dir / "site"));
 }
 

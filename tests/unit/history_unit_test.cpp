@@ -6,6 +6,7 @@
 #include "git/repository.h"
 #include "git_repo.h"
 #include "history.h"
+#include "site.h"
 
 using namespace gongkai;
 using gongkai::test::GitRepo;
@@ -217,6 +218,53 @@ TEST_CASE("history walk: thousands of commits and reports in one walk", "[histor
     std::stop_source idle;
     CHECK(read_history(repository, head, "", {"projects", "reports"}, nullptr, "", idle.get_token()).files.size() ==
           1000);
+}
+
+TEST_CASE("history walk: a build of content with errors stops a long walk before it lets the repository go",
+          "[history]") {
+    // The walk runs beside the checking of the content and reads the repository; the build lets
+    // go of the repository's packs once it is done reading, so it waits for a stopped walk to end
+    // (the order is checked in parallel_test). Here, the whole path on a real repository.
+    GitRepo repo;
+    repo.write(gongkai::test::basic_site());
+    repo.commit("the site");
+    TempDir tmp;
+    std::string stream;
+    auto data = [](const std::string& s) { return "data " + std::to_string(s.size()) + "\n" + s + "\n"; };
+    const std::string path = "reports/2020-001/2020-06.md";
+    for (int i = 0; i < 600; ++i) {
+        stream += "commit refs/heads/main\n";
+        stream += "committer Gongkai Test <test@example.org> " + std::to_string(1600000000 + i * 60) + " +0800\n";
+        stream += data("amendment " + std::to_string(i));
+        if (i == 0) stream += "from refs/heads/main^0\n";
+        stream += "M 100644 inline " + path + "\n" +
+                  data("+++\nperiod_start = 2020-01-01\nperiod_end = 2020-06-30\ndate = 2020-07-05\ncompletion = " +
+                       std::to_string(i % 100) + "\n+++\n上半年推进情况 " + std::to_string(i) + "。\n") +
+                  "\n";
+    }
+    // The last commit adds folders nested deeper than gongkai reads: an error found while the
+    // content is read, which leaves the rest to be checked (and the walk to run) as usual.
+    std::string deep = "static";
+    for (int i = 0; i < 70; ++i) deep += "/d";
+    stream += "commit refs/heads/main\ncommitter Gongkai Test <test@example.org> 1600100000 +0800\n" +
+              data("deep folders") + "M 100644 inline " + deep + "/x.txt\n" + data("x") + "\n";
+    gongkai::test::write_file(tmp / "stream", stream);
+    auto r = run("cd " + shell_quote(repo.dir()) + " && git fast-import --quiet < " +
+                 shell_quote((tmp / "stream").string()));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+
+    git::Repository repository(repo.dir());
+    git::CommitSource source(repository, "main", "");
+    BuildOptions options;
+    options.write = false;
+    options.jobs = 2;
+    options.themes_dir = gongkai::test::source_themes_dir();
+    BuildResult result = build_site(source, options);
+    CHECK_FALSE(result.ok());
+    CHECK(gongkai::test::listing(result.diagnostics).find("error: folders are nested more than") != std::string::npos);
+    // The repository still reads after the build.
+    CHECK(source.read_again(repo.git("rev-parse main:" + path).substr(0, 40), path).find("599") != std::string::npos);
 }
 
 TEST_CASE("history walk: names that sort differently as folders, and a file that becomes a folder", "[history]") {
