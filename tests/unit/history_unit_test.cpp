@@ -30,6 +30,31 @@ History history_of(const GitRepo& repo, const std::string& content_dir = "") {
     return read_history(r, head, content_dir, {"projects", "reports"});
 }
 
+// A blob or commit message as git fast-import reads it.
+std::string import_data(const std::string& s) {
+    return "data " + std::to_string(s.size()) + "\n" + s + "\n";
+}
+
+// One commit on main, for git fast-import: its message, and each file's path and text.
+std::string import_commit(std::int64_t time, const std::string& message,
+                          const std::vector<std::pair<std::string, std::string>>& files, const std::string& from = "") {
+    std::string out = "commit refs/heads/main\ncommitter Gongkai Test <test@example.org> " + std::to_string(time) +
+                      " +0800\n" + import_data(message);
+    if (!from.empty()) out += "from " + from + "\n";
+    for (const auto& [path, text] : files) out += "M 100644 inline " + path + "\n" + import_data(text);
+    return out + "\n";
+}
+
+// Adds the commits of stream to repo at once, with git fast-import.
+void fast_import(const GitRepo& repo, const std::string& stream) {
+    TempDir tmp;
+    gongkai::test::write_file(tmp / "stream", stream);
+    auto r = run("cd " + shell_quote(repo.dir()) + " && git fast-import --quiet < " +
+                 shell_quote((tmp / "stream").string()));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+}
+
 std::string changes(const Revision& r) {
     std::string out;
     for (const auto& c : r.changes) out += c.key + ": " + c.before + " -> " + c.after + "\n";
@@ -184,22 +209,13 @@ TEST_CASE("history walk: thousands of commits and reports in one walk", "[histor
     // 1,000 reports in 10 projects, each added by its own commit and amended by another: 2,000
     // commits, written at once with git fast-import.
     GitRepo repo;
-    TempDir tmp;
     std::string stream;
-    auto data = [](const std::string& s) { return "data " + std::to_string(s.size()) + "\n" + s + "\n"; };
     auto path = [](int i) { return "reports/p" + std::to_string(i % 10) + "/r" + std::to_string(i) + ".md"; };
     // Each commit continues the branch from the one before it.
-    for (int i = 0; i < 2000; ++i) {
-        stream += "commit refs/heads/main\n";
-        stream += "committer Gongkai Test <test@example.org> " + std::to_string(1577836800 + i * 3600) + " +0800\n";
-        stream += data("commit " + std::to_string(i));
-        stream += "M 100644 inline " + path(i % 1000) + "\n" + data(report(i < 1000 ? "10" : "20")) + "\n";
-    }
-    gongkai::test::write_file(tmp / "stream", stream);
-    auto r = run("cd " + shell_quote(repo.dir()) + " && git fast-import --quiet < " +
-                 shell_quote((tmp / "stream").string()));
-    INFO(r.output);
-    REQUIRE(r.status == 0);
+    for (int i = 0; i < 2000; ++i)
+        stream += import_commit(1577836800 + i * 3600, "commit " + std::to_string(i),
+                                {{path(i % 1000), report(i < 1000 ? "10" : "20")}});
+    fast_import(repo, stream);
 
     git::Repository repository(repo.dir());
     std::string head = repo.git("rev-parse main").substr(0, 40);
@@ -228,31 +244,21 @@ TEST_CASE("history walk: a build of content with errors stops a long walk before
     GitRepo repo;
     repo.write(gongkai::test::basic_site());
     repo.commit("the site");
-    TempDir tmp;
     std::string stream;
-    auto data = [](const std::string& s) { return "data " + std::to_string(s.size()) + "\n" + s + "\n"; };
     const std::string path = "reports/2020-001/2020-06.md";
-    for (int i = 0; i < 600; ++i) {
-        stream += "commit refs/heads/main\n";
-        stream += "committer Gongkai Test <test@example.org> " + std::to_string(1600000000 + i * 60) + " +0800\n";
-        stream += data("amendment " + std::to_string(i));
-        if (i == 0) stream += "from refs/heads/main^0\n";
-        stream += "M 100644 inline " + path + "\n" +
-                  data("+++\nperiod_start = 2020-01-01\nperiod_end = 2020-06-30\ndate = 2020-07-05\ncompletion = " +
-                       std::to_string(i % 100) + "\n+++\n上半年推进情况 " + std::to_string(i) + "。\n") +
-                  "\n";
-    }
+    for (int i = 0; i < 600; ++i)
+        stream += import_commit(1600000000 + i * 60, "amendment " + std::to_string(i),
+                                {{path, "+++\nperiod_start = 2020-01-01\nperiod_end = 2020-06-30\ndate = 2020-07-05\n"
+                                        "completion = " +
+                                            std::to_string(i % 100) + "\n+++\n上半年推进情况 " + std::to_string(i) +
+                                            "。\n"}},
+                                i == 0 ? "refs/heads/main^0" : "");
     // The last commit adds folders nested deeper than gongkai reads: an error found while the
     // content is read, which leaves the rest to be checked (and the walk to run) as usual.
     std::string deep = "static";
     for (int i = 0; i < 70; ++i) deep += "/d";
-    stream += "commit refs/heads/main\ncommitter Gongkai Test <test@example.org> 1600100000 +0800\n" +
-              data("deep folders") + "M 100644 inline " + deep + "/x.txt\n" + data("x") + "\n";
-    gongkai::test::write_file(tmp / "stream", stream);
-    auto r = run("cd " + shell_quote(repo.dir()) + " && git fast-import --quiet < " +
-                 shell_quote((tmp / "stream").string()));
-    INFO(r.output);
-    REQUIRE(r.status == 0);
+    stream += import_commit(1600100000, "deep folders", {{deep + "/x.txt", "x"}});
+    fast_import(repo, stream);
 
     git::Repository repository(repo.dir());
     git::CommitSource source(repository, "main", "");

@@ -34,6 +34,17 @@ std::vector<std::string> entries(const std::filesystem::path& parent) {
     return out;
 }
 
+// Makes the file at path of folder (a folder store's, holding current) with make; returns the
+// store's manifest after.
+Manifest stream_into(const std::filesystem::path& folder, const std::string& path, const MakeBytes& make,
+                     Manifest current = {}) {
+    std::filesystem::create_directories(folder);
+    FolderStore store(folder, std::move(current));
+    SiteFiles files(&store);
+    files.add_streamed(path, make, "data");
+    return store.finish();
+}
+
 }  // namespace
 
 TEST_CASE("site files: a path that would leave the site is refused", "[writer]") {
@@ -141,11 +152,7 @@ TEST_CASE("site files: a file made piece by piece is written as made, in memory 
     CHECK_THROWS_AS(memory.add_streamed("../big.json", make), WriteError);
 
     TempDir dir;
-    std::filesystem::create_directories(dir / "site");
-    FolderStore store(dir / "site", {});
-    SiteFiles disk(&store);
-    disk.add_streamed("data/big.json", make, "data");
-    Manifest written = store.finish();
+    Manifest written = stream_into(dir / "site", "data/big.json", make);
     CHECK(gongkai::test::read_file(dir / "site" / "data/big.json") == whole);
     REQUIRE(written.contains("data/big.json"));
     CHECK(written.at("data/big.json").hash == hash_bytes(whole));
@@ -243,11 +250,7 @@ TEST_CASE("site files: a file made piece by piece copies from another file, and 
     CHECK_FALSE(short_copy);
 
     short_copy = true;
-    std::filesystem::create_directories(dir / "site");
-    FolderStore store(dir / "site", {});
-    SiteFiles disk(&store);
-    disk.add_streamed("data/copied.json", make, "data");
-    Manifest written = store.finish();
+    Manifest written = stream_into(dir / "site", "data/copied.json", make);
     CHECK(gongkai::test::read_file(dir / "site" / "data/copied.json") == expected);
     CHECK(written.at("data/copied.json").hash == hash_bytes("made"));  // the checksum make gives
     CHECK(written.at("data/copied.json").size == expected.size());
@@ -263,18 +266,15 @@ TEST_CASE("site files: a file made piece by piece copies from another file, and 
         const int elsewhere = ::open(other.c_str(), O_RDONLY | O_CLOEXEC);
         fs::remove(other);  // open still
         REQUIRE(elsewhere >= 0);
-        FolderStore again(dir / "site", written);
-        SiteFiles across(&again);
-        across.add_streamed(
-            "data/across.json",
+        stream_into(
+            dir / "site", "data/across.json",
             [&](ByteSink& sink) {
                 sink("<");
                 CHECK(sink.copy(elsewhere, 7, 3 << 19));  // larger than a copy's buffer
                 sink(">");
                 return hash_bytes("across");
             },
-            "data");
-        again.finish();
+            written);
         ::close(elsewhere);
         CHECK(gongkai::test::read_file(dir / "site" / "data/across.json") == "<" + text.substr(7, 3 << 19) + ">");
     }
