@@ -68,9 +68,8 @@ public:
     // How many bytes the file has so far.
     virtual std::uint64_t size() const = 0;
     // Adds size bytes at offset of the regular file open at fd, as they are there now, without
-    // bringing them through memory where the file system can (copy_file_range: a shared extent
-    // where the file system has them, a copy in the kernel elsewhere). False when the file ends
-    // sooner; what was copied stays until cut_back.
+    // bringing them through the process's memory where the kernel can copy between the two files
+    // (copy_file_range). False when the file ends sooner; what was copied stays until cut_back.
     virtual bool copy(int fd, std::uint64_t offset, std::uint64_t size) = 0;
     // Drops the bytes from at (at most size()) on.
     virtual void cut_back(std::uint64_t at) = 0;

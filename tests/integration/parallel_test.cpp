@@ -74,6 +74,7 @@ public:
     }
     std::optional<History> history(const Snapshot&, std::stop_token stop) const override {
         walking = true;
+        entered = true;
         std::mutex m;
         std::condition_variable_any never;
         std::unique_lock lock(m);
@@ -84,11 +85,15 @@ public:
         if (stopped) throw HistoryStopped();
         return History{};
     }
+    // Looks once the walk has begun (the build starts it before the content is checked), so
+    // that a build letting go too soon is seen even if the walk's thread started late.
     void done_reading() override {
+        for (int i = 0; i < 60000 && !entered; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         if (walking) done_reading_while_walking = true;
     }
     mutable std::atomic<bool> stopped{false};
     mutable std::atomic<bool> walking{false};
+    mutable std::atomic<bool> entered{false};
     std::atomic<bool> done_reading_while_walking{false};
 
 private:
@@ -122,7 +127,8 @@ TEST_CASE("parallel: a build whose content has errors stops the walk of the git 
     CHECK_FALSE(result.ok());
     CHECK(listing(result.diagnostics).find(named) != std::string::npos);
     CHECK(source.stopped);
-    // A git source's done_reading lets go of the repository's packs, which the walk reads.
+    // A git source's done_reading lets go of the repository's packs, which the walk reads. (A
+    // file with an error leaves no library to check, and the build ends before done_reading.)
     CHECK_FALSE(source.done_reading_while_walking);
     CHECK_FALSE(fs::exists(dir / "site"));
 }
