@@ -125,13 +125,28 @@ const Revision* last_revision(const Analysis& analysis, const std::string& conte
     return &h->last();
 }
 
-const Revision* last_revision(const Library& lib, const Analysis& analysis, const Project& project) {
+namespace {
+
+const Revision* newest_revision(const Library& lib, const Analysis& analysis, const Project& project) {
     const Revision* newest = last_revision(analysis, history_path(project));
     for (const Report* r : lib.reports_of(project.id)) {
         const Revision* rev = last_revision(analysis, history_path(*r));
         if (rev && (!newest || rev->time > newest->time)) newest = rev;
     }
     return newest;
+}
+
+}  // namespace
+
+const Revision* last_revision(const Library& lib, const Analysis& analysis, const Project& project) {
+    if (auto it = analysis.last_revisions.find(project.id); it != analysis.last_revisions.end()) return it->second;
+    return newest_revision(lib, analysis, project);
+}
+
+void note_last_revisions(const Library& lib, Analysis& analysis) {
+    analysis.last_revisions.clear();
+    analysis.last_revisions.reserve(lib.projects.size());
+    for (const auto& p : lib.projects) analysis.last_revisions.emplace(p.id, newest_revision(lib, analysis, p));
 }
 
 }  // namespace gongkai

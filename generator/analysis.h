@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 #include <string>
+#include <unordered_map>
 
 #include "cache/hash.h"
 #include "content/model.h"
@@ -85,6 +86,10 @@ struct Analysis {
     // The report's sections: its level-2 headings (rendering the body if they are not known).
     std::vector<Section> sections_of(const Library& library, const Report& report) const;
 
+    // Each project's newest revision (see last_revision), by project id, as note_last_revisions
+    // worked it out once the record was read; empty until then (it is then worked out at each ask).
+    std::unordered_map<std::string, const Revision*> last_revisions;
+
     // The record of a file (path relative to the content folder), or null where there is none
     // to trust: no git, or a shallow clone whose dates would be wrong.
     const FileHistory* history_of(const std::string& content_path) const {
@@ -122,7 +127,11 @@ bool is_sample_data(const Library& lib, const Report& report);
 const Revision* last_revision(const Analysis& analysis, const std::string& content_path);
 
 // The newest revision of a project's file or any of its reports: when its page last changed.
+// Asked of every project by its page, its key, the data downloads and the feeds.
 const Revision* last_revision(const Library& lib, const Analysis& analysis, const Project& project);
+// Works out every project's last_revision once, into analysis.last_revisions: call when the
+// record no longer changes.
+void note_last_revisions(const Library& lib, Analysis& analysis);
 
 
 }  // namespace gongkai

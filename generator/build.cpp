@@ -229,6 +229,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                 "this is a shallow clone: git history is incomplete, so first-publication and "
                 "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
     }
+    note_last_revisions(*library, analysis);
 
     Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
     if (result.diagnostics.has_errors()) return result;
@@ -379,6 +380,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                 next.report_json.emplace(f->path, report_json.made[i]);
         }
     next.has_history = analysis.has_history;
+    analysis.last_revisions.clear();  // they point into the record, which goes to the cache
     next.history = std::move(analysis.history);
     next.page_keys = std::move(stats.keys);
     next.live_inode = inode_of(out);

@@ -516,6 +516,28 @@ TEST_CASE("data: a project's last update is its newest revision, whichever file 
     CHECK(history_path(lib.projects[0]) == "projects/2020-043.md");
 }
 
+TEST_CASE("data: each project's last revision, worked out once, is the one worked out at each ask", "[data]") {
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
+    Revision late{std::string(40, 'e'), local_time({2020, 10, 30}, 20, 0, -300), -300, "plan change", {}, false};
+    a.history.files["projects/2020-043.md"].amendments.push_back(late);
+    std::vector<const Revision*> asked;
+    for (const auto& p : lib.projects) asked.push_back(last_revision(lib, a, p));
+    const auto before = build(lib, a);
+    note_last_revisions(lib, a);
+    REQUIRE(a.last_revisions.size() == lib.projects.size());
+    for (std::size_t i = 0; i < lib.projects.size(); ++i) {
+        INFO(lib.projects[i].id);
+        CHECK(a.last_revisions.at(lib.projects[i].id) == asked[i]);
+        CHECK(last_revision(lib, a, lib.projects[i]) == asked[i]);
+    }
+    CHECK(asked[0] != nullptr);
+    CHECK(build(lib, a) == before);
+    // What the table says is what is given: it is not worked out again.
+    a.last_revisions[lib.projects[0].id] = nullptr;
+    CHECK(last_revision(lib, a, lib.projects[0]) == nullptr);
+}
+
 TEST_CASE("data: a history entry without a publication is treated as no history", "[data]") {
     Library lib = open_data_library();
     Analysis a = open_data_analysis(lib);
