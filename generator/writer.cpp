@@ -146,6 +146,14 @@ void set_stat(const struct stat& st, OutputEntry& entry) {
     entry.inode = static_cast<std::uint64_t>(st.st_ino);
 }
 
+// Whether what stat says is what entry recorded: the same regular file, as written.
+bool same_stat(const struct stat& st, const OutputEntry& entry) {
+    return S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == entry.size &&
+           static_cast<std::uint64_t>(st.st_ino) == entry.inode &&
+           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec == entry.mtime_ns &&
+           static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec == entry.ctime_ns;
+}
+
 void unlink_if_there(const fs::path& path);  // below
 
 // An open file, closed when it goes out of scope unless close() was called (which reports the
@@ -592,30 +600,13 @@ void verify_manifest(const fs::path& folder, Manifest& manifest) {
     parallel_for(entries.size(), worker_count(0), [&](std::size_t i, unsigned) {
         auto it = entries[i];
         struct stat st {};
-        same[i] = handle.lstat(it->first, st) && S_ISREG(st.st_mode) &&
-                    static_cast<std::uint64_t>(st.st_size) == it->second.size &&
-                    static_cast<std::uint64_t>(st.st_ino) == it->second.inode &&
-                    static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec ==
-                        it->second.mtime_ns &&
-                    static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec ==
-                        it->second.ctime_ns;
+        same[i] = handle.lstat(it->first, st) && same_stat(st, it->second);
     });
     for (std::size_t i = 0; i < entries.size(); ++i)
         if (!same[i]) manifest.erase(entries[i]);
 }
 
 void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }
-
-namespace {
-
-bool same_stat(const struct stat& st, const OutputEntry& entry) {
-    OutputEntry now;
-    set_stat(st, now);
-    return S_ISREG(st.st_mode) && now.size == entry.size && now.inode == entry.inode &&
-           now.mtime_ns == entry.mtime_ns && now.ctime_ns == entry.ctime_ns;
-}
-
-}  // namespace
 
 PublishedFile::PublishedFile(const fs::path& file, const OutputEntry& as_written)
     : fd_(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)), as_written_(as_written) {
