@@ -275,15 +275,19 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         target = new_site_folder(out);
     }
 
-    std::unordered_map<std::string, std::vector<std::string>> job_files;
+    // The published files of each page job, by the names live holds (it does not change while
+    // the pages are made).
+    std::unordered_map<std::string_view, std::vector<const std::string*>> job_files;
     job_files.reserve(live.size());
     for (const auto& [path, entry] : live)
-        if (!entry.job.empty()) job_files[entry.job].push_back(path);
+        if (!entry.job.empty()) job_files[entry.job].push_back(&path);
     PageReuse reuse;
     if (cache) {
         reuse.keys = &cache->page_keys;
         reuse.can_keep = [&](const std::string& job) { return !broken_jobs.contains(job) && job_files.contains(job); };
-        reuse.files_of = [&](const std::string& job) -> const std::vector<std::string>& { return job_files.at(job); };
+        reuse.files_of = [&](const std::string& job) -> const std::vector<const std::string*>& {
+            return job_files.at(job);
+        };
     }
     // Where the last build wrote each report's entry of data/reports.json, by library index, to be
     // copied from the published file into the new one.

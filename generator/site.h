@@ -33,7 +33,7 @@ using PageKeys = std::unordered_map<std::string, Hash128>;
 struct PageReuse {
     const PageKeys* keys = nullptr;  // the previous build's
     std::function<bool(const std::string& job)> can_keep;
-    std::function<const std::vector<std::string>&(const std::string& job)> files_of;
+    std::function<const std::vector<const std::string*>&(const std::string& job)> files_of;
 };
 
 // What a render did: every keyed job's key, and how many jobs it rendered of how many.
