@@ -248,15 +248,13 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     out = prepare_output(options.out, WriteOptions{options.force});
     fs::path target;
     Manifest current;
-    Manifest live = cache ? cache->live : Manifest{};
+    Manifest live = cache ? std::move(cache->live) : Manifest{};
+    Manifest not_as_written;              // the published files that are no longer as listed
     std::set<std::string> broken_jobs;  // published pages no longer as written
     FolderTimes spare_folders;            // the second copy's folders, as found unchanged
     if (cache) {
-        Manifest verified = live;
-        verify_manifest(out, verified);
-        for (const auto& [path, entry] : live)
-            if (!verified.contains(path)) broken_jobs.insert(entry.job);
-        live = std::move(verified);
+        verify_manifest(out, live, &not_as_written);
+        for (const auto& [path, entry] : not_as_written) broken_jobs.insert(entry.job);
         target = cache_dir / "site";
         std::error_code ec;
         if (cache->has_spare && fs::is_directory(target, ec) && inode_of(target) == cache->spare_inode) {
@@ -418,12 +416,10 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
             }
         // Files of the published copy that were not as written stay listed, never to be trusted,
         // so the next build removes them from the copy before it publishes it again.
-        for (const auto& [path, entry] : cache->live)
-            if (!live.contains(path)) {
-                OutputEntry untrusted = entry;
-                untrusted.size = ~std::uint64_t(0);
-                live.emplace(path, std::move(untrusted));
-            }
+        for (auto& [path, entry] : not_as_written) {
+            entry.size = ~std::uint64_t(0);
+            live.emplace(path, std::move(entry));
+        }
         next.spare = std::move(live);
         next.spare_folders = cache->live_folders;
     } else if (had_site) {

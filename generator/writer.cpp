@@ -590,7 +590,7 @@ private:
 
 }  // namespace
 
-void verify_manifest(const fs::path& folder, Manifest& manifest) {
+void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropped) {
     // stat on all cores: a large site has tens of thousands of files.
     std::vector<Manifest::iterator> entries;
     entries.reserve(manifest.size());
@@ -602,8 +602,11 @@ void verify_manifest(const fs::path& folder, Manifest& manifest) {
         struct stat st {};
         same[i] = handle.lstat(it->first, st) && same_stat(st, it->second);
     });
-    for (std::size_t i = 0; i < entries.size(); ++i)
-        if (!same[i]) manifest.erase(entries[i]);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (same[i]) continue;
+        if (dropped) dropped->insert(manifest.extract(entries[i]));
+        else manifest.erase(entries[i]);
+    }
 }
 
 void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }

@@ -159,8 +159,9 @@ private:
     unsigned streams_ = 0;  // files written piece by piece so far (under lock_): names their drafts
 };
 
-// Drops the entries whose file in folder is missing or not as recorded (size, times, inode).
-void verify_manifest(const std::filesystem::path& folder, Manifest& manifest);
+// Drops the entries whose file in folder is missing or not as recorded (size, times, inode); with
+// dropped, moves them there.
+void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Manifest* dropped = nullptr);
 
 // Each folder of a site (relative path, "" for the top) and its ctime, which changes whenever an
 // entry is added to it, removed from it or renamed in it: how a build notices files that were

@@ -376,3 +376,46 @@ TEST_CASE("folder store: a file written or kept where one already is replaces th
     }
     CHECK(written.size() == 2);
 }
+
+TEST_CASE("verify manifest: keeps the files as written, and hands over those that are not", "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    Manifest manifest;
+    fs::create_directories(dir / "site");
+    {
+        FolderStore store(dir / "site", {});
+        SiteFiles files(&store);
+        files.add("index.html", "home\n", "index.html");
+        files.add("a/index.html", "a\n", "a/index.html");
+        files.add("b/index.html", "b\n", "b/index.html");
+        files.add("c/index.html", "c\n", "c/index.html");
+        manifest = store.finish();
+    }
+    REQUIRE(manifest.size() == 4);
+    gongkai::test::wait_past_last_change(dir / "site/a/index.html");
+    gongkai::test::write_file(dir / "site/a/index.html", "edited by hand\n");
+    fs::remove(dir / "site/b/index.html");
+
+    SECTION("without a place for them, they are dropped") {
+        verify_manifest(dir / "site", manifest);
+        CHECK(manifest.size() == 2);
+        CHECK(manifest.contains("index.html"));
+        CHECK(manifest.contains("c/index.html"));
+    }
+    SECTION("with one, they are moved there whole, their jobs with them") {
+        const Manifest before = manifest;
+        Manifest dropped;
+        verify_manifest(dir / "site", manifest, &dropped);
+        CHECK(manifest.size() == 2);
+        CHECK(manifest.contains("index.html"));
+        CHECK(manifest.contains("c/index.html"));
+        REQUIRE(dropped.size() == 2);
+        for (const char* path : {"a/index.html", "b/index.html"}) {
+            INFO(path);
+            REQUIRE(dropped.contains(path));
+            CHECK(dropped.at(path).job == before.at(path).job);
+            CHECK(dropped.at(path).inode == before.at(path).inode);
+            CHECK(dropped.at(path).hash == before.at(path).hash);
+        }
+    }
+}
