@@ -18,17 +18,8 @@ namespace {
 constexpr std::size_t max_entries = 50;
 
 // Text for XML content and attributes. XML 1.0 forbids most control characters even as
-// references, so they are dropped rather than escaped.
-std::string xml(std::string_view text) {
-    std::string clean;
-    clean.reserve(text.size());
-    for (char c : text) {
-        auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-        clean += c;
-    }
-    return escape_html(clean);
-}
+// references: escape_html drops them rather than escaping them.
+std::string xml(std::string_view text) { return escape_html(text); }
 
 // A moment and the offset it is shown in.
 struct Moment {
@@ -165,6 +156,7 @@ private:
     // The day each project and report page last changed, by page path, where history knows it.
     std::vector<std::pair<std::string, Date>> last_modified() const {
         std::vector<std::pair<std::string, Date>> out;
+        out.reserve(lib_.projects.size() + lib_.reports.size());
         for (const auto& p : lib_.projects)
             if (const Revision* rev = last_revision(lib_, analysis_, p))
                 out.emplace_back("projects/" + p.id + "/index.html", date_of(rev->time, rev->offset));
@@ -177,24 +169,39 @@ private:
     }
 
     std::string sitemap_xml(const SiteFiles& files) const {
-        auto modified = last_modified();
-        std::vector<std::pair<std::string, std::string>> urls;  // url, lastmod
-        for (const auto& path : files.paths()) {  // the data downloads may be added meanwhile
+        const auto modified = last_modified();
+        // Each page's address within the site, sorted: the same order as the whole addresses,
+        // which all begin with base_url_.
+        struct Url {
+            std::string_view address;
+            const Date* lastmod;
+        };
+        const std::vector<std::string> paths = files.paths();  // the data downloads may be added meanwhile
+        std::vector<Url> urls;
+        urls.reserve(paths.size());
+        for (const auto& path : paths) {
             if (!path.ends_with(".html") || path == "404.html") continue;
-            std::string url = base_url_ + path;
-            if (path == "index.html" || path.ends_with("/index.html")) url.resize(url.size() - 10);
-            std::string lastmod;
+            std::string_view address = path;
+            if (path == "index.html" || path.ends_with("/index.html")) address.remove_suffix(10);
             auto it = std::lower_bound(modified.begin(), modified.end(), path,
                                        [](const auto& m, const std::string& key) { return m.first < key; });
-            if (it != modified.end() && it->first == path) lastmod = it->second.iso();
-            urls.emplace_back(std::move(url), std::move(lastmod));
+            urls.push_back({address, it != modified.end() && it->first == path ? &it->second : nullptr});
         }
-        std::sort(urls.begin(), urls.end());
+        std::sort(urls.begin(), urls.end(), [](const Url& a, const Url& b) { return a.address < b.address; });
+        const std::string base = xml(base_url_);
         std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
         out += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-        for (const auto& [url, lastmod] : urls) {
-            out += "  <url>\n    <loc>" + xml(url) + "</loc>\n";
-            if (!lastmod.empty()) out += "    <lastmod>" + lastmod + "</lastmod>\n";
+        out.reserve(out.size() + urls.size() * (base.size() + 96) + 16);  // about one line of each
+        for (const auto& [address, lastmod] : urls) {
+            out += "  <url>\n    <loc>";
+            out += base;
+            append_escaped_html(out, address);
+            out += "</loc>\n";
+            if (lastmod) {
+                out += "    <lastmod>";
+                out += lastmod->iso();
+                out += "</lastmod>\n";
+            }
             out += "  </url>\n";
         }
         out += "</urlset>\n";

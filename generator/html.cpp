@@ -23,6 +23,11 @@ constexpr std::array<bool, 256> needs_escape = [] {
 std::string escape_html(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 8);
+    append_escaped_html(out, text);
+    return out;
+}
+
+void append_escaped_html(std::string& out, std::string_view text) {
     std::size_t from = 0;  // the start of the run of bytes copied as they are
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -39,7 +44,6 @@ std::string escape_html(std::string_view text) {
         }
     }
     out.append(text, from, std::string_view::npos);
-    return out;
 }
 
 std::string format_number(double value) {

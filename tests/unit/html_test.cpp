@@ -87,3 +87,12 @@ TEST_CASE("format_number: the same digits as printf's %.2f, trimmed, at every hu
     CHECK(format_number(1e300) == by_printf(1e300));
     CHECK(format_number(-1e300) == by_printf(-1e300));
 }
+
+TEST_CASE("append_escaped_html: adds to what is there what escape_html gives", "[html]") {
+    for (std::string_view text : {"", "plain 中文", "a & <b> \"c\" 'd'", "bell\x07 tab\t del\x7F end&"}) {
+        INFO(text);
+        std::string out = "<p>";
+        append_escaped_html(out, text);
+        CHECK(out == "<p>" + escape_html(text));
+    }
+}
