@@ -61,6 +61,8 @@ struct BuildCache {
     std::vector<std::pair<Hash128, Hash128>> shards;
     // The content files, mapped while the build runs.
     std::vector<std::shared_ptr<const void>> mappings;
+    // The size of each part of the state as read: the next build makes room for as much at once.
+    std::vector<std::size_t> state_part_sizes;
 };
 
 // The cache for a build of identity (the content source and output folder, see build_site), or

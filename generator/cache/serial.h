@@ -38,6 +38,8 @@ public:
         u64(h.low);
         u64(h.high);
     }
+    // Room for n bytes in all, so that a large text is not moved and made again as it grows.
+    void reserve(std::size_t n) { out_.reserve(n); }
     std::string& bytes() { return out_; }
 
 private:
