@@ -590,7 +590,8 @@ private:
 
 }  // namespace
 
-void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropped) {
+void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropped,
+                     const std::function<bool(const std::string& path, const OutputEntry& entry)>& vouched) {
     // stat on all cores: a large site has tens of thousands of files.
     std::vector<Manifest::iterator> entries;
     entries.reserve(manifest.size());
@@ -599,6 +600,10 @@ void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropp
     const FolderHandle handle(folder);
     parallel_for(entries.size(), worker_count(0), [&](std::size_t i, unsigned) {
         auto it = entries[i];
+        if (vouched && vouched(it->first, it->second)) {
+            same[i] = 1;
+            return;
+        }
         struct stat st {};
         same[i] = handle.lstat(it->first, st) && same_stat(st, it->second);
     });
@@ -686,8 +691,25 @@ FolderTimes folder_times(const fs::path& folder, const Manifest& manifest, const
     return out;
 }
 
+FolderTimes unchanged_folders(const fs::path& folder, const FolderTimes& recorded) {
+    std::vector<std::pair<const std::string*, std::int64_t>> list;
+    list.reserve(recorded.size());
+    for (const auto& [dir, time] : recorded) list.emplace_back(&dir, time);
+    std::vector<char> same(list.size(), 0);
+    const FolderHandle handle(folder);
+    parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
+        struct stat st {};
+        same[i] = handle.lstat(*list[i].first, st) && S_ISDIR(st.st_mode) && ctime_of(st) == list[i].second;
+    });
+    FolderTimes out;
+    out.reserve(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i)
+        if (same[i]) out.emplace(*list[i].first, list[i].second);
+    return out;
+}
+
 FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, const Manifest& verified,
-                           const FolderTimes& recorded) {
+                           const FolderTimes& recorded, FolderTimes unchanged) {
     std::vector<std::string> untrusted;
     for (const auto& [path, entry] : original) {
         if (verified.contains(path)) continue;
@@ -695,25 +717,17 @@ FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, con
         untrusted.push_back(path);
     }
     remove_empty_parents(folder, untrusted);
-    std::vector<std::pair<const std::string*, std::int64_t>> list;
-    for (const auto& [dir, time] : recorded) list.emplace_back(&dir, time);
-    std::vector<char> changed(list.size(), 0);
-    const FolderHandle handle(folder);
-    parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
-        struct stat st {};
-        changed[i] = !handle.lstat(*list[i].first, st) || ctime_of(st) != list[i].second;
-    });
+    // Removing a file changed its folder, and may have removed the folder from its own.
+    for (const auto& path : untrusted)
+        for (std::string dir = parent_folder(path);; dir = parent_folder(dir)) {
+            unchanged.erase(dir);
+            if (dir.empty()) break;
+        }
     std::error_code ec;
     std::unordered_set<std::string> folders;
-    FolderTimes unchanged;
-    unchanged.reserve(list.size());
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        if (!changed[i]) {
-            unchanged.emplace(*list[i].first, list[i].second);
-            continue;
-        }
+    for (const auto& [dir, time] : recorded) {
+        if (unchanged.contains(dir)) continue;
         if (folders.empty()) folders = folders_of(verified);
-        const std::string& dir = *list[i].first;
         for (auto it = fs::directory_iterator(folder / dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
             std::string rel = (dir.empty() ? "" : dir + "/") + it->path().filename().string();
             if (rel == site_marker || verified.contains(rel) || folders.contains(rel)) continue;

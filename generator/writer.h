@@ -160,8 +160,9 @@ private:
 };
 
 // Drops the entries whose file in folder is missing or not as recorded (size, times, inode); with
-// dropped, moves them there.
-void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Manifest* dropped = nullptr);
+// dropped, moves them there. With vouched, an entry it vouches for is kept without a stat.
+void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Manifest* dropped = nullptr,
+                     const std::function<bool(const std::string& path, const OutputEntry& entry)>& vouched = {});
 
 // Each folder of a site (relative path, "" for the top) and its ctime, which changes whenever an
 // entry is added to it, removed from it or renamed in it: how a build notices files that were
@@ -175,12 +176,16 @@ FolderTimes folder_times(const std::filesystem::path& folder, const Manifest& ma
                          const FolderTimes* known = nullptr, const std::unordered_set<std::string>* changed = nullptr);
 // The folder that holds path ("" for the top).
 std::string parent_folder(std::string_view path);
+// The recorded folders whose ctime is as recorded: no name in them was added, removed or changed
+// since, so each names the files it named then.
+FolderTimes unchanged_folders(const std::filesystem::path& folder, const FolderTimes& recorded);
 // Makes folder hold what manifest lists and nothing else, as far as can be told cheaply: files
 // that were listed but are no longer as written (original minus verified) are removed, and every
-// folder whose ctime differs from recorded is read and cleared of what the manifest does not list
-// (the marker excepted). Returns the recorded folders found unchanged.
+// recorded folder that is not in unchanged (as unchanged_folders found them), or held a file
+// removed here, is read and cleared of what the manifest does not list (the marker excepted).
+// Returns the recorded folders found unchanged.
 FolderTimes clear_unlisted(const std::filesystem::path& folder, const Manifest& original, const Manifest& verified,
-                           const FolderTimes& recorded);
+                           const FolderTimes& recorded, FolderTimes unchanged);
 // Records what stat says now of the file at path (size, times, inode) in entry.
 void restat(const std::filesystem::path& path, OutputEntry& entry);
 

@@ -692,6 +692,46 @@ TEST_CASE("incremental: a page changed in the cache's copy of the site does not 
     CHECK(gongkai::test::file_lacks(s.out(), page, "篡改内容"));
 }
 
+TEST_CASE("incremental: a page of the cache's copy replaced by another file, times put back, does not reach the output",
+          "[integration][incremental]") {
+    // The copy's files that are links to published files found as written are not looked at again
+    // while their folder is as recorded. A file renamed over one changes its folder, and the inode
+    // it replaced.
+    Series s;
+    s.step("the first commit");
+    s.repo.write("reports/2020-104/2020-05.md", report_text(5, 20, "2020-104", "补充。"));
+    commit_at(s.repo, "修改 2020-104 五月报告", "2020-10-20T09:30:00+08:00");
+    s.step("a second commit, after which the cache keeps the site it replaced");
+    std::vector<fs::path> site_copies;
+    cache_own_files(s.cache(), site_paths_of(s.out()), &site_copies);
+    if (site_copies.empty()) {
+        WARN("the cache " << s.cache().string() << " holds no copy of the site that this test recognises");
+        return;
+    }
+    const std::string page = report_page("2020-101", "2020-06");
+    int replaced = 0;
+    for (const auto& copy : site_copies) {
+        if (!fs::exists(copy / page)) continue;
+        ++replaced;
+        REQUIRE(fs::equivalent(copy / page, s.out() / page));  // a link to the published page
+        std::string changed = read_file(copy / page);
+        auto at = changed.find("推进情况");
+        REQUIRE(at != std::string::npos);
+        changed.replace(at, std::string("推进情况").size(), "篡改内容");  // the same length
+        const auto when = fs::last_write_time(copy / page);
+        const fs::path other = copy / (page + ".other");
+        write_file(other, changed);
+        fs::last_write_time(other, when);
+        fs::rename(other, copy / page);
+    }
+    REQUIRE(replaced > 0);
+    CHECK(gongkai::test::file_lacks(s.out(), page, "篡改内容"));
+    s.repo.write("reports/2020-102/2020-07.md", report_text(7, 31, "2020-102", "补充。"));
+    commit_at(s.repo, "修改 2020-102 七月报告", "2020-10-20T10:00:00+08:00");
+    s.step("a page of the cache's site copy replaced, then a commit changing another report");
+    CHECK(gongkai::test::file_lacks(s.out(), page, "篡改内容"));
+}
+
 TEST_CASE("incremental: another site's cache is not taken for this one's", "[integration][incremental]") {
     Series a;  // site A
     Series b;  // site B: another repository, with other content and other dates

@@ -402,6 +402,13 @@ TEST_CASE("verify manifest: keeps the files as written, and hands over those tha
         CHECK(manifest.contains("index.html"));
         CHECK(manifest.contains("c/index.html"));
     }
+    SECTION("an entry vouched for is kept without a look, the others are looked at") {
+        verify_manifest(dir / "site", manifest, nullptr,
+                        [](const std::string& path, const OutputEntry&) { return path == "b/index.html"; });
+        CHECK(manifest.size() == 3);
+        CHECK(manifest.contains("b/index.html"));  // gone, but vouched for
+        CHECK_FALSE(manifest.contains("a/index.html"));
+    }
     SECTION("with one, they are moved there whole, their jobs with them") {
         const Manifest before = manifest;
         Manifest dropped;
@@ -418,4 +425,36 @@ TEST_CASE("verify manifest: keeps the files as written, and hands over those tha
             CHECK(dropped.at(path).hash == before.at(path).hash);
         }
     }
+}
+
+TEST_CASE("unchanged folders: a folder a name was added to, removed from or renamed in is not unchanged", "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    const fs::path site = dir / "site";
+    for (const char* f : {"a", "b", "c", "d", "e/f"}) fs::create_directories(site / f);
+    for (const char* f : {"a/index.html", "b/index.html", "c/index.html", "d/index.html", "e/f/index.html"})
+        gongkai::test::write_file(site / f, "page\n");
+    Manifest manifest;
+    for (const char* f : {"a/index.html", "b/index.html", "c/index.html", "d/index.html", "e/f/index.html"})
+        manifest[f] = OutputEntry{};
+    const FolderTimes recorded = folder_times(site, manifest);
+    REQUIRE(recorded.size() == 7);  // the top, a, b, c, d, e, e/f
+    CHECK(unchanged_folders(site, recorded).size() == 7);
+
+    gongkai::test::wait_past_last_change(site / "a");
+    gongkai::test::write_file(site / "a/extra.html", "added\n");
+    fs::remove(site / "b/index.html");
+    fs::rename(site / "c/index.html", site / "c/moved.html");
+    gongkai::test::write_file(site / "d/index.html", "written in place\n");  // the folder's names are as they were
+    const FolderTimes unchanged = unchanged_folders(site, recorded);
+    CHECK_FALSE(unchanged.contains("a"));
+    CHECK_FALSE(unchanged.contains("b"));
+    CHECK_FALSE(unchanged.contains("c"));
+    CHECK(unchanged.contains("d"));
+    CHECK(unchanged.contains("e"));
+    CHECK(unchanged.contains("e/f"));
+    CHECK(unchanged.contains(""));
+    fs::remove_all(site / "e/f");
+    CHECK_FALSE(unchanged_folders(site, recorded).contains("e/f"));
+    CHECK_FALSE(unchanged_folders(site, recorded).contains("e"));
 }
