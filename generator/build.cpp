@@ -264,7 +264,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
             // in a folder where no name changed since the folder was recorded, is not looked at
             // again: its name still leads to that inode (the folder says so), and the inode is as
             // written (the published file says so; a link to it removed or replaced in either
-            // copy changes its ctime).
+            // copy changes its ctime). Sound only because live was just checked by stat, above.
             FolderTimes unchanged = unchanged_folders(target, cache->spare_folders);
             verify_manifest(target, current, nullptr, [&](const std::string& path, const OutputEntry& entry) {
                 if (!unchanged.contains(parent_folder(path))) return false;
@@ -400,7 +400,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     next.live_inode = inode_of(out);
     {
         // The folders of the copy now published: those this build changed are looked at again,
-        // the rest are as clear_unlisted found them.
+        // the rest are as unchanged_folders found them (less those clear_unlisted changed).
         std::unordered_set<std::string> changed;
         if (!spare_folders.empty()) {
             for (const auto& [path, entry] : written)

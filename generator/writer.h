@@ -160,7 +160,8 @@ private:
 };
 
 // Drops the entries whose file in folder is missing or not as recorded (size, times, inode); with
-// dropped, moves them there. With vouched, an entry it vouches for is kept without a stat.
+// dropped (which must not list them already), moves them there. With vouched, an entry it vouches
+// for is kept without a stat; it is called from several threads at once.
 void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Manifest* dropped = nullptr,
                      const std::function<bool(const std::string& path, const OutputEntry& entry)>& vouched = {});
 
@@ -169,7 +170,7 @@ void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Ma
 // added by hand without listing every folder.
 using FolderTimes = std::unordered_map<std::string, std::int64_t>;
 // The folders that hold the manifest's files, with their ctimes now. With known, the ctimes of
-// folders found unchanged earlier (by clear_unlisted), a folder that is in known is not looked at
+// folders found unchanged earlier (what clear_unlisted returns), a folder that is in known is not looked at
 // again unless it is in changed, or a folder inside it is new; a value out of date only makes
 // the next build read that folder. The top folder is always looked at.
 FolderTimes folder_times(const std::filesystem::path& folder, const Manifest& manifest,
@@ -181,9 +182,9 @@ std::string parent_folder(std::string_view path);
 FolderTimes unchanged_folders(const std::filesystem::path& folder, const FolderTimes& recorded);
 // Makes folder hold what manifest lists and nothing else, as far as can be told cheaply: files
 // that were listed but are no longer as written (original minus verified) are removed, and every
-// recorded folder that is not in unchanged (as unchanged_folders found them), or held a file
-// removed here, is read and cleared of what the manifest does not list (the marker excepted).
-// Returns the recorded folders found unchanged.
+// recorded folder that is not in unchanged (as unchanged_folders found them before), or that
+// held a file removed here or holds such a folder, is read and cleared of what the manifest does
+// not list (the marker excepted). Returns the recorded folders still unchanged.
 FolderTimes clear_unlisted(const std::filesystem::path& folder, const Manifest& original, const Manifest& verified,
                            const FolderTimes& recorded, FolderTimes unchanged);
 // Records what stat says now of the file at path (size, times, inode) in entry.

@@ -695,17 +695,29 @@ TEST_CASE("incremental: a page changed in the cache's copy of the site does not 
             write_file(file, bytes);
         });
     }
+    // The copy's files that are links to published files found as written are not looked at again
+    // while their folder is as recorded.
     SECTION("replaced by another file") {
-        // The copy's files that are links to published files found as written are not looked at
-        // again while their folder is as recorded. A file renamed over one changes its folder, and
-        // the inode it replaced.
+        // Which changes the folder, and the inode it replaced, which the published page shares.
         tamper([&](const fs::path& file, const std::string& bytes) {
             REQUIRE(fs::equivalent(file, s.out() / page));  // a link to the published page
             const fs::path other = file.string() + ".other";
             write_file(other, bytes);
             fs::rename(other, file);
         });
-        CHECK(gongkai::test::file_lacks(s.out(), page, "篡改内容"));
+    }
+    SECTION("in a new folder put where its folder was, which was moved aside") {
+        // The published page's inode is as it was: only its folder tells that the name now leads
+        // to another file.
+        tamper([&](const fs::path& file, const std::string& bytes) {
+            REQUIRE(fs::equivalent(file, s.out() / page));  // a link to the published page
+            const fs::path folder = file.parent_path();
+            const fs::path aside = folder.string() + "-aside";
+            fs::rename(folder, aside);
+            fs::create_directories(folder);
+            write_file(file, bytes);
+            REQUIRE(fs::equivalent(s.out() / page, aside / file.filename()));  // still the published page's
+        });
     }
     s.repo.write("reports/2020-102/2020-07.md", report_text(7, 31, "2020-102", "补充。"));
     commit_at(s.repo, "修改 2020-102 七月报告", "2020-10-20T10:00:00+08:00");
