@@ -328,11 +328,14 @@ public:
     OpenData(const Library& lib, const Analysis& analysis, const std::string& base_url, unsigned workers)
         : lib_(lib), analysis_(analysis), base_url_(base_url), workers_(workers) {}
 
-    // Each file of open_data_paths() on its own, side by side; data/reports.json, much the
+    // Each file of open_data_paths() in part on its own, side by side; data/reports.json, much the
     // largest, first.
-    void add(SiteFiles& files) const {
+    void add(SiteFiles& files, OpenDataPart part) const {
         const auto& paths = open_data_paths();
-        parallel_for(paths.size(), workers_, [&](std::size_t file, unsigned) {
+        const std::size_t first = part == OpenDataPart::others ? 1 : 0;
+        const std::size_t end = part == OpenDataPart::reports_json ? 1 : paths.size();
+        parallel_for(end - first, workers_, [&](std::size_t k, unsigned) {
+            const std::size_t file = first + k;
             const std::string& path = paths[file];
             switch (file) {
             case 0: add_reports_file(files, path); break;
@@ -853,8 +856,8 @@ private:
 }  // namespace
 
 void add_open_data(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files,
-                   unsigned workers) {
-    OpenData(lib, analysis, base_url, workers).add(files);
+                   unsigned workers, OpenDataPart part) {
+    OpenData(lib, analysis, base_url, workers).add(files, part);
 }
 
 const std::vector<std::string>& open_data_paths() {

@@ -43,7 +43,7 @@ public:
     Feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url)
         : lib_(lib), analysis_(analysis), strings_(strings), base_url_(base_url) {}
 
-    void add(SiteFiles& files) const {
+    void add_atom(SiteFiles& files) const {
         // Every report once, newest first; each feed takes the first of them that are its own.
         const std::vector<Entry> all = entries();
         auto newest = [&](auto matches) {
@@ -63,6 +63,9 @@ public:
                 sample_prefix(lib_.config.sample_data || d.sample_data) + lib_.config.title + " — " + d.name;
             files.add(dir + "atom.xml", feed(dir + "atom.xml", title, base_url_ + dir, own));
         }
+    }
+
+    void add_sitemap(SiteFiles& files) const {
         std::string sitemap = sitemap_xml(files);
         files.add("sitemap.xml", std::move(sitemap));
         files.add("robots.txt", "User-agent: *\nAllow: /\n\nSitemap: " + base_url_ + "sitemap.xml\n");
@@ -218,7 +221,18 @@ private:
 
 void add_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
                SiteFiles& files) {
-    Feeds(lib, analysis, strings, base_url).add(files);
+    add_atom_feeds(lib, analysis, strings, base_url, files);
+    add_sitemap(lib, analysis, strings, base_url, files);
+}
+
+void add_atom_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
+                    SiteFiles& files) {
+    Feeds(lib, analysis, strings, base_url).add_atom(files);
+}
+
+void add_sitemap(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
+                 SiteFiles& files) {
+    Feeds(lib, analysis, strings, base_url).add_sitemap(files);
 }
 
 }  // namespace gongkai

@@ -10,8 +10,14 @@
 namespace gongkai {
 
 // Writes atom.xml for the site, departments/<id>/atom.xml for each lead department's reports,
-// sitemap.xml and robots.txt. The sitemap lists the pages already in files: call it after them.
+// sitemap.xml and robots.txt: add_atom_feeds, then add_sitemap.
 void add_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
                SiteFiles& files);
+// The Atom feeds, which need nothing from the pages.
+void add_atom_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
+                    SiteFiles& files);
+// sitemap.xml and robots.txt. The sitemap lists the pages already in files: call it after them.
+void add_sitemap(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
+                 SiteFiles& files);
 
 }  // namespace gongkai

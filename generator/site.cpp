@@ -148,9 +148,10 @@ public:
         }});
 
         // First each page's key and whether the published page can be kept, on all cores; then
-        // the kept pages' files are carried over on one thread while the others render the rest.
-        // (Carried over from every thread at once, tens of thousands of files took turns on the
-        // file lists' locks: a fifth of an incremental build's page stage went to waiting.)
+        // the kept pages' files are carried over on one thread while the others render the rest,
+        // and make the data downloads and the feeds that need nothing from the pages. (Carried
+        // over from every thread at once, tens of thousands of files took turns on the file lists'
+        // locks: a fifth of an incremental build's page stage went to waiting.)
         std::vector<std::optional<Hash128>> keys(jobs.size());
         std::vector<char> rendered(jobs.size(), 0);
         parallel_for(jobs.size(), workers, [&](std::size_t i, unsigned) {
@@ -165,16 +166,23 @@ public:
         std::vector<std::size_t> to_render;
         for (std::size_t i = 0; i < jobs.size(); ++i)
             if (rendered[i]) to_render.push_back(i);
-        const std::size_t carry = to_render.size() < jobs.size() ? 1 : 0;  // the task that carries over, first
-        parallel_for(carry + to_render.size(), workers, [&](std::size_t t, unsigned) {
-            if (t >= carry) {
-                const Job& job = jobs[to_render[t - carry]];
-                job.run(job.id, files);
+        const bool feeds = has_host(base_url_);
+        std::vector<std::function<void()>> tasks;  // before the pages
+        if (to_render.size() < jobs.size())
+            tasks.push_back([&] {
+                for (std::size_t i = 0; i < jobs.size(); ++i)
+                    if (!rendered[i])
+                        for (const std::string* path : reuse->files_of(jobs[i].id)) files.keep(*path, jobs[i].id);
+            });
+        tasks.push_back([&] { add_open_data(lib_, analysis_, base_url_, files, 1, OpenDataPart::others); });
+        if (feeds) tasks.push_back([&] { add_atom_feeds(lib_, analysis_, strings_, base_url_, files); });
+        parallel_for(tasks.size() + to_render.size(), workers, [&](std::size_t t, unsigned) {
+            if (t < tasks.size()) {
+                tasks[t]();
                 return;
             }
-            for (std::size_t i = 0; i < jobs.size(); ++i)
-                if (!rendered[i])
-                    for (const std::string* path : reuse->files_of(jobs[i].id)) files.keep(*path, jobs[i].id);
+            const Job& job = jobs[to_render[t - tasks.size()]];
+            job.run(job.id, files);
         });
         if (stats) {
             stats->total = jobs.size();
@@ -183,7 +191,7 @@ public:
             for (std::size_t i = 0; i < jobs.size(); ++i)
                 if (keys[i]) stats->keys.emplace(jobs[i].id, *keys[i]);
         }
-        // What only the pages use is freed before the data downloads and the feeds are made.
+        // What only the pages use is freed before data/reports.json and the sitemap are made.
         std::vector<Job>().swap(jobs);
         department_cache_.clear();
         project_cache_.clear();
@@ -196,6 +204,7 @@ public:
         std::set<std::string> written;
         for (const auto& [path, bytes] : files.files()) written.insert(lower_ascii(path));
         for (const auto& path : open_data_paths()) written.insert(lower_ascii(path));
+        if (feeds) written.insert({"sitemap.xml", "robots.txt"});  // made next
         for (const auto& [path, bytes] : lib_.static_files) {
             if (written.contains(lower_ascii(path)) && !theme.static_files.contains(path)) {
                 diagnostics_.error(join_repo_path(folder_of(lib_.config.path), "static/" + path), 0, 0, "",
@@ -204,15 +213,14 @@ public:
             }
             files.add(path, bytes);
         }
-        // The data downloads and the feeds, side by side, after the pages: the data need every
-        // report's sections, which a report's page finds when it renders the body, and the sitemap
-        // lists every page.
-        const bool feeds = has_host(base_url_);
+        // data/reports.json and the sitemap, side by side, after the pages: the one lists every
+        // report's sections, which a report's page finds when it renders the body, the other
+        // every page.
         parallel_for(feeds ? 2 : 1, workers, [&](std::size_t task, unsigned) {
             if (task == 0)
-                add_open_data(lib_, analysis_, base_url_, files, workers);
+                add_open_data(lib_, analysis_, base_url_, files, workers, OpenDataPart::reports_json);
             else
-                add_feeds(lib_, analysis_, strings_, base_url_, files);
+                add_sitemap(lib_, analysis_, strings_, base_url_, files);
         });
         if (!feeds)
             diagnostics_.warning(lib_.config.path, 0, 0, "base_url",

@@ -105,8 +105,12 @@ TEST_CASE("theme: the real default theme renders the basic site", "[integration]
 TEST_CASE("theme: a static file at a page's path is a content error naming the file", "[integration][theme]") {
     GitRepo repo;
     repo.write(basic_site());
-    // A page, and a data download: both are gongkai's to write.
-    const std::string path = GENERATE(std::string("index.html"), std::string("data/reports.json"));
+    // A page, data downloads made before and after the pages, a feed and the sitemap: all are
+    // gongkai's to write.
+    const std::string path = GENERATE(std::string("index.html"), std::string("data/reports.json"),
+                                      std::string("data/reports.csv"), std::string("atom.xml"),
+                                      std::string("departments/education/atom.xml"), std::string("sitemap.xml"),
+                                      std::string("robots.txt"));
     repo.write("static/" + path, "<p>a hand-made file</p>\n");
     repo.commit("Static file in a page's place");
     TempDir out;
