@@ -587,31 +587,36 @@ private:
     bool add_report_entries(ListSink& list, const PublishedFile* published, std::size_t& copied) const {
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
-        constexpr std::size_t batch = 256;
-        std::vector<std::string> parts;
-        std::vector<Hash128> sums;
-        std::vector<char> copy;  // whether the published file holds the entry as it would be made
         auto within = [published](const ReportJson& e) {
             const std::uint64_t size = published->size();
             return e.size > 0 && e.offset <= size && e.size <= size - e.offset;
         };
+        // Whether the published file holds each entry as it would be made, for every report at
+        // once: after a commit that changes one report almost every entry is copied, and a batch
+        // with none to make starts no thread (forty batches that each started one, beside the
+        // sitemap on two cores, waited for the scheduler more than they worked).
+        std::vector<char> copy(n, 0);
+        if (cache)
+            parallel_for(n, workers_, [&](std::size_t i, unsigned) {
+                const Hash128 key = report_key(lib_.reports[i]);
+                cache->made[i].key = key;
+                copy[i] = published && i < cache->previous.size() && cache->previous[i].key == key &&
+                          within(cache->previous[i]);
+            });
+        constexpr std::size_t batch = 256;
+        std::vector<std::string> parts;
+        std::vector<Hash128> sums;
+        std::vector<std::size_t> to_make;  // within the batch
         for (std::size_t first = 0; first < n; first += batch) {
             const std::size_t count = std::min(batch, n - first);
             parts.assign(count, {});
             sums.assign(count, {});
-            copy.assign(count, 0);
-            parallel_for(count, workers_, [&](std::size_t k, unsigned) {
-                const std::size_t i = first + k;
-                const Report& r = lib_.reports[i];
-                if (cache) {
-                    const Hash128 key = report_key(r);
-                    cache->made[i].key = key;
-                    if (published && i < cache->previous.size() && cache->previous[i].key == key &&
-                        within(cache->previous[i])) {
-                        copy[k] = 1;
-                        return;
-                    }
-                }
+            to_make.clear();
+            for (std::size_t k = 0; k < count; ++k)
+                if (!copy[first + k]) to_make.push_back(k);
+            parallel_for(to_make.size(), workers_, [&](std::size_t m, unsigned) {
+                const std::size_t k = to_make[m];
+                const Report& r = lib_.reports[first + k];
                 const std::size_t text = analysis_.markdown_of(lib_, r).size();
                 parts[k].reserve(text + text / 4 + 2048);
                 report_json(r).write(parts[k], 2);
@@ -619,7 +624,7 @@ private:
                 sums[k] = hash_bytes(parts[k]);
             });
             for (std::size_t k = 0; k < count;) {
-                if (!copy[k]) {
+                if (!copy[first + k]) {
                     const std::uint64_t at = list.put(parts[k], sums[k]);
                     if (cache) note_entry(cache->made[first + k], at, parts[k].size(), sums[k]);
                     ++k;
@@ -627,7 +632,7 @@ private:
                 }
                 // The entries from k to end lie in a row in the published file.
                 std::size_t end = k + 1;
-                while (end < count && copy[end]) {
+                while (end < count && copy[first + end]) {
                     const ReportJson& before = cache->previous[first + end - 1];
                     if (cache->previous[first + end].offset != before.offset + before.size + ListSink::separator.size())
                         break;
