@@ -1,5 +1,6 @@
 #include "data.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -165,7 +166,10 @@ Json string_or_null(const std::string* s) { return s ? Json::string(*s) : Json()
 // run the cell as a formula, so it is defused with a quote (OWASP's advice on CSV injection).
 void add_csv_cell(std::string& out, std::string_view value) {
     const bool defused = !value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+    // Not find_first_of, which calls memchr over the four for each byte of the cell.
+    const bool quoted = std::any_of(value.begin(), value.end(),
+                                    [](char c) { return c == ',' || c == '"' || c == '\r' || c == '\n'; });
+    if (!quoted) {
         if (defused) out += '\'';
         out += value;
         return;
