@@ -119,10 +119,29 @@ std::string history_path(const Project& project) { return "projects/" + project.
 
 std::string history_path(const Report& report) { return "reports/" + report.project + "/" + report.id + ".md"; }
 
-const Revision* last_revision(const Analysis& analysis, const std::string& content_path) {
-    const FileHistory* h = analysis.history_of(content_path);
+const FileHistory* Analysis::history_of(const Library& library, const Report& report) const {
+    const Report* first = library.reports.data();
+    const std::size_t n = library.reports.size();
+    if (report_histories.size() == n && std::less_equal<>()(first, &report) && std::less<>()(&report, first + n))
+        return report_histories[static_cast<std::size_t>(&report - first)];
+    return history_of(history_path(report));
+}
+
+namespace {
+
+const Revision* last_of(const FileHistory* h) {
     if (!h || (!h->published && h->amendments.empty())) return nullptr;
     return &h->last();
+}
+
+}  // namespace
+
+const Revision* last_revision(const Analysis& analysis, const std::string& content_path) {
+    return last_of(analysis.history_of(content_path));
+}
+
+const Revision* last_revision(const Library& lib, const Analysis& analysis, const Report& report) {
+    return last_of(analysis.history_of(lib, report));
 }
 
 namespace {
@@ -130,7 +149,7 @@ namespace {
 const Revision* newest_revision(const Library& lib, const Analysis& analysis, const Project& project) {
     const Revision* newest = last_revision(analysis, history_path(project));
     for (const Report* r : lib.reports_of(project.id)) {
-        const Revision* rev = last_revision(analysis, history_path(*r));
+        const Revision* rev = last_revision(lib, analysis, *r);
         if (rev && (!newest || rev->time > newest->time)) newest = rev;
     }
     return newest;
@@ -144,6 +163,11 @@ const Revision* last_revision(const Library& lib, const Analysis& analysis, cons
 }
 
 void note_last_revisions(const Library& lib, Analysis& analysis) {
+    analysis.report_histories.clear();
+    std::vector<const FileHistory*> histories;
+    histories.reserve(lib.reports.size());
+    for (const auto& r : lib.reports) histories.push_back(analysis.history_of(history_path(r)));
+    analysis.report_histories = std::move(histories);
     analysis.last_revisions.clear();
     analysis.last_revisions.reserve(lib.projects.size());
     for (const auto& p : lib.projects) analysis.last_revisions.emplace(p.id, newest_revision(lib, analysis, p));

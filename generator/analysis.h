@@ -89,6 +89,9 @@ struct Analysis {
     // Each project's newest revision (see last_revision), by project id, as note_last_revisions
     // worked it out once the record was read; empty until then (it is then worked out at each ask).
     std::unordered_map<std::string, const Revision*> last_revisions;
+    // Each report's record (history_of its history_path), by library index, as note_last_revisions
+    // found it; empty until then (it is then looked up at each ask).
+    std::vector<const FileHistory*> report_histories;
 
     // The record of a file (path relative to the content folder), or null where there is none
     // to trust: no git, or a shallow clone whose dates would be wrong.
@@ -97,6 +100,8 @@ struct Analysis {
         auto it = history.files.find(content_path);
         return it == history.files.end() ? nullptr : &it->second;
     }
+    // The record of one of library's reports: history_of(history_path(report)), found once.
+    const FileHistory* history_of(const Library& library, const Report& report) const;
 
 private:
     enum class Body : char { none, sections, whole };  // what bodies_ holds of a report
@@ -129,8 +134,11 @@ const Revision* last_revision(const Analysis& analysis, const std::string& conte
 // The newest revision of a project's file or any of its reports: when its page last changed.
 // Asked of every project by its page, its key, the data downloads and the feeds.
 const Revision* last_revision(const Library& lib, const Analysis& analysis, const Project& project);
-// Works out every project's last_revision once, into analysis.last_revisions: call when the
-// record no longer changes.
+// The newest revision of one of lib's reports (as last_revision of its history_path).
+const Revision* last_revision(const Library& lib, const Analysis& analysis, const Report& report);
+// Works out every project's last_revision and every report's record once, into
+// analysis.last_revisions and analysis.report_histories: call when the record no longer
+// changes.
 void note_last_revisions(const Library& lib, Analysis& analysis);
 
 

@@ -395,6 +395,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         }
     next.has_history = analysis.has_history;
     analysis.last_revisions.clear();  // they point into the record, which goes to the cache
+    analysis.report_histories.clear();
     next.history = std::move(analysis.history);
     next.page_keys = std::move(stats.keys);
     next.live_inode = inode_of(out);

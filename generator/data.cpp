@@ -366,7 +366,7 @@ private:
     }
 
     const FileHistory* history_of(const Report& r) const {
-        const FileHistory* h = analysis_.history_of(history_path(r));
+        const FileHistory* h = analysis_.history_of(lib_, r);
         return h && h->published ? h : nullptr;
     }
 

@@ -83,7 +83,7 @@ private:
             const Project* p = lib_.project(r.project);
             if (!p) continue;
             Entry e{&r, p, {r.date.days() * 86400, 0}, {}, history_path(r)};
-            const FileHistory* h = analysis_.history_of(e.path);
+            const FileHistory* h = analysis_.history_of(lib_, r);
             if (h && h->published) {
                 e.published = moment_of(*h->published);
                 e.updated = moment_of(h->last());
@@ -164,7 +164,7 @@ private:
             if (const Revision* rev = last_revision(lib_, analysis_, p))
                 out.emplace_back("projects/" + p.id + "/index.html", date_of(rev->time, rev->offset));
         for (const auto& r : lib_.reports)
-            if (const Revision* rev = last_revision(analysis_, history_path(r)))
+            if (const Revision* rev = last_revision(lib_, analysis_, r))
                 out.emplace_back("projects/" + r.project + "/reports/" + r.id + "/index.html",
                                  date_of(rev->time, rev->offset));
         std::sort(out.begin(), out.end());

@@ -465,7 +465,7 @@ private:
             Hasher h;
             add_file(h, r);
             h.add(r.path);
-            if (const FileHistory* fh = analysis_.history_of(history_path(r))) {
+            if (const FileHistory* fh = analysis_.history_of(lib_, r)) {
                 h.add(fh->published.has_value()).add(fh->truncated).add(fh->amendments.size());
                 if (fh->published) add_revision(h, *fh->published);
                 for (const auto& a : fh->amendments) add_revision(h, a);
@@ -681,7 +681,7 @@ private:
 
     data history_data(const Report& r) const {
         data out = object();
-        const FileHistory* h = analysis_.history_of(history_path(r));
+        const FileHistory* h = analysis_.history_of(lib_, r);
         bool known = h && h->published;
         set(out, "known", flag(known));
         set(out, "incomplete", flag(analysis_.has_history && analysis_.history.shallow));

@@ -538,6 +538,30 @@ TEST_CASE("data: each project's last revision, worked out once, is the one worke
     CHECK(last_revision(lib, a, lib.projects[0]) == nullptr);
 }
 
+TEST_CASE("data: each report's record, found once, is the one its path finds", "[data]") {
+    Library lib = open_data_library();
+    Analysis a = open_data_analysis(lib);
+    const auto before = build(lib, a);
+    note_last_revisions(lib, a);
+    REQUIRE(a.report_histories.size() == lib.reports.size());
+    std::size_t found = 0;
+    for (const auto& r : lib.reports) {
+        INFO(r.id);
+        CHECK(a.history_of(lib, r) == a.history_of(history_path(r)));
+        CHECK(last_revision(lib, a, r) == last_revision(a, history_path(r)));
+        if (a.history_of(lib, r)) ++found;
+    }
+    CHECK(found > 0);
+    CHECK(build(lib, a) == before);
+    // The table is what is read for the library's reports; a report that is not one of them is
+    // looked up by its path.
+    const Report copy = lib.reports[0];
+    REQUIRE(a.history_of(history_path(copy)) != nullptr);
+    a.report_histories[0] = nullptr;
+    CHECK(a.history_of(lib, lib.reports[0]) == nullptr);
+    CHECK(a.history_of(lib, copy) == a.history_of(history_path(copy)));
+}
+
 TEST_CASE("data: a history entry without a publication is treated as no history", "[data]") {
     Library lib = open_data_library();
     Analysis a = open_data_analysis(lib);
