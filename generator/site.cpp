@@ -188,8 +188,8 @@ public:
             stats->total = jobs.size();
             stats->keys.reserve(jobs.size());
             stats->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));
-            for (std::size_t i = 0; i < jobs.size(); ++i)
-                if (keys[i]) stats->keys.emplace(jobs[i].id, *keys[i]);
+            for (std::size_t i = 0; i < jobs.size(); ++i)  // the jobs go next: their ids are moved
+                if (keys[i]) stats->keys.emplace(std::move(jobs[i].id), *keys[i]);
         }
         // What only the pages use is freed before data/reports.json and the sitemap are made.
         std::vector<Job>().swap(jobs);
