@@ -259,19 +259,10 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         std::error_code ec;
         if (cache->has_spare && fs::is_directory(target, ec) && inode_of(target) == cache->spare_inode) {
             current = cache->spare;
-            // Most of the copy's files are links to the published files at the same paths. Such a
-            // file, listed with the inode, size and times the published one was just found with,
-            // in a folder where no name changed since the folder was recorded, is not looked at
-            // again: its name still leads to that inode (the folder says so), and the inode is as
-            // written (the published file says so; a link to it removed or replaced in either
-            // copy changes its ctime). Sound only because live was just checked by stat, above.
+            // Most of the copy's files are links to the published files, which live lists as
+            // just checked (above).
             FolderTimes unchanged = unchanged_folders(target, cache->spare_folders);
-            verify_manifest(target, current, nullptr, [&](const std::string& path, const OutputEntry& entry) {
-                if (!unchanged.contains(parent_folder(path))) return false;
-                auto it = live.find(path);
-                return it != live.end() && it->second.inode == entry.inode && it->second.size == entry.size &&
-                       it->second.mtime_ns == entry.mtime_ns && it->second.ctime_ns == entry.ctime_ns;
-            });
+            verify_linked_copy(target, current, live, unchanged);
             // What was changed or added by hand since it was last written goes first.
             spare_folders = clear_unlisted(target, cache->spare, current, cache->spare_folders, std::move(unchanged));
         } else {

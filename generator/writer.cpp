@@ -148,10 +148,9 @@ void set_stat(const struct stat& st, OutputEntry& entry) {
 
 // Whether what stat says is what entry recorded: the same regular file, as written.
 bool same_stat(const struct stat& st, const OutputEntry& entry) {
-    return S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == entry.size &&
-           static_cast<std::uint64_t>(st.st_ino) == entry.inode &&
-           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec == entry.mtime_ns &&
-           static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec == entry.ctime_ns;
+    OutputEntry now;
+    set_stat(st, now);
+    return S_ISREG(st.st_mode) && same_file(now, entry);
 }
 
 void unlink_if_there(const fs::path& path);  // below
@@ -612,6 +611,19 @@ void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropp
         if (dropped) dropped->insert(manifest.extract(entries[i]));
         else manifest.erase(entries[i]);
     }
+}
+
+bool same_file(const OutputEntry& a, const OutputEntry& b) {
+    return a.inode == b.inode && a.size == b.size && a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns;
+}
+
+void verify_linked_copy(const fs::path& folder, Manifest& manifest, const Manifest& published,
+                        const FolderTimes& unchanged) {
+    verify_manifest(folder, manifest, nullptr, [&](const std::string& path, const OutputEntry& entry) {
+        if (!unchanged.contains(parent_folder(path))) return false;
+        auto it = published.find(path);
+        return it != published.end() && same_file(it->second, entry);
+    });
 }
 
 void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }

@@ -35,6 +35,9 @@ struct OutputEntry {
 };
 // Unordered: a large site lists tens of thousands of files, looked up one by one.
 using Manifest = std::unordered_map<std::string, OutputEntry>;
+// Whether two entries record the same file as written: the same inode, size and times (what a
+// stat tells; the bytes' checksum is not compared).
+bool same_file(const OutputEntry& a, const OutputEntry& b);
 
 // A file of the published site, open to copy from while it is as the last build wrote it: as its
 // manifest entry says (size, times, inode). Opened without blocking: a pipe put in the file's
@@ -180,6 +183,14 @@ std::string parent_folder(std::string_view path);
 // The recorded folders whose ctime is as recorded: no name in them was added, removed or changed
 // since, so each names the files it named then.
 FolderTimes unchanged_folders(const std::filesystem::path& folder, const FolderTimes& recorded);
+// verify_manifest for a second copy of a site, most of whose files are links to the published
+// files at the same paths. A file of the copy listed as the same file as the published one at its
+// path (same_file), in a folder of unchanged (see unchanged_folders), is kept without a look: its
+// name still leads to that inode (the folder says so), and the inode is as written (the published
+// file says so; a link to it removed or replaced in either copy changes its ctime). Sound only
+// where published was just checked by verify_manifest.
+void verify_linked_copy(const std::filesystem::path& folder, Manifest& manifest, const Manifest& published,
+                        const FolderTimes& unchanged);
 // Makes folder hold what manifest lists and nothing else, as far as can be told cheaply: files
 // that were listed but are no longer as written (original minus verified) are removed, and every
 // recorded folder that is not in unchanged (as unchanged_folders found them before), or that

@@ -427,6 +427,55 @@ TEST_CASE("verify manifest: keeps the files as written, and hands over those tha
     }
 }
 
+TEST_CASE("verify linked copy: a link to a published file as written, in an unchanged folder, is not looked at",
+          "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    Manifest live;
+    fs::create_directories(dir / "site");
+    {
+        FolderStore store(dir / "site", {});
+        SiteFiles files(&store);
+        files.add("index.html", "home\n", "index.html");
+        files.add("a/index.html", "a\n", "a/index.html");
+        files.add("b/index.html", "b\n", "b/index.html");
+        live = store.finish();
+    }
+    REQUIRE(live.size() == 3);
+    Manifest copy;
+    for (const auto& [path, entry] : live) {
+        fs::create_directories((dir / "copy" / path).parent_path());
+        fs::create_hard_link(dir / "site" / path, dir / "copy" / path);
+    }
+    for (auto& [path, entry] : live) {
+        restat(dir / "site" / path, entry);  // a new link changes the file's ctime
+        copy[path] = entry;
+    }
+    const FolderTimes unchanged = unchanged_folders(dir / "copy", folder_times(dir / "copy", copy));
+    REQUIRE(unchanged.size() == 3);  // the top, a, b
+
+    SECTION("as linked, every file is kept") {
+        verify_linked_copy(dir / "copy", copy, live, unchanged);
+        CHECK(copy.size() == 3);
+    }
+    SECTION("vouched for by its folder and the published file, a file is kept without a look") {
+        fs::remove(dir / "copy/a/index.html");  // after the folders were found unchanged
+        verify_linked_copy(dir / "copy", copy, live, unchanged);
+        CHECK(copy.contains("a/index.html"));
+    }
+    SECTION("a file the published list gives otherwise, or in a folder not unchanged, is looked at") {
+        fs::remove(dir / "copy/a/index.html");
+        fs::remove(dir / "copy/b/index.html");
+        live["a/index.html"].ctime_ns += 1;  // as if the published file were written since
+        FolderTimes changed_b = unchanged;
+        changed_b.erase("b");
+        verify_linked_copy(dir / "copy", copy, live, changed_b);
+        CHECK_FALSE(copy.contains("a/index.html"));
+        CHECK_FALSE(copy.contains("b/index.html"));
+        CHECK(copy.contains("index.html"));
+    }
+}
+
 TEST_CASE("unchanged folders: a folder a name was added to, removed from or renamed in is not unchanged", "[writer]") {
     namespace fs = std::filesystem;
     TempDir dir;
