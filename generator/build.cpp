@@ -79,6 +79,33 @@ std::optional<BuildCache> usable_cache(const fs::path& folder, const std::string
     return cache;
 }
 
+// The published site and the cache's second copy of it, as checked by stat against the cache's
+// lists; nothing is changed.
+struct CheckedCopies {
+    Manifest live;            // the published files listed and still as written
+    Manifest not_as_written;  // the published files listed but no longer as written
+    bool spare = false;       // the second copy is the folder the cache describes
+    Manifest current;         // its files listed and still as written
+    FolderTimes unchanged;    // its folders in which no name changed
+};
+
+CheckedCopies check_copies(const fs::path& out, const fs::path& cache_dir, BuildCache& cache) {
+    CheckedCopies c;
+    c.live = std::move(cache.live);
+    verify_manifest(out, c.live, &c.not_as_written);
+    const fs::path target = cache_dir / "site";
+    std::error_code ec;
+    if (cache.has_spare && fs::is_directory(target, ec) && inode_of(target) == cache.spare_inode) {
+        c.spare = true;
+        c.current = cache.spare;
+        // Most of the copy's files are links to the published files, which live lists as just
+        // checked.
+        c.unchanged = unchanged_folders(target, cache.spare_folders);
+        verify_linked_copy(target, c.current, c.live, c.unchanged);
+    }
+    return c;
+}
+
 // What a build holds when the process ends right after it (BuildOptions::ending): freeing tens of
 // thousands of small objects one by one took a twentieth of an incremental build, and the
 // operating system takes the memory back at once. They stay reachable from a pointer that is
@@ -128,6 +155,12 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         cache = usable_cache(cache_dir, identity, out, result.full_reason);
         progress("cache-read", 1, 1);
     }
+    // Both copies of the site are checked while the content is read and parsed, which is mostly
+    // one thread's work: the checks only read, and what they find is acted on once the content is
+    // known to build (below). They use only the cache's lists of the copies.
+    std::future<CheckedCopies> checking;
+    if (cache && worker_count(options.jobs) > 1)
+        checking = std::async(std::launch::async, check_copies, out, cache_dir, std::ref(*cache));
 
     progress("read", 0, 1);
     Snapshot snapshot = [&] {
@@ -248,23 +281,21 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     out = prepare_output(options.out, WriteOptions{options.force});
     fs::path target;
     Manifest current;
-    Manifest live = cache ? std::move(cache->live) : Manifest{};
+    Manifest live;
     Manifest not_as_written;              // the published files that are no longer as listed
     std::set<std::string> broken_jobs;  // published pages no longer as written
     FolderTimes spare_folders;            // the second copy's folders, as found unchanged
     if (cache) {
-        verify_manifest(out, live, &not_as_written);
+        CheckedCopies checked = checking.valid() ? checking.get() : check_copies(out, cache_dir, *cache);
+        live = std::move(checked.live);
+        not_as_written = std::move(checked.not_as_written);
         for (const auto& [path, entry] : not_as_written) broken_jobs.insert(entry.job);
         target = cache_dir / "site";
-        std::error_code ec;
-        if (cache->has_spare && fs::is_directory(target, ec) && inode_of(target) == cache->spare_inode) {
-            current = cache->spare;
-            // Most of the copy's files are links to the published files, which live lists as
-            // just checked (above).
-            FolderTimes unchanged = unchanged_folders(target, cache->spare_folders);
-            verify_linked_copy(target, current, live, unchanged);
+        if (checked.spare) {
+            current = std::move(checked.current);
             // What was changed or added by hand since it was last written goes first.
-            spare_folders = clear_unlisted(target, cache->spare, current, cache->spare_folders, std::move(unchanged));
+            spare_folders =
+                clear_unlisted(target, cache->spare, current, cache->spare_folders, std::move(checked.unchanged));
         } else {
             make_site_folder(target);
             cache->has_spare = true;
