@@ -377,20 +377,24 @@ TEST_CASE("folder store: a file written or kept where one already is replaces th
     CHECK(written.size() == 2);
 }
 
+namespace {
+
+// A site of one page at each path (each made by the job of its name), written into folder as a
+// build writes it; its manifest.
+Manifest write_pages(const std::filesystem::path& folder, std::initializer_list<const char*> pages) {
+    std::filesystem::create_directories(folder);
+    FolderStore store(folder, {});
+    SiteFiles files(&store);
+    for (const char* page : pages) files.add(page, std::string(page) + "\n", page);
+    return store.finish();
+}
+
+}  // namespace
+
 TEST_CASE("verify manifest: keeps the files as written, and hands over those that are not", "[writer]") {
     namespace fs = std::filesystem;
     TempDir dir;
-    Manifest manifest;
-    fs::create_directories(dir / "site");
-    {
-        FolderStore store(dir / "site", {});
-        SiteFiles files(&store);
-        files.add("index.html", "home\n", "index.html");
-        files.add("a/index.html", "a\n", "a/index.html");
-        files.add("b/index.html", "b\n", "b/index.html");
-        files.add("c/index.html", "c\n", "c/index.html");
-        manifest = store.finish();
-    }
+    Manifest manifest = write_pages(dir / "site", {"index.html", "a/index.html", "b/index.html", "c/index.html"});
     REQUIRE(manifest.size() == 4);
     gongkai::test::wait_past_last_change(dir / "site/a/index.html");
     gongkai::test::write_file(dir / "site/a/index.html", "edited by hand\n");
@@ -431,16 +435,7 @@ TEST_CASE("verify linked copy: a link to a published file as written, in an unch
           "[writer]") {
     namespace fs = std::filesystem;
     TempDir dir;
-    Manifest live;
-    fs::create_directories(dir / "site");
-    {
-        FolderStore store(dir / "site", {});
-        SiteFiles files(&store);
-        files.add("index.html", "home\n", "index.html");
-        files.add("a/index.html", "a\n", "a/index.html");
-        files.add("b/index.html", "b\n", "b/index.html");
-        live = store.finish();
-    }
+    Manifest live = write_pages(dir / "site", {"index.html", "a/index.html", "b/index.html"});
     REQUIRE(live.size() == 3);
     Manifest copy;
     for (const auto& [path, entry] : live) {
