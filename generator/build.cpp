@@ -394,6 +394,24 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     parallel_for(n, worker_count(options.jobs), [&](std::size_t i, unsigned) {
         if (!analysis.has_sections(i)) analysis.sections_of(*library, library->reports[i]);
     });
+    // The folders of the copy now published: those this build changed are looked at again, the
+    // rest are as unchanged_folders found them (less those clear_unlisted changed). On a thread of
+    // their own while the cache's entries are listed below: they read only the files written and
+    // the second copy's list, which nothing changes meanwhile.
+    auto folder_times_now = [&] {
+        std::unordered_set<std::string> changed;
+        if (!spare_folders.empty()) {
+            for (const auto& [path, entry] : written)
+                if (entry.ctime_ns >= writing_since) changed.insert(parent_folder(path));
+            for (const auto& [path, entry] : cache->spare)
+                if (!written.contains(path))
+                    for (std::string dir = parent_folder(path); !dir.empty(); dir = parent_folder(dir))
+                        changed.insert(dir);
+        }
+        return folder_times(out, written, &spare_folders, &changed);
+    };
+    std::future<FolderTimes> timing;
+    if (worker_count(options.jobs) > 1) timing = std::async(std::launch::async, folder_times_now);
     BuildCache next;
     next.commit = snapshot.commit;
     std::vector<CachedFile> keep;
@@ -421,20 +439,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     next.history = std::move(analysis.history);
     next.page_keys = std::move(stats.keys);
     next.live_inode = inode_of(out);
-    {
-        // The folders of the copy now published: those this build changed are looked at again,
-        // the rest are as unchanged_folders found them (less those clear_unlisted changed).
-        std::unordered_set<std::string> changed;
-        if (!spare_folders.empty()) {
-            for (const auto& [path, entry] : written)
-                if (entry.ctime_ns >= writing_since) changed.insert(parent_folder(path));
-            for (const auto& [path, entry] : cache->spare)
-                if (!written.contains(path))
-                    for (std::string dir = parent_folder(path); !dir.empty(); dir = parent_folder(dir))
-                        changed.insert(dir);
-        }
-        next.live_folders = folder_times(out, written, &spare_folders, &changed);
-    }
+    next.live_folders = timing.valid() ? timing.get() : folder_times_now();
     next.live = std::move(written);
     if (cache) {
         // The copy that was published is now the second copy, as verified above; the files it
