@@ -30,7 +30,7 @@ void Analysis::drop_markdown_locked(std::size_t index) const {
     markdown_read_[index] = 0;
 }
 
-const std::string& Analysis::markdown_of(const Library& library, const Report& report) const {
+std::string Analysis::markdown_of(const Library& library, const Report& report) const {
     if (!report.body_unread) return report.body;
     auto index = static_cast<std::size_t>(&report - library.reports.data());
     if (index >= bodies_.size()) throw std::logic_error("no way to read " + report.path + " again");

@@ -65,11 +65,11 @@ struct Analysis {
     // called from any thread.
     std::function<std::string(const Report&)> read_markdown;
 
-    // The report's Markdown: its body, or for a report taken from the cache, the text read_markdown
-    // gives, read once however many ask, from any thread. What it refers to lasts until
-    // release_body lets the report's body go: pages use body_of, which holds the body's lock;
-    // the data downloads, made after every page, use this.
-    const std::string& markdown_of(const Library& library, const Report& report) const;
+    // A copy of the report's Markdown: its body, or for a report taken from the cache, the text
+    // read_markdown gives, read once however many ask, from any thread. A copy, taken under the
+    // body's lock, because a page may let the text go (release_body) while the data downloads
+    // make an entry beside it.
+    std::string markdown_of(const Library& library, const Report& report) const;
     // Lets go of the report's Markdown if it was read again from git and no page holds its body
     // (the data downloads, once an entry is made); it is read again if asked.
     void forget_markdown(const Library& library, const Report& report) const;

@@ -447,7 +447,8 @@ private:
             .set("time", Json::string(rfc3339(r.time, r.offset)));
     }
 
-    Json report_json(const Report& r) const {
+    // markdown: the report's Markdown (Analysis::markdown_of).
+    Json report_json(const Report& r, std::string markdown) const {
         Json j = Json::object();
         j.set("id", Json::string(r.id));
         j.set("project", Json::string(r.project));
@@ -472,7 +473,7 @@ private:
         Json goals = Json::object();
         for (const auto& gc : r.goal_completion) goals.set(gc.goal_id, Json::number(gc.completion));
         j.set("goal_completion", std::move(goals));
-        j.set("body_markdown", Json::string(analysis_.markdown_of(lib_, r)));
+        j.set("body_markdown", Json::string(std::move(markdown)));
         Json sections = Json::array();
         for (const auto& s : analysis_.sections_of(lib_, r))
             sections.push(Json::object().set("id", Json::string(s.id)).set("title", Json::string(s.title)));
@@ -621,9 +622,9 @@ private:
             parallel_for(to_make.size(), workers_, [&](std::size_t m, unsigned) {
                 const std::size_t k = to_make[m];
                 const Report& r = lib_.reports[first + k];
-                const std::size_t text = analysis_.markdown_of(lib_, r).size();
-                parts[k].reserve(text + text / 4 + 2048);
-                report_json(r).write(parts[k], 2);
+                std::string markdown = analysis_.markdown_of(lib_, r);
+                parts[k].reserve(markdown.size() + markdown.size() / 4 + 2048);
+                report_json(r, std::move(markdown)).write(parts[k], 2);
                 analysis_.forget_markdown(lib_, r);  // read again from git for this entry only
                 sums[k] = hash_bytes(parts[k]);
             });
