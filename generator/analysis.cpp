@@ -43,7 +43,9 @@ void Analysis::set_sections(std::size_t index, std::vector<Section> sections) {
     body_state_[index] = Body::sections;
 }
 
-bool Analysis::has_sections(std::size_t index) const { return body_state_[index] != Body::none; }
+bool Analysis::has_sections(std::size_t index) const {
+    return index < body_state_.size() && body_state_[index] != Body::none;
+}
 
 RenderedMarkdown Analysis::body_of(const Library& library, const Report& report) const {
     auto index = static_cast<std::size_t>(&report - library.reports.data());

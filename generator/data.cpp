@@ -332,24 +332,22 @@ public:
     OpenData(const Library& lib, const Analysis& analysis, const std::string& base_url, unsigned workers)
         : lib_(lib), analysis_(analysis), base_url_(base_url), workers_(workers) {}
 
-    // Each file of open_data_paths() in part on its own, side by side; data/reports.json, much the
-    // largest, first.
-    void add(SiteFiles& files, OpenDataPart part) const {
-        const auto& paths = open_data_paths();
-        const std::size_t first = part == OpenDataPart::others ? 1 : 0;
-        const std::size_t end = part == OpenDataPart::reports_json ? 1 : paths.size();
-        parallel_for(end - first, workers_, [&](std::size_t k, unsigned) {
-            const std::size_t file = first + k;
-            const std::string& path = paths[file];
-            switch (file) {
-            case 0: add_reports_file(files, path); break;
-            case 1: files.add(path, reports_csv()); break;
-            case 2: add_projects_file(files, path); break;
-            case 3: files.add(path, projects_csv()); break;
-            case 4: files.add(path, dump(projects_schema())); break;
-            default: files.add(path, dump(reports_schema())); break;
-            }
-        });
+    // Each file of open_data_paths() on its own, side by side; data/reports.json, much the largest,
+    // first.
+    void add(SiteFiles& files) const {
+        parallel_for(open_data_paths().size(), workers_, [&](std::size_t file, unsigned) { add_file(files, file); });
+    }
+
+    void add_file(SiteFiles& files, std::size_t file) const {
+        const std::string& path = open_data_paths().at(file);
+        switch (file) {
+        case 0: add_reports_file(files, path); break;
+        case 1: files.add(path, reports_csv()); break;
+        case 2: add_projects_file(files, path); break;
+        case 3: files.add(path, projects_csv()); break;
+        case 4: files.add(path, dump(projects_schema())); break;
+        default: files.add(path, dump(reports_schema())); break;
+        }
     }
 
 private:
@@ -866,8 +864,13 @@ private:
 }  // namespace
 
 void add_open_data(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files,
-                   unsigned workers, OpenDataPart part) {
-    OpenData(lib, analysis, base_url, workers).add(files, part);
+                   unsigned workers) {
+    OpenData(lib, analysis, base_url, workers).add(files);
+}
+
+void add_open_data_file(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files,
+                        std::size_t index, unsigned workers) {
+    OpenData(lib, analysis, base_url, workers).add_file(files, index);
 }
 
 const std::vector<std::string>& open_data_paths() {

@@ -149,7 +149,7 @@ public:
 
         // First each page's key and whether the published page can be kept, on all cores; then
         // the kept pages' files are carried over on one thread while the others render the rest,
-        // and make the data downloads and the feeds that need nothing from the pages. (Carried
+        // and make the feeds and the data downloads (each a task of its own). (Carried
         // over from every thread at once, tens of thousands of files took turns on the file lists'
         // locks: a fifth of an incremental build's page stage went to waiting.)
         std::vector<std::optional<Hash128>> keys(jobs.size());
@@ -167,15 +167,30 @@ public:
         for (std::size_t i = 0; i < jobs.size(); ++i)
             if (rendered[i]) to_render.push_back(i);
         const bool feeds = has_host(base_url_);
-        std::vector<std::function<void()>> tasks;  // before the pages
+        // data/reports.json lists each report's sections, which a report's page finds when it
+        // renders the body. A build that reuses the published site has them from the cache for the
+        // reports it keeps, and copies those reports' entries: it makes the file beside the pages
+        // when few reports lack their sections (no more than 16, or one in 16), and renders those
+        // bodies twice (for the file and for the page) rather than wait for the pages. Otherwise
+        // the file is made after the pages, when every body has been rendered once.
+        bool reports_json_beside = false;
+        if (reuse) {
+            std::size_t lacking = 0;
+            for (std::size_t i = 0; i < lib_.reports.size(); ++i) lacking += analysis_.has_sections(i) ? 0 : 1;
+            reports_json_beside = lacking <= std::max<std::size_t>(16, lib_.reports.size() / 16);
+        }
+        std::vector<std::function<void()>> tasks;  // before the pages, the longest first
+        if (reports_json_beside)
+            tasks.push_back([&] { add_open_data_file(lib_, analysis_, base_url_, files, 0, workers); });
         if (to_render.size() < jobs.size())
             tasks.push_back([&] {
                 for (std::size_t i = 0; i < jobs.size(); ++i)
                     if (!rendered[i])
                         for (const std::string* path : reuse->files_of(jobs[i].id)) files.keep(*path, jobs[i].id);
             });
-        tasks.push_back([&] { add_open_data(lib_, analysis_, base_url_, files, 1, OpenDataPart::others); });
         if (feeds) tasks.push_back([&] { add_atom_feeds(lib_, analysis_, strings_, base_url_, files); });
+        for (std::size_t k = 1; k < open_data_paths().size(); ++k)  // data/reports.json is 0
+            tasks.push_back([&, k] { add_open_data_file(lib_, analysis_, base_url_, files, k); });
         parallel_for(tasks.size() + to_render.size(), workers, [&](std::size_t t, unsigned) {
             if (t < tasks.size()) {
                 tasks[t]();
@@ -191,7 +206,8 @@ public:
             for (std::size_t i = 0; i < jobs.size(); ++i)  // the jobs go next: their ids are moved
                 if (keys[i]) stats->keys.emplace(std::move(jobs[i].id), *keys[i]);
         }
-        // What only the pages use is freed before data/reports.json and the sitemap are made.
+        // What only the pages use is freed before the sitemap (and data/reports.json, if it waited
+        // for the pages) is made.
         std::vector<Job>().swap(jobs);
         department_cache_.clear();
         project_cache_.clear();
@@ -217,15 +233,13 @@ public:
             }
             files.add(path, bytes);
         }
-        // data/reports.json and the sitemap, side by side, after the pages: the one lists every
-        // report's sections, which a report's page finds when it renders the body, the other
-        // every page.
-        parallel_for(feeds ? 2 : 1, workers, [&](std::size_t task, unsigned) {
-            if (task == 0)
-                add_open_data(lib_, analysis_, base_url_, files, workers, OpenDataPart::reports_json);
-            else
-                add_sitemap(lib_, analysis_, strings_, base_url_, files);
-        });
+        // The sitemap lists every page; data/reports.json, if not made beside the pages, goes
+        // beside it.
+        std::vector<std::function<void()>> last;
+        if (!reports_json_beside)
+            last.push_back([&] { add_open_data_file(lib_, analysis_, base_url_, files, 0, workers); });
+        if (feeds) last.push_back([&] { add_sitemap(lib_, analysis_, strings_, base_url_, files); });
+        parallel_for(last.size(), workers, [&](std::size_t task, unsigned) { last[task](); });
         if (!feeds)
             diagnostics_.warning(lib_.config.path, 0, 0, "base_url",
                                  "'" + base_url_ + "' has no host, so sitemap.xml, robots.txt and the Atom feeds, "

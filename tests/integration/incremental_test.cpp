@@ -443,6 +443,13 @@ TEST_CASE("incremental: after every kind of change the cached build writes what 
     CHECK(says(s.out(), "index.html", "gk-tag--late"));
     CHECK(gongkai::test::never_says(s.out(), "projects/2020-102/index.html", "逾期未报"));
 
+    // Every report at once: a build that reuses the site renders most bodies again, and makes
+    // data/reports.json after the pages rather than beside them.
+    for (const auto& entry : fs::recursive_directory_iterator(fs::path(s.repo.dir()) / "reports"))
+        if (entry.is_regular_file()) write_file(entry.path(), read_file(entry.path()) + "\n全部报告补充一句。\n");
+    commit_at(s.repo, "每份报告补充一句", "2020-10-20T14:30:00+08:00");
+    s.step("every report's body changed");
+
     s.repo.write("projects/2020-105.md", project_text("2020-105", "新增发热门诊", "health"));
     s.repo.write("reports/2020-105/2020-09.md", report_text(9, 20, "2020-105"));
     commit_at(s.repo, "新增项目 2020-105", "2020-10-20T15:00:00+08:00");
