@@ -170,7 +170,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                 auto it = cache->parsed.find(path);
                 return it != cache->parsed.end() && it->second.oid == oid;
             };
-        Reusing reusing(source, std::move(known));
+        Reusing reusing(source, std::move(known), cache ? &cache->trees : nullptr);
         return source.read(result.diagnostics);
     }();
     progress("read", 1, 1);
@@ -438,6 +438,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     analysis.report_histories.clear();
     next.history = std::move(analysis.history);
     next.page_keys = std::move(stats.keys);
+    next.trees = std::move(snapshot.trees);
     next.live_inode = inode_of(out);
     next.live_folders = timing.valid() ? timing.get() : folder_times_now();
     next.live = std::move(written);

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view magic = "gongkai build cache\n";
-constexpr std::uint64_t format_version = 5;
+constexpr std::uint64_t format_version = 6;
 
 enum class Kind : std::uint64_t { department = 0, project = 1, report = 2 };
 
@@ -213,10 +213,46 @@ void read_parsed(std::string_view payload, BuildCache& cache) {
     if (!r.done()) throw CacheError("it holds more than it lists");
 }
 
+void write_trees(BinaryWriter& w, const TreeListings& trees) {
+    w.u64(trees.size());
+    for (const auto& [folder, listing] : trees) {
+        w.str(folder);
+        w.str(listing.oid);
+        w.u64(listing.entries.size());
+        for (const auto& e : listing.entries) {
+            w.str(e.name);
+            w.str(e.oid);
+            w.u64(static_cast<unsigned char>(e.kind));
+        }
+    }
+}
+
+TreeListings read_trees(BinaryReader& r) {
+    TreeListings trees;
+    std::size_t n = r.count(24);
+    trees.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string folder = r.str();
+        TreeListing listing;
+        listing.oid = r.str();
+        std::size_t entries = r.count(24);
+        listing.entries.reserve(entries);
+        for (std::size_t k = 0; k < entries; ++k) {
+            std::string name = r.str();
+            std::string oid = r.str();
+            const std::uint64_t kind = r.u64();
+            if (kind != 't' && kind != 'f' && kind != 'l' && kind != 'c') throw CacheError("a folder's entry is of no known kind");
+            listing.entries.push_back({std::move(name), std::move(oid), static_cast<char>(kind)});
+        }
+        trees.emplace(std::move(folder), std::move(listing));
+    }
+    return trees;
+}
+
 // The state is its commit and the content files' ids, then parts that are written and read on
 // separate cores, each a text of its own: the git record, the page keys, where each report's entry
-// is in the published data/reports.json, and each copy of the site.
-enum class StatePart : std::size_t { history, page_keys, report_json, live, spare, count };
+// is in the published data/reports.json, each copy of the site, and the content's folders.
+enum class StatePart : std::size_t { history, page_keys, report_json, live, spare, trees, count };
 constexpr std::size_t state_parts = static_cast<std::size_t>(StatePart::count);
 
 // A part of the state as BinaryWriter::str frames a text (its length, then its bytes), so the
@@ -259,6 +295,9 @@ std::string state_part(const BuildCache& cache, StatePart part, std::size_t size
         w.u64(cache.spare_inode);
         write_manifest(w, cache.spare);
         write_folders(w, cache.spare_folders);
+        break;
+    case StatePart::trees:
+        write_trees(w, cache.trees);
         break;
     case StatePart::count:
         break;
@@ -309,6 +348,9 @@ void read_state_part(std::string_view bytes, StatePart part, BuildCache& cache) 
         cache.spare_inode = r.u64();
         cache.spare = read_manifest(r);
         cache.spare_folders = read_folders(r);
+        break;
+    case StatePart::trees:
+        cache.trees = read_trees(r);
         break;
     case StatePart::count:
         break;

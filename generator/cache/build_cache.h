@@ -43,6 +43,7 @@ struct CachedFile {
 struct BuildCache {
     std::string commit;                                     // the commit the published site shows
     ParsedFiles parsed;                                     // by content path
+    TreeListings trees;                                     // the content's folders, as last read
     std::unordered_map<std::string, std::vector<Section>> sections;  // of reports, by content path
     // Where each report's entry is in data/reports.json as published, by content path (the
     // entries themselves are copied from that file by the next build, see ReportJsonCache).

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "diagnostics.h"
@@ -30,6 +31,20 @@ struct SourceFile {
     bool reused = false;       // data left unread: the caller already holds what it parsed to
 };
 
+// One folder of a commit's tree as a build read it, for a later build to take whole while the
+// folder's tree id is the same: git names a tree by what it lists, as it names a blob by its bytes.
+struct TreeListing {
+    struct Entry {
+        std::string name;
+        std::string oid;  // the git object id
+        char kind;        // 't' a folder, 'f' a file, 'l' a symbolic link, 'c' a submodule's commit
+    };
+    std::string oid;  // the folder's tree id
+    std::vector<Entry> entries;  // in the tree's order
+};
+// By folder, relative to the content root: "" for the root, else "reports/2020-043/".
+using TreeListings = std::unordered_map<std::string, TreeListing>;
+
 // What one build reads: every file under the content root, and where it came from.
 struct Snapshot {
     std::vector<SourceFile> files;  // sorted by path
@@ -38,6 +53,7 @@ struct Snapshot {
     int commit_offset = 0;          // the committer's UTC offset, minutes
     std::string description;        // "HEAD (3f2a1c9)", "working tree"
     std::string prefix;             // the content root within the repository, for messages
+    TreeListings trees;             // every folder, when read from a commit
 };
 
 // The seam between gongkai and where content lives: git, the disk, or memory in tests.
@@ -59,6 +75,8 @@ public:
     // Files the caller already holds parsed, asked by path and git blob id: read() leaves their
     // data unread and marks them reused. Only sources that know blob ids ask.
     using Known = std::function<bool(const std::string& path, const std::string& oid)>;
+    // And folders as an earlier read listed them: read() takes a folder's listing from trees when
+    // its tree id is the same, and moves it into the snapshot, rather than read the tree again.
     // The build has read the files and the git record: what reading holds may go (read_again
     // still works, and holds what it reads with).
     virtual void done_reading() {}
@@ -72,17 +90,23 @@ public:
     // Names the source for a build cache (the repository and content folder); "" when what it
     // reads has no blob ids to key a cache by.
     virtual std::string cache_identity() const { return ""; }
-    void reuse(Known known) { known_ = std::move(known); }
+    void reuse(Known known, TreeListings* trees = nullptr) {
+        known_ = std::move(known);
+        known_trees_ = trees;
+    }
 
 protected:
     Known known_;
+    TreeListings* known_trees_ = nullptr;
 };
 
-// Has a source leave unread the files known names (see ContentSource::reuse) while it lives,
-// and ask nothing once it is gone, however the reading ends.
+// Has a source leave unread the files known names, and take the folders trees lists (see
+// ContentSource::reuse), while it lives, and ask nothing once it is gone, however the reading ends.
 class Reusing {
 public:
-    Reusing(ContentSource& source, ContentSource::Known known) : source_(source) { source_.reuse(std::move(known)); }
+    Reusing(ContentSource& source, ContentSource::Known known, TreeListings* trees = nullptr) : source_(source) {
+        source_.reuse(std::move(known), trees);
+    }
     ~Reusing() { source_.reuse(nullptr); }
     Reusing(const Reusing&) = delete;
     Reusing& operator=(const Reusing&) = delete;

@@ -236,27 +236,57 @@ private:
     bool stopped_ = false;
 };
 
+// A folder's listing as read from git: each entry gongkai may read, with its kind.
+TreeListing list_tree(git_repository* repo, const git_oid& id, std::string oid, const std::string& prefix,
+                      const std::string& rel) {
+    git_tree* raw_tree = nullptr;
+    if (git_tree_lookup(&raw_tree, repo, &id) < 0) {
+        bool damaged = last_error_is_damage();
+        std::string folder = rel.empty() ? join_repo_path("", prefix) : join_repo_path(prefix, rel.substr(0, rel.size() - 1));
+        throw Error("cannot read the folder " + (folder.empty() ? std::string("at the content root") : folder) +
+                    " from git: " + last_error() + (damaged ? damaged_hint : ""));
+    }
+    TreePtr tree(raw_tree);
+    TreeListing listing{std::move(oid), {}};
+    const std::size_t n = git_tree_entrycount(tree.get());
+    listing.entries.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
+        char kind = 0;
+        switch (git_tree_entry_type(entry)) {
+        case GIT_OBJECT_TREE: kind = 't'; break;
+        case GIT_OBJECT_COMMIT: kind = 'c'; break;
+        case GIT_OBJECT_BLOB: kind = git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK ? 'l' : 'f'; break;
+        default: continue;
+        }
+        listing.entries.push_back({git_tree_entry_name(entry), oid_string(git_tree_entry_id(entry)), kind});
+    }
+    return listing;
+}
+
+git_oid oid_of(const std::string& oid) {
+    git_oid id;
+    if (git_oid_fromstr(&id, oid.c_str()) < 0) throw Error("a folder listing holds a malformed object id");
+    return id;
+}
+
 // Every entry below root, depth first, without recursion: a crafted tree cannot exhaust the stack.
+// A folder whose tree id known lists is taken from there (moved into the snapshot's listings)
+// rather than read from git again.
 void walk(git_repository* repo, const git_oid& root, const std::string& prefix, Snapshot& snap,
-          Diagnostics& diagnostics, const ContentSource::Known& known, BlobQueue& blobs) {
+          Diagnostics& diagnostics, const ContentSource::Known& known, TreeListings* known_trees, BlobQueue& blobs) {
     std::vector<PendingTree> pending{{root, "", 0}};
     while (!pending.empty() && !blobs.stopped()) {
         PendingTree current = std::move(pending.back());
         pending.pop_back();
-        git_tree* raw_tree = nullptr;
-        std::string folder = current.rel.empty()
-                                 ? join_repo_path("", prefix)
-                                 : join_repo_path(prefix, current.rel.substr(0, current.rel.size() - 1));
-        if (git_tree_lookup(&raw_tree, repo, &current.id) < 0) {
-            bool damaged = last_error_is_damage();
-            throw Error("cannot read the folder " + (folder.empty() ? std::string("at the content root") : folder) +
-                        " from git: " + last_error() + (damaged ? damaged_hint : ""));
-        }
-        TreePtr tree(raw_tree);
-        std::size_t n = git_tree_entrycount(tree.get());
-        for (std::size_t i = 0; i < n; ++i) {
-            const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
-            std::string name = git_tree_entry_name(entry);
+        std::string oid = oid_string(&current.id);
+        TreeListing listing;
+        if (known_trees)
+            if (auto it = known_trees->find(current.rel); it != known_trees->end() && it->second.oid == oid)
+                listing = std::move(it->second);
+        if (listing.oid.empty()) listing = list_tree(repo, current.id, std::move(oid), prefix, current.rel);
+        for (const TreeListing::Entry& entry : listing.entries) {
+            const std::string& name = entry.name;
             std::string rel = current.rel + name;
             SourceFile file{rel, join_repo_path(prefix, rel), ""};
             // git itself refuses to check such entries out; only a hand-made tree holds them.
@@ -267,35 +297,33 @@ void walk(git_repository* repo, const git_oid& root, const std::string& prefix, 
                         "', which git refuses to check out: the repository was made by hand or is damaged");
                 continue;
             }
-            switch (git_tree_entry_type(entry)) {
-            case GIT_OBJECT_TREE:
+            switch (entry.kind) {
+            case 't':
                 if (current.depth + 1 >= max_tree_depth) {
                     diagnostics.error(file.repo_path, 0, 0, "",
                                       "folders are nested more than " + std::to_string(max_tree_depth) +
                                           " deep here; gongkai does not read this far");
                     continue;
                 }
-                pending.push_back({*git_tree_entry_id(entry), rel + "/", current.depth + 1});
+                pending.push_back({oid_of(entry.oid), rel + "/", current.depth + 1});
                 continue;
-            case GIT_OBJECT_COMMIT:
+            case 'c':
                 file.kind = EntryKind::submodule;
                 break;
-            case GIT_OBJECT_BLOB:
-                if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
-                    file.kind = EntryKind::symlink;
-                } else {
-                    file.oid = oid_string(git_tree_entry_id(entry));
-                    if (known && known(rel, file.oid))
-                        file.reused = true;
-                    else
-                        blobs.add(snap.files.size(), *git_tree_entry_id(entry));
-                }
+            case 'l':
+                file.kind = EntryKind::symlink;
                 break;
             default:
-                continue;
+                file.oid = entry.oid;
+                if (known && known(rel, file.oid))
+                    file.reused = true;
+                else
+                    blobs.add(snap.files.size(), oid_of(entry.oid));
+                break;
             }
             snap.files.push_back(std::move(file));
         }
+        snap.trees.emplace(std::move(current.rel), std::move(listing));
     }
 }
 
@@ -350,7 +378,7 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
         git_repository* repo = repo_.get();
         try {
             if (task == 0) {
-                walk(repo, root, dir_, snap, diagnostics, known_, blobs);
+                walk(repo, root, dir_, snap, diagnostics, known_, known_trees_, blobs);
                 blobs.finish();
             }
             for (PendingBlob* blob = blobs.take(); blob; blob = blobs.take()) {

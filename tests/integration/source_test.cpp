@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <sstream>
+
+#include "git/repository.h"
 #include "git_repo.h"
 #include "site_files.h"
 
@@ -194,4 +198,75 @@ TEST_CASE("git source: symbolic links are refused, committed or in the working t
     CHECK(test::says_at(w, "departments/secret.toml", "symbolic links are not published"));
     CHECK(w.output.find("root:x") == std::string::npos);
     CHECK_FALSE(fs::exists(worktree / "site"));
+}
+
+TEST_CASE("git source: each folder is listed with its tree id, and a listing with the same id is taken whole",
+          "[integration][git]") {
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.write("reports/2020-001/notes.txt", "笔记\n");
+    repo.commit("Seed");
+    git::Repository repository(repo.dir());
+    git::CommitSource source(repository, "HEAD", "");
+    const std::string folder = "reports/2020-001/";
+    auto trim = [](std::string text) {
+        while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+        return text;
+    };
+    auto has = [](const Snapshot& s, const std::string& path) {
+        return std::any_of(s.files.begin(), s.files.end(), [&](const SourceFile& f) { return f.path == path; });
+    };
+
+    Diagnostics diags;
+    Snapshot first = source.read(diags);
+    REQUIRE(first.trees.contains(""));
+    REQUIRE(first.trees.contains(folder));
+    CHECK(first.trees.at("").oid == trim(repo.git("rev-parse HEAD^{tree}")));
+    CHECK(first.trees.at(folder).oid == trim(repo.git("rev-parse HEAD:reports/2020-001")));
+    CHECK(first.trees.at("reports/").oid == trim(repo.git("rev-parse HEAD:reports")));
+    // Every folder of the commit, and nothing else.
+    std::size_t folders = 0;
+    std::istringstream listed(repo.git("ls-tree -r -d --name-only HEAD"));
+    for (std::string line; std::getline(listed, line);) {
+        ++folders;
+        CHECK(first.trees.contains(line + "/"));
+    }
+    CHECK(first.trees.size() == folders + 1);
+    const TreeListing& listing = first.trees.at(folder);
+    REQUIRE(std::any_of(listing.entries.begin(), listing.entries.end(),
+                        [](const TreeListing::Entry& e) { return e.name == "notes.txt" && e.kind == 'f'; }));
+
+    SECTION("a listing with the folder's tree id stands for the folder") {
+        // The listing says less than git would: the read follows the listing, which it moves.
+        TreeListings known = first.trees;
+        auto& entries = known.at(folder).entries;
+        std::erase_if(entries, [](const TreeListing::Entry& e) { return e.name == "notes.txt"; });
+        Snapshot again = [&] {
+            Reusing reusing(source, nullptr, &known);
+            return source.read(diags);
+        }();
+        CHECK_FALSE(has(again, folder + "notes.txt"));
+        CHECK(has(again, folder + "2020-10.md"));
+        CHECK(known.at(folder).entries.empty());  // moved out
+        CHECK(again.trees.at(folder).oid == listing.oid);
+    }
+    SECTION("a listing with another id is not taken: the folder is read from git") {
+        TreeListings known = first.trees;
+        known.at(folder).oid = std::string(40, '0');
+        known.at(folder).entries.clear();
+        Snapshot again = [&] {
+            Reusing reusing(source, nullptr, &known);
+            return source.read(diags);
+        }();
+        CHECK(has(again, folder + "notes.txt"));
+        CHECK(has(again, folder + "2020-10.md"));
+        CHECK(again.trees.at(folder).oid == listing.oid);
+        CHECK(again.trees.at(folder).entries.size() == listing.entries.size());
+    }
+    SECTION("without listings, a read is as the first") {
+        Snapshot again = source.read(diags);
+        REQUIRE(again.files.size() == first.files.size());
+        for (std::size_t i = 0; i < again.files.size(); ++i) CHECK(again.files[i].oid == first.files[i].oid);
+    }
+    CHECK_FALSE(diags.has_errors());
 }

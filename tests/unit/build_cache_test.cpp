@@ -32,7 +32,7 @@ std::vector<ReportJson> entries_of_data() {
 
 }  // namespace
 
-TEST_CASE("build cache: where each entry is, and its checksum, are kept", "[cache]") {
+TEST_CASE("build cache: where each entry is, its checksum, and the content's folders are kept", "[cache]") {
     TempDir dir;
     std::vector<Report> reports(2);
     std::vector<CachedFile> files;
@@ -47,12 +47,28 @@ TEST_CASE("build cache: where each entry is, and its checksum, are kept", "[cach
         files.push_back(CachedFile{path, "oid" + std::to_string(i), nullptr, nullptr, &reports[i], nullptr});
         cache.report_json.emplace(path, entries[i]);
     }
+    cache.trees["reports/2020-001/"] = TreeListing{
+        std::string(40, 'a'), {{"2020-01.md", std::string(40, 'b'), 'f'}, {"附件", std::string(40, 'c'), 't'}}};
+    cache.trees[""] = TreeListing{std::string(40, 'd'), {{"link", std::string(40, 'e'), 'l'}, {"sub", std::string(40, 'f'), 'c'}}};
     save_build_cache(dir / "cache", "site", cache, files, nullptr);
     std::string why;
     auto loaded = load_build_cache(dir / "cache", "site", why);
     INFO(why);
     REQUIRE(loaded);
     CHECK(loaded->parsed.size() == 2);
+    // The content's folders, as listed.
+    REQUIRE(loaded->trees.size() == 2);
+    for (const auto& [folder, listing] : cache.trees) {
+        INFO(folder);
+        const TreeListing& back = loaded->trees.at(folder);
+        CHECK(back.oid == listing.oid);
+        REQUIRE(back.entries.size() == listing.entries.size());
+        for (std::size_t i = 0; i < back.entries.size(); ++i) {
+            CHECK(back.entries[i].name == listing.entries[i].name);
+            CHECK(back.entries[i].oid == listing.entries[i].oid);
+            CHECK(back.entries[i].kind == listing.entries[i].kind);
+        }
+    }
     REQUIRE(loaded->report_json.size() == 2);
     for (std::size_t i = 0; i < reports.size(); ++i) {
         const ReportJson& e = loaded->report_json.at(files[i].path);
