@@ -417,7 +417,11 @@ bool holds_working_directory(const fs::path& out) {
 }  // namespace
 
 FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const Manifest* live_manifest)
-    : folder_(std::move(folder)), current_(std::move(current)), live_(std::move(live)), live_manifest_(live_manifest) {}
+    : folder_(std::move(folder)), current_(std::move(current)), live_(std::move(live)), live_manifest_(live_manifest) {
+    // About as many files as the site had: the list is made at its size, not rehashed step by step
+    // under the lock every writer takes.
+    result_.reserve(std::max(current_.size(), live_manifest_ ? live_manifest_->size() : 0));
+}
 
 void FolderStore::make_parents(const std::string& path) {
     // A folder is recorded only once its parents are: when the nearest is known, all are.
@@ -449,9 +453,9 @@ bool FolderStore::holds(const std::string& path, const Hash128& hash, const std:
     std::lock_guard guard(lock_);
     auto it = current_.find(path);
     if (it == current_.end() || it->second.hash != hash) return false;
-    OutputEntry same = it->second;
+    OutputEntry& same = result_[path];
+    same = it->second;
     same.job = job;
-    result_[path] = std::move(same);
     return true;
 }
 

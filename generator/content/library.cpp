@@ -398,13 +398,13 @@ std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnos
                     parsed = &it->second;
             if (!parsed) throw std::logic_error("a reused file has no parsed form: " + file.path);
             if (clean) clean->insert(file.path);
-            lib.file_ids.emplace(file.repo_path, file.oid);
+            lib.file_ids.emplace_hint(lib.file_ids.end(), file.repo_path, file.oid);  // in path order
             if (auto* d = std::get_if<Department>(&parsed->value)) lib.departments.push_back(std::move(*d));
             if (auto* p = std::get_if<Project>(&parsed->value)) lib.projects.push_back(std::move(*p));
             if (auto* r = std::get_if<Report>(&parsed->value)) lib.reports.push_back(std::move(*r));
             continue;
         }
-        if (!file.oid.empty()) lib.file_ids.emplace(file.repo_path, file.oid);
+        if (!file.oid.empty()) lib.file_ids.emplace_hint(lib.file_ids.end(), file.repo_path, file.oid);
         if (entries[index]) {
             ParsedEntry& e = *entries[index];
             diagnostics.append(e.diagnostics);
