@@ -224,6 +224,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         auto it = file_at.find(repo_path);
         return it == file_at.end() ? nullptr : it->second;
     };
+    // Each report's file, found once (the cache's parts are found by its content path).
+    std::vector<const SourceFile*> report_file(n);
+    for (std::size_t i = 0; i < n; ++i) report_file[i] = file_of(library->reports[i].path);
     // A report taken from the cache has its Markdown read again from git, by the same blob id,
     // only if a page or a data entry that shows it is made again.
     analysis.read_markdown = [&source, &file_of](const Report& r) {
@@ -236,7 +239,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     };
     if (cache)
         for (std::size_t i = 0; i < n; ++i) {
-            const SourceFile* f = file_of(library->reports[i].path);
+            const SourceFile* f = report_file[i];
             if (!f || !f->reused) continue;
             if (auto it = cache->sections.find(f->path); it != cache->sections.end())
                 analysis.set_sections(i, std::move(it->second));
@@ -329,7 +332,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         report_json.previous.resize(n);
         if (cache) {
             for (std::size_t i = 0; i < n; ++i) {
-                const SourceFile* f = file_of(library->reports[i].path);
+                const SourceFile* f = report_file[i];
                 if (!f) continue;
                 auto it = cache->report_json.find(f->path);
                 if (it != cache->report_json.end()) report_json.previous[i] = it->second;
@@ -416,18 +419,17 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     next.commit = snapshot.commit;
     std::vector<CachedFile> keep;
     keep.reserve(clean.size());  // never more: the pointers cached() returns stay valid
-    auto cached = [&](const std::string& repo_path) -> CachedFile* {
-        const SourceFile* f = file_of(repo_path);
+    auto cached = [&](const SourceFile* f) -> CachedFile* {
         if (!f || !clean.contains(f->path)) return nullptr;
         keep.push_back(CachedFile{f->path, f->oid});
         return &keep.back();
     };
     for (const auto& d : library->departments)
-        if (CachedFile* f = cached(d.path)) f->department = &d;
+        if (CachedFile* f = cached(file_of(d.path))) f->department = &d;
     for (const auto& p : library->projects)
-        if (CachedFile* f = cached(p.path)) f->project = &p;
+        if (CachedFile* f = cached(file_of(p.path))) f->project = &p;
     for (std::size_t i = 0; i < n; ++i)
-        if (CachedFile* f = cached(library->reports[i].path)) {
+        if (CachedFile* f = cached(report_file[i])) {
             f->report = &library->reports[i];
             f->sections = &analysis.sections_at(i);
             if (i < report_json.made.size() && report_json.made[i].size > 0)

@@ -79,6 +79,7 @@ public:
             std::function<void(const std::string& id, SiteFiles& files)> run;
         };
         std::vector<Job> jobs;
+        jobs.reserve(3 + lib_.departments.size() + lib_.projects.size() + lib_.reports.size());
         jobs.push_back({"index.html", [this] { return overview_key("index"); }, [this](const std::string& id, SiteFiles& out) {
             data home = home_data();
             set(home, "charts", overview_chart_data());
