@@ -65,8 +65,8 @@ public:
         }
     }
 
-    void add_sitemap(SiteFiles& files) const {
-        std::string sitemap = sitemap_xml(files);
+    void add_sitemap(SiteFiles& files, const std::vector<std::string_view>& pages) const {
+        std::string sitemap = sitemap_xml(pages);
         files.add("sitemap.xml", std::move(sitemap));
         files.add("robots.txt", "User-agent: *\nAllow: /\n\nSitemap: " + base_url_ + "sitemap.xml\n");
     }
@@ -171,7 +171,7 @@ private:
         return out;
     }
 
-    std::string sitemap_xml(const SiteFiles& files) const {
+    std::string sitemap_xml(const std::vector<std::string_view>& pages) const {
         const auto modified = last_modified();
         // Each page's address within the site, sorted: the same order as the whole addresses,
         // which all begin with base_url_.
@@ -179,15 +179,14 @@ private:
             std::string_view address;
             const Date* lastmod;
         };
-        const std::vector<std::string> paths = files.paths();  // the data downloads may be added meanwhile
         std::vector<Url> urls;
-        urls.reserve(paths.size());
-        for (const auto& path : paths) {
+        urls.reserve(pages.size());
+        for (const std::string_view path : pages) {
             if (!path.ends_with(".html") || path == "404.html") continue;
             std::string_view address = path;
             if (path == "index.html" || path.ends_with("/index.html")) address.remove_suffix(10);
             auto it = std::lower_bound(modified.begin(), modified.end(), path,
-                                       [](const auto& m, const std::string& key) { return m.first < key; });
+                                       [](const auto& m, std::string_view key) { return m.first < key; });
             urls.push_back({address, it != modified.end() && it->first == path ? &it->second : nullptr});
         }
         std::sort(urls.begin(), urls.end(), [](const Url& a, const Url& b) { return a.address < b.address; });
@@ -222,7 +221,8 @@ private:
 void add_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
                SiteFiles& files) {
     add_atom_feeds(lib, analysis, strings, base_url, files);
-    add_sitemap(lib, analysis, strings, base_url, files);
+    const std::vector<std::string> paths = files.paths();
+    add_sitemap(lib, analysis, strings, base_url, files, std::vector<std::string_view>(paths.begin(), paths.end()));
 }
 
 void add_atom_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
@@ -231,8 +231,8 @@ void add_atom_feeds(const Library& lib, const Analysis& analysis, const Strings&
 }
 
 void add_sitemap(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
-                 SiteFiles& files) {
-    Feeds(lib, analysis, strings, base_url).add_sitemap(files);
+                 SiteFiles& files, const std::vector<std::string_view>& pages) {
+    Feeds(lib, analysis, strings, base_url).add_sitemap(files, pages);
 }
 
 }  // namespace gongkai

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "analysis.h"
 #include "content/model.h"
@@ -16,8 +18,9 @@ void add_feeds(const Library& lib, const Analysis& analysis, const Strings& stri
 // The Atom feeds, which need nothing from the pages.
 void add_atom_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
                     SiteFiles& files);
-// sitemap.xml and robots.txt. The sitemap lists the pages already in files: call it after them.
+// sitemap.xml and robots.txt. The sitemap lists pages: the path of each .html file the site has,
+// in any order (404.html is left out), which may be listed before they are written.
 void add_sitemap(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
-                 SiteFiles& files);
+                 SiteFiles& files, const std::vector<std::string_view>& pages);
 
 }  // namespace gongkai

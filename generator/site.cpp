@@ -180,6 +180,16 @@ public:
             for (std::size_t i = 0; i < lib_.reports.size(); ++i) lacking += analysis_.has_sections(i) ? 0 : 1;
             reports_json_beside = lacking <= std::max<std::size_t>(16, lib_.reports.size() / 16);
         }
+        // The sitemap's pages: each job's page is at its id, and static files may be pages too
+        // (one at a page's path is an error, below).
+        std::vector<std::string_view> pages;
+        if (feeds) {
+            pages.reserve(jobs.size());
+            for (const Job& job : jobs) pages.push_back(job.id);
+            for (const auto& [path, bytes] : theme.static_files)
+                if (!lib_.static_files.contains(path)) pages.push_back(path);
+            for (const auto& [path, bytes] : lib_.static_files) pages.push_back(path);
+        }
         std::vector<std::function<void()>> tasks;  // before the pages, the longest first
         if (reports_json_beside)
             tasks.push_back([&] { add_open_data_file(lib_, analysis_, base_url_, files, 0, workers); });
@@ -189,7 +199,10 @@ public:
                     if (!rendered[i])
                         for (const std::string* path : reuse->files_of(jobs[i].id)) files.keep(*path, jobs[i].id);
             });
-        if (feeds) tasks.push_back([&] { add_atom_feeds(lib_, analysis_, strings_, base_url_, files); });
+        if (feeds) {
+            tasks.push_back([&] { add_sitemap(lib_, analysis_, strings_, base_url_, files, pages); });
+            tasks.push_back([&] { add_atom_feeds(lib_, analysis_, strings_, base_url_, files); });
+        }
         for (std::size_t k = 1; k < open_data_paths().size(); ++k)  // data/reports.json is 0
             tasks.push_back([&, k] { add_open_data_file(lib_, analysis_, base_url_, files, k); });
         parallel_for(tasks.size() + to_render.size(), workers, [&](std::size_t t, unsigned) {
@@ -200,6 +213,7 @@ public:
             const Job& job = jobs[to_render[t - tasks.size()]];
             job.run(job.id, files);
         });
+        pages = {};  // views of the jobs' ids, which go next
         if (stats) {
             stats->total = jobs.size();
             stats->keys.reserve(jobs.size());
@@ -207,8 +221,7 @@ public:
             for (std::size_t i = 0; i < jobs.size(); ++i)  // the jobs go next: their ids are moved
                 if (keys[i]) stats->keys.emplace(std::move(jobs[i].id), *keys[i]);
         }
-        // What only the pages use is freed before the sitemap (and data/reports.json, if it waited
-        // for the pages) is made.
+        // What only the pages use is freed before data/reports.json, if it waited for them, is made.
         std::vector<Job>().swap(jobs);
         department_cache_.clear();
         project_cache_.clear();
@@ -224,7 +237,6 @@ public:
         if (!lib_.static_files.empty()) {
             for (const auto& [path, bytes] : files.files()) written.insert(lower_ascii(path));
             for (const auto& path : open_data_paths()) written.insert(lower_ascii(path));
-            if (feeds) written.insert({"sitemap.xml", "robots.txt"});  // made next
         }
         for (const auto& [path, bytes] : lib_.static_files) {
             if (written.contains(lower_ascii(path)) && !theme.static_files.contains(path)) {
@@ -234,13 +246,7 @@ public:
             }
             files.add(path, bytes);
         }
-        // The sitemap lists every page; data/reports.json, if not made beside the pages, goes
-        // beside it.
-        std::vector<std::function<void()>> last;
-        if (!reports_json_beside)
-            last.push_back([&] { add_open_data_file(lib_, analysis_, base_url_, files, 0, workers); });
-        if (feeds) last.push_back([&] { add_sitemap(lib_, analysis_, strings_, base_url_, files); });
-        parallel_for(last.size(), workers, [&](std::size_t task, unsigned) { last[task](); });
+        if (!reports_json_beside) add_open_data_file(lib_, analysis_, base_url_, files, 0, workers);
         if (!feeds)
             diagnostics_.warning(lib_.config.path, 0, 0, "base_url",
                                  "'" + base_url_ + "' has no host, so sitemap.xml, robots.txt and the Atom feeds, "

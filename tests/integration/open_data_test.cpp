@@ -254,6 +254,9 @@ TEST_CASE("feeds: a department's feed holds the reports of the projects it leads
 
 TEST_CASE("sitemap: every page by its absolute URL, and every URL a page of the site", "[integration][open-data]") {
     Site s;
+    // A page the content publishes as it is, among its static files.
+    s.repo.write("static/guides/how-to-read.html", "<!doctype html><title>如何阅读</title>\n");
+    commit_at(s.repo, "添加阅读指南", "2020-11-05T13:00:00+08:00");
     REQUIRE(build(s.repo, s.dir));
     const std::string sitemap = read_file(s.dir / "sitemap.xml");
     CHECK(
@@ -273,7 +276,9 @@ TEST_CASE("sitemap: every page by its absolute URL, and every URL a page of the 
         INFO("the page " << f);
         CHECK(listed.contains(f));
     }
-    CHECK(listed.size() == 10);  // home, the departments list and 3 departments, 2 projects, 3 reports
+    // Home, the departments list and 3 departments, 2 projects, 3 reports, the static page.
+    CHECK(listed.size() == 11);
+    CHECK(says(s.dir, "sitemap.xml", "<loc>" + base + "guides/how-to-read.html</loc>"));
     CHECK(says(s.dir, "sitemap.xml", "<loc>" + base + "</loc>"));
     CHECK(says(s.dir, "sitemap.xml", "<loc>" + base + "projects/2020-007/</loc> <lastmod>2020-11-05</lastmod>"));
     CHECK(never_says(s.dir, "sitemap.xml", "404"));
