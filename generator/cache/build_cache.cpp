@@ -241,7 +241,8 @@ TreeListings read_trees(BinaryReader& r) {
             std::string name = r.str();
             std::string oid = r.str();
             const std::uint64_t kind = r.u64();
-            if (kind != 't' && kind != 'f' && kind != 'l' && kind != 'c') throw CacheError("a folder's entry is of no known kind");
+            if (kind != 't' && kind != 'f' && kind != 'l' && kind != 'c')
+                throw CacheError("a folder's entry is of no known kind");
             listing.entries.push_back({std::move(name), std::move(oid), static_cast<char>(kind)});
         }
         trees.emplace(std::move(folder), std::move(listing));

@@ -242,7 +242,8 @@ TreeListing list_tree(git_repository* repo, const git_oid& id, std::string oid, 
     git_tree* raw_tree = nullptr;
     if (git_tree_lookup(&raw_tree, repo, &id) < 0) {
         bool damaged = last_error_is_damage();
-        std::string folder = rel.empty() ? join_repo_path("", prefix) : join_repo_path(prefix, rel.substr(0, rel.size() - 1));
+        std::string folder =
+            rel.empty() ? join_repo_path("", prefix) : join_repo_path(prefix, rel.substr(0, rel.size() - 1));
         throw Error("cannot read the folder " + (folder.empty() ? std::string("at the content root") : folder) +
                     " from git: " + last_error() + (damaged ? damaged_hint : ""));
     }
