@@ -66,9 +66,9 @@ struct Analysis {
     std::function<std::string(const Report&)> read_markdown;
 
     // A copy of the report's Markdown: its body, or for a report taken from the cache, the text
-    // read_markdown gives, read once however many ask, from any thread. A copy, taken under the
-    // body's lock, because a page may let the text go (release_body) while the data downloads
-    // make an entry beside it.
+    // read_markdown gives, read once however many ask, from any thread. A copy because a page may
+    // let the text read again go (release_body) while the data downloads make an entry beside
+    // it; that text is copied under the report's lock.
     std::string markdown_of(const Library& library, const Report& report) const;
     // Lets go of the report's Markdown if it was read again from git and no page holds its body
     // (the data downloads, once an entry is made); it is read again if asked.

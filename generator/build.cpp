@@ -229,8 +229,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     for (std::size_t i = 0; i < n; ++i) report_file[i] = file_of(library->reports[i].path);
     // A report taken from the cache has its Markdown read again from git, by the same blob id,
     // only if a page or a data entry that shows it is made again.
-    analysis.read_markdown = [&source, &file_of](const Report& r) {
-        const SourceFile* f = file_of(r.path);
+    analysis.read_markdown = [&source, &file_of, &report_file, &library](const Report& r) {
+        const auto i = static_cast<std::size_t>(&r - library->reports.data());
+        const SourceFile* f = i < report_file.size() ? report_file[i] : file_of(r.path);
         if (!f || f->oid.empty()) throw std::logic_error("no blob id for " + r.path);
         Diagnostics ignored;
         auto fm = split_front_matter(source.read_again(f->oid, r.path), r.path, ignored);

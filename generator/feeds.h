@@ -19,7 +19,7 @@ void add_feeds(const Library& lib, const Analysis& analysis, const Strings& stri
 void add_atom_feeds(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
                     SiteFiles& files);
 // sitemap.xml and robots.txt. The sitemap lists pages: the path of each .html file the site has,
-// in any order (404.html is left out), which may be listed before they are written.
+// once each, in any order (404.html is left out), which may be listed before they are written.
 void add_sitemap(const Library& lib, const Analysis& analysis, const Strings& strings, const std::string& base_url,
                  SiteFiles& files, const std::vector<std::string_view>& pages);
 

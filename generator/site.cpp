@@ -170,12 +170,14 @@ public:
         const bool feeds = has_host(base_url_);
         // data/reports.json lists each report's sections, which a report's page finds when it
         // renders the body. A build that reuses the published site has them from the cache for the
-        // reports it keeps, and copies those reports' entries: it makes the file beside the pages
-        // when few reports lack their sections (no more than 16, or one in 16), and renders those
-        // bodies twice (for the file and for the page) rather than wait for the pages. Otherwise
-        // the file is made after the pages, when every body has been rendered once.
+        // reports it keeps, and copies those reports' entries from the published file: it makes the
+        // file beside the pages when that file is there to copy from and few reports lack their
+        // sections (no more than 16, or one in 16), and renders those bodies twice (for the file
+        // and for the page) rather than wait for the pages. Otherwise the file is made after the
+        // pages, when every body has been rendered once.
         bool reports_json_beside = false;
-        if (reuse) {
+        if (reuse && analysis_.report_json && analysis_.report_json->published &&
+            analysis_.report_json->published->is_open()) {
             std::size_t lacking = 0;
             for (std::size_t i = 0; i < lib_.reports.size(); ++i) lacking += analysis_.has_sections(i) ? 0 : 1;
             reports_json_beside = lacking <= std::max<std::size_t>(16, lib_.reports.size() / 16);
@@ -190,7 +192,7 @@ public:
                 if (!lib_.static_files.contains(path)) pages.push_back(path);
             for (const auto& [path, bytes] : lib_.static_files) pages.push_back(path);
         }
-        std::vector<std::function<void()>> tasks;  // before the pages, the longest first
+        std::vector<std::function<void()>> tasks;  // before the pages, about the longest first
         if (reports_json_beside)
             tasks.push_back([&] { add_open_data_file(lib_, analysis_, base_url_, files, 0, workers); });
         if (to_render.size() < jobs.size())

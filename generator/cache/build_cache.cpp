@@ -227,6 +227,15 @@ void write_trees(BinaryWriter& w, const TreeListings& trees) {
     }
 }
 
+// A git object id as oid_string writes it (40 hex digits), or the cache is not trusted: the walk
+// would otherwise fail on it at every build.
+std::string read_oid(BinaryReader& r) {
+    std::string oid = r.str();
+    if (oid.size() != 40 || oid.find_first_not_of("0123456789abcdef") != std::string::npos)
+        throw CacheError("a folder listing holds a malformed object id");
+    return oid;
+}
+
 TreeListings read_trees(BinaryReader& r) {
     TreeListings trees;
     std::size_t n = r.count(24);
@@ -234,12 +243,12 @@ TreeListings read_trees(BinaryReader& r) {
     for (std::size_t i = 0; i < n; ++i) {
         std::string folder = r.str();
         TreeListing listing;
-        listing.oid = r.str();
+        listing.oid = read_oid(r);
         std::size_t entries = r.count(24);
         listing.entries.reserve(entries);
         for (std::size_t k = 0; k < entries; ++k) {
             std::string name = r.str();
-            std::string oid = r.str();
+            std::string oid = read_oid(r);
             const std::uint64_t kind = r.u64();
             if (kind != 't' && kind != 'f' && kind != 'l' && kind != 'c')
                 throw CacheError("a folder's entry is of no known kind");

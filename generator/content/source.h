@@ -75,8 +75,6 @@ public:
     // Files the caller already holds parsed, asked by path and git blob id: read() leaves their
     // data unread and marks them reused. Only sources that know blob ids ask.
     using Known = std::function<bool(const std::string& path, const std::string& oid)>;
-    // And folders as an earlier read listed them: read() takes a folder's listing from trees when
-    // its tree id is the same, and moves it into the snapshot, rather than read the tree again.
     // The build has read the files and the git record: what reading holds may go (read_again
     // still works, and holds what it reads with).
     virtual void done_reading() {}
@@ -90,6 +88,9 @@ public:
     // Names the source for a build cache (the repository and content folder); "" when what it
     // reads has no blob ids to key a cache by.
     virtual std::string cache_identity() const { return ""; }
+    // Sets what read() may reuse: the files known holds, and the folders as an earlier read listed
+    // them in trees, of which read() takes a folder's listing when its tree id is the same (moving
+    // it out of trees into the snapshot) rather than read the tree again.
     void reuse(Known known, TreeListings* trees = nullptr) {
         known_ = std::move(known);
         known_trees_ = trees;

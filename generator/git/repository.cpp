@@ -284,7 +284,7 @@ void walk(git_repository* repo, const git_oid& root, const std::string& prefix, 
         TreeListing listing;
         if (known_trees)
             if (auto it = known_trees->find(current.rel); it != known_trees->end() && it->second.oid == oid)
-                listing = std::move(it->second);
+                listing = std::move(known_trees->extract(it).mapped());
         if (listing.oid.empty()) listing = list_tree(repo, current.id, std::move(oid), prefix, current.rel);
         for (const TreeListing::Entry& entry : listing.entries) {
             const std::string& name = entry.name;

@@ -106,3 +106,30 @@ TEST_CASE("build cache: a report's Markdown is not kept, and reads back as to be
     CHECK(back.body_unread);
     CHECK(back.body_line == 7);
 }
+
+TEST_CASE("build cache: a folder listing with a malformed object id is not trusted", "[cache]") {
+    // A cache written otherwise than by a build (by hand, or by a fault): the next build must be
+    // a full one, not fail at every build on the id.
+    TempDir dir;
+    BuildCache cache;
+    cache.commit = "c0ffee";
+    const std::string good(40, 'a');
+    std::string why;
+    SECTION("a well-formed listing is kept") {
+        cache.trees["reports/"] = TreeListing{good, {{"2020-001", good, 't'}}};
+        save_build_cache(dir / "cache", "site", cache, {}, nullptr);
+        CHECK(load_build_cache(dir / "cache", "site", why));
+    }
+    SECTION("the folder's own id") {
+        cache.trees["reports/"] = TreeListing{"not an id", {{"2020-001", good, 't'}}};
+        save_build_cache(dir / "cache", "site", cache, {}, nullptr);
+        CHECK_FALSE(load_build_cache(dir / "cache", "site", why));
+        CHECK(why.find("malformed object id") != std::string::npos);
+    }
+    SECTION("an entry's id, of the right length but not hex") {
+        cache.trees["reports/"] = TreeListing{good, {{"2020-001", std::string(40, 'g'), 't'}}};
+        save_build_cache(dir / "cache", "site", cache, {}, nullptr);
+        CHECK_FALSE(load_build_cache(dir / "cache", "site", why));
+        CHECK(why.find("malformed object id") != std::string::npos);
+    }
+}
