@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <set>
@@ -26,11 +27,11 @@ struct Classified {
     std::string hint;  // why a file is unexpected
 };
 
-bool ends_with(const std::string& s, std::string_view suffix) { return s.ends_with(suffix); }
+bool ends_with(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
 
-Classified classify(const std::string& path) {
+Classified classify(std::string_view path) {
     auto segments = std::count(path.begin(), path.end(), '/') + 1;
-    std::string name = path.substr(path.rfind('/') + 1);
+    std::string_view name = path.substr(path.rfind('/') + 1);
     if (path == "gongkai.toml") return {Kind::config, ""};
     if (path.starts_with("static/")) return {Kind::static_file, ""};
     if (!name.empty() && name.front() == '.') return {Kind::ignored, ""};
@@ -238,6 +239,8 @@ void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& d
         }
     }
     const Report* previous = nullptr;
+    const Project* goals_of = nullptr;  // whose goal ids are in goal_ids (reports come by project)
+    std::set<std::string> goal_ids;
     for (const auto& r : lib.reports) {
         const Project* p = lib.project(r.project);
         if (!p) {
@@ -249,10 +252,13 @@ void check_references(Library& lib, const Unreadable& unreadable, Diagnostics& d
             continue;
         }
         if (!r.goal_completion.empty()) {
-            std::set<std::string> ids;
-            collect_goal_ids(p->goals, ids);
+            if (goals_of != p) {
+                goal_ids.clear();
+                collect_goal_ids(p->goals, goal_ids);
+                goals_of = p;
+            }
             for (const auto& gc : r.goal_completion)
-                if (!ids.contains(gc.goal_id))
+                if (!goal_ids.contains(gc.goal_id))
                     diagnostics.error(r.path, gc.line, 0, "goal_completion." + printable(gc.goal_id, 80),
                                       "project '" + p->id + "' has no goal with id " + quoted(gc.goal_id));
         }
@@ -325,23 +331,26 @@ std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnos
     std::map<std::string, std::string> static_names;  // lower-cased path -> the path of the first
     // Departments, projects and reports are checked and parsed on all cores first; what spans
     // files is then done in order, so diagnostics come out as from one thread.
-    std::vector<std::optional<ParsedEntry>> entries(snapshot.files.size());
+    // What each file is, and the parsed form of those parsed here (none of the files the cache
+    // gives: an entry is made only for a file parsed anew).
+    std::vector<Kind> kinds(snapshot.files.size());
+    std::vector<std::unique_ptr<ParsedEntry>> entries(snapshot.files.size());
     parallel_for(snapshot.files.size(), worker_count(workers), [&](std::size_t i, unsigned) {
         const SourceFile& file = snapshot.files[i];
-        Kind kind = classify(file.path).kind;
+        const Kind kind = kinds[i] = classify(file.path).kind;
         if (is_entity(kind) && file.kind == EntryKind::file && !file.reused && name_problem(file.path).empty()) {
-            entries[i] = parse_entry(file, kind);
+            entries[i] = std::make_unique<ParsedEntry>(parse_entry(file, kind));
             // Nothing below reads a parsed file's text again.
             if (release) std::string().swap(release->files[i].data);
         }
     });
     // The library's largest list, made at its size (grown by doubling it would hold up to twice).
-    lib.reports.reserve(static_cast<std::size_t>(
-        std::count_if(snapshot.files.begin(), snapshot.files.end(),
-                      [](const SourceFile& f) { return classify(f.path).kind == Kind::report; })));
+    lib.reports.reserve(static_cast<std::size_t>(std::count(kinds.begin(), kinds.end(), Kind::report)));
+    lib.file_ids.reserve(snapshot.files.size());
+    if (clean) clean->reserve(snapshot.files.size());
     for (std::size_t index = 0; index < snapshot.files.size(); ++index) {
         const SourceFile& file = snapshot.files[index];
-        Classified c = classify(file.path);
+        Classified c = kinds[index] == Kind::unexpected ? classify(file.path) : Classified{kinds[index], ""};
         // A link or submodule standing in for one of gongkai's folders hides everything in it.
         bool stands_for_folder = file.kind != EntryKind::file && file.path.find('/') == std::string::npos &&
                                  classify(file.path + "/x").kind != Kind::ignored;
@@ -398,13 +407,13 @@ std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnos
                     parsed = &it->second;
             if (!parsed) throw std::logic_error("a reused file has no parsed form: " + file.path);
             if (clean) clean->insert(file.path);
-            lib.file_ids.emplace_hint(lib.file_ids.end(), file.repo_path, file.oid);  // in path order
+            lib.file_ids.emplace(file.repo_path, file.oid);
             if (auto* d = std::get_if<Department>(&parsed->value)) lib.departments.push_back(std::move(*d));
             if (auto* p = std::get_if<Project>(&parsed->value)) lib.projects.push_back(std::move(*p));
             if (auto* r = std::get_if<Report>(&parsed->value)) lib.reports.push_back(std::move(*r));
             continue;
         }
-        if (!file.oid.empty()) lib.file_ids.emplace_hint(lib.file_ids.end(), file.repo_path, file.oid);
+        if (!file.oid.empty()) lib.file_ids.emplace(file.repo_path, file.oid);
         if (entries[index]) {
             ParsedEntry& e = *entries[index];
             diagnostics.append(e.diagnostics);
@@ -452,10 +461,14 @@ std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnos
     std::sort(lib.departments.begin(), lib.departments.end(),
               [](const Department& a, const Department& b) { return a.id < b.id; });
     std::sort(lib.projects.begin(), lib.projects.end(), [](const Project& a, const Project& b) { return a.id < b.id; });
-    std::sort(lib.reports.begin(), lib.reports.end(), [](const Report& a, const Report& b) {
+    // Files come in path order, which for most content is already the reports' order: sorting
+    // is then only a check.
+    auto report_order = [](const Report& a, const Report& b) {
         return std::tie(a.project, a.period_end, a.period_start, a.id) <
                std::tie(b.project, b.period_end, b.period_start, b.id);
-    });
+    };
+    if (!std::is_sorted(lib.reports.begin(), lib.reports.end(), report_order))
+        std::sort(lib.reports.begin(), lib.reports.end(), report_order);
     check_references(lib, unreadable, diagnostics);
     if (diagnostics.error_count() != before) return std::nullopt;
     return lib;

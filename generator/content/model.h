@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace gongkai {
@@ -135,8 +136,9 @@ struct Library {
     std::map<std::string, std::string> templates;
     std::map<std::string, std::string> static_files;
     // The git blob id of each department, project and report file, by its path (as in
-    // Department::path); empty when the content did not come from a commit.
-    std::map<std::string, std::string> file_ids;
+    // Department::path); empty when the content did not come from a commit. Looked up for every
+    // page and data entry: hashed.
+    std::unordered_map<std::string, std::string> file_ids;
 
     const Department* department(const std::string& id) const;
     const Project* project(const std::string& id) const;

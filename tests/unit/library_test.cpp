@@ -40,6 +40,23 @@ TEST_CASE("library: the basic site loads, sorted", "[library]") {
     CHECK(reports[1]->id == "2020-10");
 }
 
+TEST_CASE("library: reports are in period order, whatever their files are named", "[library]") {
+    // The files come in name order, which here is not the periods' order: a-late before b-early.
+    Files files = basic_site();
+    files["reports/2020-001/a-late.md"] = files.at("reports/2020-001/2020-10.md");
+    files["reports/2020-001/b-early.md"] = files.at("reports/2020-001/2020-06.md");
+    files.erase("reports/2020-001/2020-10.md");
+    files.erase("reports/2020-001/2020-06.md");
+    Diagnostics diags;
+    auto lib = load(files, diags);
+    INFO(listing(diags));
+    REQUIRE(lib);
+    auto reports = lib->reports_of("2020-001");
+    REQUIRE(reports.size() == 2);
+    CHECK(reports[0]->id == "b-early");
+    CHECK(reports[1]->id == "a-late");
+}
+
 TEST_CASE("library: templates and static files of the content are kept for the theme", "[library]") {
     Files files = basic_site();
     files["templates/index.mustache"] = "<p>own home page</p>";
