@@ -97,14 +97,14 @@ std::string rfc3339(std::int64_t seconds, int offset_minutes) {
     const std::int64_t local = seconds + static_cast<std::int64_t>(offset_minutes) * 60;
     const Date day = date_of(seconds, offset_minutes);
     const std::int64_t second_of_day = local - day.days() * 86400;
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d", day.iso().c_str(), static_cast<int>(second_of_day / 3600),
-                  static_cast<int>(second_of_day / 60 % 60), static_cast<int>(second_of_day % 60));
-    std::string out = buf;
-    if (offset_minutes == 0) return out + "Z";
     const int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-    std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
-    return out + buf;
+    char zone[16] = "Z";
+    if (offset_minutes != 0)
+        std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', magnitude / 60, magnitude % 60);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%s", day.iso().c_str(), static_cast<int>(second_of_day / 3600),
+                  static_cast<int>(second_of_day / 60 % 60), static_cast<int>(second_of_day % 60), zone);
+    return buf;
 }
 
 bool is_sample_data(const Library& lib, const Project& project) {

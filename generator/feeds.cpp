@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -44,24 +45,32 @@ public:
         : lib_(lib), analysis_(analysis), strings_(strings), base_url_(base_url) {}
 
     void add_atom(SiteFiles& files) const {
-        // Every report once, newest first; each feed takes the first of them that are its own.
+        // Every report once, newest first; each feed takes the first of them that are its own,
+        // all feeds in one pass (each department's feed looking through the whole list for its
+        // own took most of the feeds' time).
         const std::vector<Entry> all = entries();
-        auto newest = [&](auto matches) {
-            std::vector<Entry> out;
-            for (const auto& e : all) {
-                if (out.size() == max_entries) break;
-                if (matches(*e.project)) out.push_back(e);
-            }
-            return out;
+        std::vector<const Entry*> site;
+        std::vector<std::vector<const Entry*>> own(lib_.departments.size());
+        std::size_t open = own.size() + 1;  // feeds that can take more entries
+        auto take = [&open](std::vector<const Entry*>& feed, const Entry& e) {
+            if (feed.size() == max_entries) return;
+            feed.push_back(&e);
+            if (feed.size() == max_entries) --open;
         };
-        files.add("atom.xml", feed("atom.xml", sample_prefix(lib_.config.sample_data) + lib_.config.title, base_url_,
-                                   newest([](const Project&) { return true; })));
-        for (const auto& d : lib_.departments) {
-            std::vector<Entry> own = newest([&](const Project& p) { return p.department == d.id; });
+        for (const auto& e : all) {
+            if (open == 0) break;
+            take(site, e);
+            if (const Department* d = lib_.department(e.project->department))
+                take(own[static_cast<std::size_t>(d - lib_.departments.data())], e);
+        }
+        files.add("atom.xml",
+                  feed("atom.xml", sample_prefix(lib_.config.sample_data) + lib_.config.title, base_url_, site));
+        for (std::size_t i = 0; i < lib_.departments.size(); ++i) {
+            const Department& d = lib_.departments[i];
             std::string dir = "departments/" + d.id + "/";
             std::string title =
                 sample_prefix(lib_.config.sample_data || d.sample_data) + lib_.config.title + " — " + d.name;
-            files.add(dir + "atom.xml", feed(dir + "atom.xml", title, base_url_ + dir, own));
+            files.add(dir + "atom.xml", feed(dir + "atom.xml", title, base_url_ + dir, own[i]));
         }
     }
 
@@ -122,12 +131,12 @@ private:
     }
 
     std::string feed(const std::string& path, const std::string& title, const std::string& alternate,
-                     const std::vector<Entry>& entries) const {
+                     const std::vector<const Entry*>& entries) const {
         Moment updated{analysis_.now, analysis_.now_offset};
         if (!entries.empty()) {
-            updated = entries.front().updated;
-            for (const auto& e : entries)
-                if (e.updated.seconds > updated.seconds) updated = e.updated;
+            updated = entries.front()->updated;
+            for (const Entry* e : entries)
+                if (e->updated.seconds > updated.seconds) updated = e->updated;
         }
         const std::string& publisher = lib_.config.publisher.empty() ? lib_.config.title : lib_.config.publisher;
         std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
@@ -140,7 +149,8 @@ private:
         // Atom wants a feed-level author when there may be no entries to carry one.
         out += "  <author>\n    <name>" + xml(publisher) + "</name>\n  </author>\n";
         out += "  <generator>gongkai</generator>\n";
-        for (const auto& e : entries) {
+        for (const Entry* entry : entries) {
+            const Entry& e = *entry;
             const std::string url = xml(report_url(*e.report));
             out += "  <entry>\n";
             out += "    <id>" + url + "</id>\n";
@@ -156,28 +166,38 @@ private:
         return out;
     }
 
-    // The day each project and report page last changed, by page path, where history knows it.
-    std::vector<std::pair<std::string, Date>> last_modified() const {
-        std::vector<std::pair<std::string, Date>> out;
-        out.reserve(lib_.projects.size() + lib_.reports.size());
-        for (const auto& p : lib_.projects)
-            if (const Revision* rev = last_revision(lib_, analysis_, p))
-                out.emplace_back("projects/" + p.id + "/index.html", date_of(rev->time, rev->offset));
-        for (const auto& r : lib_.reports)
-            if (const Revision* rev = last_revision(lib_, analysis_, r))
-                out.emplace_back("projects/" + r.project + "/reports/" + r.id + "/index.html",
-                                 date_of(rev->time, rev->offset));
-        std::sort(out.begin(), out.end());
-        return out;
+    // The project or report whose page is at path ("projects/<id>/index.html",
+    // "projects/<id>/reports/<id>/index.html"), the revision it last changed in, if history knows
+    // it. Ids hold no '/', so the path names the page whole.
+    const Revision* page_revision(std::string_view path) const {
+        constexpr std::string_view projects = "projects/", index = "index.html", reports = "reports/";
+        if (!path.starts_with(projects) || !path.ends_with(index)) return nullptr;
+        path.remove_prefix(projects.size());
+        const std::size_t slash = path.find('/');
+        if (slash == std::string_view::npos) return nullptr;
+        const std::string_view project_id = path.substr(0, slash);
+        std::string_view rest = path.substr(slash + 1);
+        auto project = std::lower_bound(lib_.projects.begin(), lib_.projects.end(), project_id,
+                                        [](const Project& p, std::string_view id) { return p.id < id; });
+        if (project == lib_.projects.end() || project->id != project_id) return nullptr;
+        if (rest == index) return last_revision(lib_, analysis_, *project);
+        if (!rest.starts_with(reports)) return nullptr;
+        rest.remove_prefix(reports.size());
+        if (rest.size() <= index.size() + 1 || rest[rest.size() - index.size() - 1] != '/') return nullptr;
+        const std::string_view report_id = rest.substr(0, rest.size() - index.size() - 1);
+        auto report = std::lower_bound(lib_.reports.begin(), lib_.reports.end(), project_id,
+                                       [](const Report& r, std::string_view id) { return r.project < id; });
+        for (; report != lib_.reports.end() && report->project == project_id; ++report)
+            if (report->id == report_id) return last_revision(lib_, analysis_, *report);
+        return nullptr;
     }
 
     std::string sitemap_xml(const std::vector<std::string_view>& pages) const {
-        const auto modified = last_modified();
         // Each page's address within the site, sorted: the same order as the whole addresses,
         // which all begin with base_url_.
         struct Url {
             std::string_view address;
-            const Date* lastmod;
+            std::optional<Date> lastmod;
         };
         std::vector<Url> urls;
         urls.reserve(pages.size());
@@ -185,9 +205,9 @@ private:
             if (!path.ends_with(".html") || path == "404.html") continue;
             std::string_view address = path;
             if (path == "index.html" || path.ends_with("/index.html")) address.remove_suffix(10);
-            auto it = std::lower_bound(modified.begin(), modified.end(), path,
-                                       [](const auto& m, std::string_view key) { return m.first < key; });
-            urls.push_back({address, it != modified.end() && it->first == path ? &it->second : nullptr});
+            std::optional<Date> lastmod;
+            if (const Revision* rev = page_revision(path)) lastmod = date_of(rev->time, rev->offset);
+            urls.push_back({address, lastmod});
         }
         std::sort(urls.begin(), urls.end(), [](const Url& a, const Url& b) { return a.address < b.address; });
         const std::string base = xml(base_url_);
