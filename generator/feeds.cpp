@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "data.h"
@@ -47,7 +49,8 @@ public:
     void add_atom(SiteFiles& files) const {
         // Every report once, newest first; each feed takes the first of them that are its own,
         // all feeds in one pass (each department's feed looking through the whole list for its
-        // own took most of the feeds' time).
+        // own took most of the feeds' time). A project's department is found by id in the
+        // library's departments, sorted by id as load_library leaves them.
         const std::vector<Entry> all = entries();
         std::vector<const Entry*> site;
         std::vector<std::vector<const Entry*>> own(lib_.departments.size());
@@ -166,10 +169,20 @@ private:
         return out;
     }
 
+    // The reports by project id and report id (views of the library's strings).
+    struct IdPairHash {
+        std::size_t operator()(const std::pair<std::string_view, std::string_view>& ids) const {
+            const std::hash<std::string_view> hash;
+            return hash(ids.first) * 31 + hash(ids.second);
+        }
+    };
+    using ReportsById = std::unordered_map<std::pair<std::string_view, std::string_view>, const Report*, IdPairHash>;
+
     // The project or report whose page is at path ("projects/<id>/index.html",
     // "projects/<id>/reports/<id>/index.html"), the revision it last changed in, if history knows
-    // it. Ids hold no '/', so the path names the page whole.
-    const Revision* page_revision(std::string_view path) const {
+    // it. Ids hold no '/', so the path names the page whole. The library's projects are sorted by
+    // id, as load_library leaves them.
+    const Revision* page_revision(std::string_view path, const ReportsById& reports_by_id) const {
         constexpr std::string_view projects = "projects/", index = "index.html", reports = "reports/";
         if (!path.starts_with(projects) || !path.ends_with(index)) return nullptr;
         path.remove_prefix(projects.size());
@@ -177,19 +190,17 @@ private:
         if (slash == std::string_view::npos) return nullptr;
         const std::string_view project_id = path.substr(0, slash);
         std::string_view rest = path.substr(slash + 1);
-        auto project = std::lower_bound(lib_.projects.begin(), lib_.projects.end(), project_id,
-                                        [](const Project& p, std::string_view id) { return p.id < id; });
-        if (project == lib_.projects.end() || project->id != project_id) return nullptr;
-        if (rest == index) return last_revision(lib_, analysis_, *project);
+        if (rest == index) {
+            auto project = std::lower_bound(lib_.projects.begin(), lib_.projects.end(), project_id,
+                                            [](const Project& p, std::string_view id) { return p.id < id; });
+            if (project == lib_.projects.end() || project->id != project_id) return nullptr;
+            return last_revision(lib_, analysis_, *project);
+        }
         if (!rest.starts_with(reports)) return nullptr;
         rest.remove_prefix(reports.size());
         if (rest.size() <= index.size() + 1 || rest[rest.size() - index.size() - 1] != '/') return nullptr;
-        const std::string_view report_id = rest.substr(0, rest.size() - index.size() - 1);
-        auto report = std::lower_bound(lib_.reports.begin(), lib_.reports.end(), project_id,
-                                       [](const Report& r, std::string_view id) { return r.project < id; });
-        for (; report != lib_.reports.end() && report->project == project_id; ++report)
-            if (report->id == report_id) return last_revision(lib_, analysis_, *report);
-        return nullptr;
+        auto report = reports_by_id.find({project_id, rest.substr(0, rest.size() - index.size() - 1)});
+        return report == reports_by_id.end() ? nullptr : last_revision(lib_, analysis_, *report->second);
     }
 
     std::string sitemap_xml(const std::vector<std::string_view>& pages) const {
@@ -199,6 +210,10 @@ private:
             std::string_view address;
             std::optional<Date> lastmod;
         };
+        ReportsById reports_by_id;
+        reports_by_id.reserve(lib_.reports.size());
+        for (const auto& r : lib_.reports)
+            reports_by_id.emplace(std::pair<std::string_view, std::string_view>(r.project, r.id), &r);
         std::vector<Url> urls;
         urls.reserve(pages.size());
         for (const std::string_view path : pages) {
@@ -206,7 +221,7 @@ private:
             std::string_view address = path;
             if (path == "index.html" || path.ends_with("/index.html")) address.remove_suffix(10);
             std::optional<Date> lastmod;
-            if (const Revision* rev = page_revision(path)) lastmod = date_of(rev->time, rev->offset);
+            if (const Revision* rev = page_revision(path, reports_by_id)) lastmod = date_of(rev->time, rev->offset);
             urls.push_back({address, lastmod});
         }
         std::sort(urls.begin(), urls.end(), [](const Url& a, const Url& b) { return a.address < b.address; });

@@ -337,7 +337,8 @@ std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnos
     std::vector<std::unique_ptr<ParsedEntry>> entries(snapshot.files.size());
     parallel_for(snapshot.files.size(), worker_count(workers), [&](std::size_t i, unsigned) {
         const SourceFile& file = snapshot.files[i];
-        const Kind kind = kinds[i] = classify(file.path).kind;
+        kinds[i] = classify(file.path).kind;
+        const Kind kind = kinds[i];
         if (is_entity(kind) && file.kind == EntryKind::file && !file.reused && name_problem(file.path).empty()) {
             entries[i] = std::make_unique<ParsedEntry>(parse_entry(file, kind));
             // Nothing below reads a parsed file's text again.
@@ -350,6 +351,7 @@ std::optional<Library> load(const Snapshot& snapshot, Snapshot* release, Diagnos
     if (clean) clean->reserve(snapshot.files.size());
     for (std::size_t index = 0; index < snapshot.files.size(); ++index) {
         const SourceFile& file = snapshot.files[index];
+        // Only an unexpected file's hint is wanted again.
         Classified c = kinds[index] == Kind::unexpected ? classify(file.path) : Classified{kinds[index], ""};
         // A link or submodule standing in for one of gongkai's folders hides everything in it.
         bool stands_for_folder = file.kind != EntryKind::file && file.path.find('/') == std::string::npos &&

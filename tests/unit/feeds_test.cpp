@@ -202,7 +202,7 @@ TEST_CASE("feeds: only the newest 50 reports, ties broken by path", "[feeds]") {
     CHECK(files["atom.xml"].find("/r50/") == std::string::npos);
     CHECK(files["atom.xml"].find(r10) == std::string::npos);
     // Department feeds are capped the same way; finance, which leads none of them, keeps its one.
-    CHECK(entry_ids(files["departments/finance/atom.xml"]).size() == 1);
+    CHECK(entry_ids(files["departments/finance/atom.xml"]) == std::vector<std::string>{rq3});
     CHECK(entry_ids(files["departments/education/atom.xml"]).size() == 50);
 }
 
@@ -249,6 +249,29 @@ TEST_CASE("feeds: sitemap.xml lists every page by its absolute URL, with git's l
   </url>
 </urlset>
 )");
+}
+
+TEST_CASE("feeds: only a project's or a report's own page carries its last change", "[feeds]") {
+    Library lib = open_data_library();
+    SiteFiles files = pages();
+    // Static pages of the content, beside and below a report's page, and pages that look like a
+    // project's or a report's but name none of them.
+    for (const char* path : {"projects/2020-043/reports/2020-06/extra/index.html", "projects/2020-043/notes.html",
+                             "projects/2020-043/reports/2099-01/index.html", "projects/2099-999/index.html",
+                             "projects/2020-043/reports/index.html"})
+        files.add(path, "<html></html>");
+    add_feeds(lib, open_data_analysis(lib), strings(), base, files);
+    const std::string& sitemap = files.files().at("sitemap.xml");
+    for (const char* address :
+         {"projects/2020-043/reports/2020-06/extra/", "projects/2020-043/notes.html",
+          "projects/2020-043/reports/2099-01/", "projects/2099-999/", "projects/2020-043/reports/"}) {
+        INFO(address);
+        CHECK_THAT(sitemap, Catch::Contains("<loc>" + base + address + "</loc>\n  </url>"));
+    }
+    CHECK_THAT(sitemap, Catch::Contains("<loc>" + base + "projects/2020-043/reports/2020-06/</loc>\n" +
+                                        "    <lastmod>2020-07-01</lastmod>"));
+    CHECK_THAT(sitemap, Catch::Contains("<loc>" + base + "projects/2020-043/</loc>\n" +
+                                        "    <lastmod>2020-10-23</lastmod>"));
 }
 
 TEST_CASE("feeds: sitemap dates are the committer's local day", "[feeds]") {
