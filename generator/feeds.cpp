@@ -38,7 +38,9 @@ struct Entry {
     const Project* project;
     Moment published;
     Moment updated;
-    std::string path;  // ties in publication time are broken by it, for stable bytes
+    // Ties in publication time are broken by the report's path, for stable bytes: the content
+    // folder's path, the same for every report, then its history_path.
+    const std::string* path;
 };
 
 class Feeds {
@@ -91,10 +93,12 @@ private:
     // Every report, newest publication first (ties by path, so the order is total).
     std::vector<Entry> entries() const {
         std::vector<Entry> out;
+        out.reserve(lib_.reports.size());
+        const Project* p = nullptr;  // the reports come by project
         for (const auto& r : lib_.reports) {
-            const Project* p = lib_.project(r.project);
+            if (!p || p->id != r.project) p = lib_.project(r.project);
             if (!p) continue;
-            Entry e{&r, p, {r.date.days() * 86400, 0}, {}, history_path(r)};
+            Entry e{&r, p, {r.date.days() * 86400, 0}, {}, &r.path};
             const FileHistory* h = analysis_.history_of(lib_, r);
             if (h && h->published) {
                 e.published = moment_of(*h->published);
@@ -105,7 +109,7 @@ private:
             out.push_back(std::move(e));
         }
         std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
-            return std::tie(b.published.seconds, a.path) < std::tie(a.published.seconds, b.path);
+            return std::tie(b.published.seconds, *a.path) < std::tie(a.published.seconds, *b.path);
         });
         return out;
     }
