@@ -184,8 +184,7 @@ private:
 
     // The project or report whose page is at path ("projects/<id>/index.html",
     // "projects/<id>/reports/<id>/index.html"), the revision it last changed in, if history knows
-    // it. Ids hold no '/', so the path names the page whole. The library's projects are sorted by
-    // id, as load_library leaves them.
+    // it. Ids hold no '/', so the path names the page whole.
     const Revision* page_revision(std::string_view path, const ReportsById& reports_by_id) const {
         constexpr std::string_view projects = "projects/", index = "index.html", reports = "reports/";
         if (!path.starts_with(projects) || !path.ends_with(index)) return nullptr;
@@ -195,10 +194,8 @@ private:
         const std::string_view project_id = path.substr(0, slash);
         std::string_view rest = path.substr(slash + 1);
         if (rest == index) {
-            auto project = std::lower_bound(lib_.projects.begin(), lib_.projects.end(), project_id,
-                                            [](const Project& p, std::string_view id) { return p.id < id; });
-            if (project == lib_.projects.end() || project->id != project_id) return nullptr;
-            return last_revision(lib_, analysis_, *project);
+            const Project* project = lib_.project(project_id);
+            return project ? last_revision(lib_, analysis_, *project) : nullptr;
         }
         if (!rest.starts_with(reports)) return nullptr;
         rest.remove_prefix(reports.size());

@@ -54,15 +54,15 @@ bool Date::valid(int year, int month, int day) {
     return day <= max;
 }
 
-const Department* Library::department(const std::string& id) const {
+const Department* Library::department(std::string_view id) const {
     auto it = std::lower_bound(departments.begin(), departments.end(), id,
-                               [](const Department& d, const std::string& key) { return d.id < key; });
+                               [](const Department& d, std::string_view key) { return d.id < key; });
     return it != departments.end() && it->id == id ? &*it : nullptr;
 }
 
-const Project* Library::project(const std::string& id) const {
+const Project* Library::project(std::string_view id) const {
     auto it = std::lower_bound(projects.begin(), projects.end(), id,
-                               [](const Project& p, const std::string& key) { return p.id < key; });
+                               [](const Project& p, std::string_view key) { return p.id < key; });
     return it != projects.end() && it->id == id ? &*it : nullptr;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -140,8 +141,8 @@ struct Library {
     // page and data entry: hashed.
     std::unordered_map<std::string, std::string> file_ids;
 
-    const Department* department(const std::string& id) const;
-    const Project* project(const std::string& id) const;
+    const Department* department(std::string_view id) const;
+    const Project* project(std::string_view id) const;
     // The reports of one project, oldest period first.
     std::vector<const Report*> reports_of(const std::string& project_id) const;
 };
