@@ -724,8 +724,65 @@ FolderTimes unchanged_folders(const fs::path& folder, const FolderTimes& recorde
     return out;
 }
 
-FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, const Manifest& verified,
+namespace {
+
+std::size_t depth_of(const std::string& dir) {
+    return dir.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(dir.begin(), dir.end(), '/'));
+}
+
+bool is_within(std::string_view path, std::string_view dir) {
+    return path.size() > dir.size() && path[dir.size()] == '/' && path.starts_with(dir);
+}
+
+// What stands where the copy's folders should be and is not a folder, removed (see
+// clear_unlisted), shallowest first: a folder is looked at only after every folder above it was
+// found a folder or removed, so no lookup passes through a link. A folder in unchanged was found
+// a folder with its recorded ctime, but through its parents: those not in unchanged are looked at
+// here too. Returns the folders removed.
+std::vector<std::string> remove_strays(const fs::path& folder, const Manifest& original, const FolderTimes& recorded,
+                                       const FolderTimes& unchanged) {
+    std::unordered_set<std::string> folders = folders_of(original);
+    for (const auto& [dir, time] : recorded) folders.insert(dir);
+    std::vector<const std::string*> look;
+    for (const auto& dir : folders)
+        if (!unchanged.contains(dir)) look.push_back(&dir);
+    std::sort(look.begin(), look.end(), [](const std::string* a, const std::string* b) {
+        const std::size_t da = depth_of(*a), db = depth_of(*b);
+        return da != db ? da < db : *a < *b;
+    });
+    std::vector<std::string> removed;
+    const FolderHandle handle(folder);
+    for (const std::string* dir : look) {
+        if (dir->empty()) continue;  // the copy itself, found by its inode
+        if (std::any_of(removed.begin(), removed.end(), [&](const std::string& r) { return is_within(*dir, r); }))
+            continue;  // went with what was removed above it
+        struct stat st {};
+        if (!handle.lstat(*dir, st) || S_ISDIR(st.st_mode)) continue;
+        if (::unlink((folder / *dir).c_str()) != 0 && errno != ENOENT)
+            fail("cannot remove " + (folder / *dir).string(), errno);
+        removed.push_back(*dir);
+    }
+    return removed;
+}
+
+}  // namespace
+
+FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, Manifest& verified,
                            const FolderTimes& recorded, FolderTimes unchanged) {
+    const std::vector<std::string> strays = remove_strays(folder, original, recorded, unchanged);
+    if (!strays.empty()) {
+        auto below_a_stray = [&](std::string_view path) {
+            return std::any_of(strays.begin(), strays.end(),
+                               [&](const std::string& s) { return path == s || is_within(path, s); });
+        };
+        std::erase_if(verified, [&](const auto& entry) { return below_a_stray(entry.first); });
+        std::erase_if(unchanged, [&](const auto& entry) { return below_a_stray(entry.first); });
+        for (const auto& stray : strays)
+            for (std::string dir = parent_folder(stray);; dir = parent_folder(dir)) {
+                unchanged.erase(dir);
+                if (dir.empty()) break;
+            }
+    }
     std::vector<std::string> untrusted;
     for (const auto& [path, entry] : original) {
         if (verified.contains(path)) continue;

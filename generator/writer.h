@@ -195,8 +195,12 @@ void verify_linked_copy(const std::filesystem::path& folder, Manifest& manifest,
 // that were listed but are no longer as written (original minus verified) are removed, and every
 // recorded folder that is not in unchanged (as unchanged_folders found them before), or that
 // held a file removed here or holds such a folder, is read and cleared of what the manifest does
-// not list (the marker excepted). Returns the recorded folders still unchanged.
-FolderTimes clear_unlisted(const std::filesystem::path& folder, const Manifest& original, const Manifest& verified,
+// not list (the marker excepted). Before anything else, whatever stands where one of the copy's
+// folders should be and is not a folder (a symbolic link put there by hand, say to a folder moved
+// to another disk, or a file) is removed itself, never followed, and the files verified lists
+// below it are dropped from it: nothing a build removes, writes or links in the copy reaches
+// outside it. Returns the recorded folders still unchanged.
+FolderTimes clear_unlisted(const std::filesystem::path& folder, const Manifest& original, Manifest& verified,
                            const FolderTimes& recorded, FolderTimes unchanged);
 // Records what stat says now of the file at path (size, times, inode) in entry.
 void restat(const std::filesystem::path& path, OutputEntry& entry);

@@ -1267,6 +1267,54 @@ TEST_CASE("incremental: an output folder reached through a symbolic link", "[int
     CHECK(fs::is_symlink(s.dir / "site"));
 }
 
+TEST_CASE("incremental: a folder of the output replaced by a symbolic link is never followed",
+          "[integration][incremental]") {
+    // Say the office moved a folder of the published site to another disk and left a link in its
+    // place. The copy that held the link is the cache's second copy after the next build, and is
+    // brought up to date by the build after that: nothing may be removed or written through the
+    // link, and the site must come out as a clean build writes it, with a real folder there.
+    Series s;
+    int hour = 10;
+    auto change = [&](const std::string& report, int completion) {
+        commit_report(s.repo, report, completion, hour, "2020-10-20T" + two(hour) + ":00:00+08:00");
+        ++hour;
+    };
+    s.step("the first commit");
+    change("2020-101/2020-06", 30);
+    s.step("build 2");
+
+    const fs::path elsewhere = s.dir / "elsewhere";
+    fs::create_directory(elsewhere);
+    std::string linked;
+    SECTION("the theme's assets, moved (the files keep their inodes)") {
+        linked = "assets";
+        fs::rename(s.out() / linked, elsewhere / linked);
+    }
+    SECTION("a project's folder, copied (new inodes)") {
+        linked = "projects/2020-102";
+        fs::copy(s.out() / linked, elsewhere / "2020-102", fs::copy_options::recursive);
+        fs::remove_all(s.out() / linked);
+    }
+    const fs::path target = elsewhere / fs::path(linked).filename();
+    fs::create_directory_symlink(target, s.out() / linked);
+    write_file(target / "precious.txt", "不属于网站的文件\n");
+    const auto before = entries(target);
+    REQUIRE(before.size() > 1);
+
+    change("2020-102/2020-07", 40);
+    s.step("the build after the link was made");
+    change("2020-102/2020-08", 45);
+    s.step("the build after that, which brings the copy with the link up to date");
+    change("2020-103/2020-07", 50);
+    s.step("one more build");
+
+    INFO("the folder the link led to: " << target);
+    CHECK(entries(target) == before);
+    CHECK(read_file(target / "precious.txt") == "不属于网站的文件\n");
+    CHECK_FALSE(fs::is_symlink(s.out() / linked));
+    CHECK(fs::is_directory(fs::symlink_status(s.out() / linked)));
+}
+
 TEST_CASE("incremental: a problem that spans files is found by a cached build as by a full one",
           "[integration][incremental]") {
     Series s;
