@@ -36,12 +36,29 @@ void write_manifest(BinaryWriter& w, const Manifest& m) {
     }
 }
 
+// Whether a path the cache names a file or folder of a site by stays inside the site: relative,
+// with no empty, "." or ".." part, no NUL. The cache's checksums find damage, not intent: a
+// path made by hand to lead elsewhere makes the cache untrusted rather than followed when the
+// build removes, writes or links what it lists. Folders may also be "" (the site itself).
+bool stays_inside(std::string_view path) {
+    if (path.empty() || path.front() == '/' || path.find('\0') != std::string_view::npos) return false;
+    for (std::size_t start = 0; start <= path.size();) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        const std::string_view part = path.substr(start, end - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        start = end + 1;
+    }
+    return true;
+}
+
 Manifest read_manifest(BinaryReader& r) {
     Manifest m;
-    std::size_t n = r.count(80);
+    std::size_t n = r.count(64);  // a path and a job name of no bytes: six numbers, a checksum of two
     m.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         std::string path = r.str();
+        if (!stays_inside(path)) throw CacheError("it lists a file outside the site");
         OutputEntry e;
         e.hash = r.hash();
         e.size = r.u64();
@@ -68,6 +85,7 @@ FolderTimes read_folders(BinaryReader& r) {
     out.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         std::string dir = r.str();
+        if (!dir.empty() && !stays_inside(dir)) throw CacheError("it lists a folder outside the site");
         out.emplace(std::move(dir), r.i64());
     }
     return out;

@@ -133,3 +133,56 @@ TEST_CASE("build cache: a folder listing with a malformed object id is not trust
         CHECK(why.find("malformed object id") != std::string::npos);
     }
 }
+
+TEST_CASE("build cache: a path that would lead out of the site makes the cache untrusted", "[cache]") {
+    // The checksums find damage, not intent: a cache whose lists were made by hand to name files
+    // or folders outside the site (with checksums to match) is not used, as the build would
+    // remove, write or link what they name.
+    TempDir dir;
+    BuildCache cache;
+    cache.commit = "c0ffee";
+    OutputEntry entry;
+    entry.size = 3;
+    cache.live.emplace("projects/2020-001/index.html", entry);
+    cache.live_folders.emplace("", 1);
+    cache.live_folders.emplace("projects/2020-001", 2);
+    cache.spare.emplace("data/reports.json", entry);
+    bool trusted = false;
+    SECTION("well-formed lists are kept") { trusted = true; }
+    SECTION("a published file above the site") { cache.live.emplace("../outside.html", entry); }
+    SECTION("a file of the second copy, through ..") { cache.spare.emplace("projects/../../outside.html", entry); }
+    SECTION("an absolute path") { cache.spare.emplace("/etc/passwd", entry); }
+    SECTION("a file with no name (the folder itself)") { cache.live.emplace("", entry); }
+    SECTION("a file named by an empty part") { cache.live.emplace("projects//index.html", entry); }
+    SECTION("a folder above the site") { cache.spare_folders.emplace("..", 1); }
+    SECTION("a folder named .") { cache.live_folders.emplace("projects/.", 1); }
+    save_build_cache(dir / "cache", "site", cache, {}, nullptr);
+    std::string why;
+    const bool loaded = load_build_cache(dir / "cache", "site", why).has_value();
+    INFO(why);
+    CHECK(loaded == trusted);
+    if (!trusted) CHECK(why.find("outside the site") != std::string::npos);
+}
+
+TEST_CASE("build cache: a site of many short paths keeps its cache", "[cache]") {
+    // The smallest entry of a site's list is a path and a job name of no bytes, six numbers and a
+    // checksum: 64 bytes and the path. A site of mostly short paths (images, no page job) must
+    // read back, not be taken for a damaged cache at every build.
+    TempDir dir;
+    BuildCache cache;
+    cache.commit = "c0ffee";
+    for (int i = 0; i < 200; ++i) {
+        OutputEntry entry;
+        entry.size = static_cast<std::uint64_t>(i);
+        cache.live.emplace("i/" + std::to_string(i) + ".png", entry);
+    }
+    cache.live_folders.emplace("", 1);
+    cache.live_folders.emplace("i", 2);
+    save_build_cache(dir / "cache", "site", cache, {}, nullptr);
+    std::string why;
+    auto loaded = load_build_cache(dir / "cache", "site", why);
+    INFO(why);
+    REQUIRE(loaded);
+    CHECK(loaded->live.size() == 200);
+    CHECK(loaded->live.at("i/7.png").size == 7);
+}
