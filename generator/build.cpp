@@ -453,15 +453,15 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         for (auto& [path, entry] : live)
             if (store.touched().contains(entry.inode)) {
                 try {
-                    restat(target / path, entry);
+                    restat_linked(target / path, entry);
                 } catch (const WriteError&) {
-                    entry.size = ~std::uint64_t(0);  // gone: the next build will not trust it
+                    entry.size = untrusted_size;  // gone: the next build will not trust it
                 }
             }
         // Files of the published copy that were not as written stay listed, never to be trusted,
         // so the next build removes them from the copy before it publishes it again.
         for (auto& [path, entry] : not_as_written) {
-            entry.size = ~std::uint64_t(0);
+            entry.size = untrusted_size;
             live.emplace(path, std::move(entry));
         }
         next.spare = std::move(live);

@@ -550,7 +550,7 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
         fail("cannot carry over " + path + " from the published site", errno);
     OutputEntry entry = *live;
     entry.job = job;
-    record_stat(target, entry);
+    restat_linked(target, entry);  // edited since the build found it as written: published, not trusted
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);
 }
@@ -631,6 +631,13 @@ void verify_linked_copy(const fs::path& folder, Manifest& manifest, const Manife
 }
 
 void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }
+
+void restat_linked(const fs::path& path, OutputEntry& entry) {
+    const std::uint64_t size = entry.size;
+    const std::int64_t mtime_ns = entry.mtime_ns;
+    record_stat(path, entry);
+    if (entry.size != size || entry.mtime_ns != mtime_ns) entry.size = untrusted_size;
+}
 
 PublishedFile::PublishedFile(const fs::path& file, const OutputEntry& as_written)
     : fd_(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)), as_written_(as_written) {

@@ -204,6 +204,13 @@ FolderTimes clear_unlisted(const std::filesystem::path& folder, const Manifest& 
                            const FolderTimes& recorded, FolderTimes unchanged);
 // Records what stat says now of the file at path (size, times, inode) in entry.
 void restat(const std::filesystem::path& path, OutputEntry& entry);
+// The same for a file entry described before a link to it was added or removed, which moved its
+// ctime and nothing else. A file whose size or modification time moved too was changed by hand
+// meanwhile, after it was found as written: its entry is then marked so that no build trusts it,
+// and the next one writes the file again.
+void restat_linked(const std::filesystem::path& path, OutputEntry& entry);
+// The size an entry no file matches: the next build does not trust the file it lists.
+inline constexpr std::uint64_t untrusted_size = ~std::uint64_t(0);
 
 // The file gongkai leaves in every folder it writes, so it never replaces a folder it did not make.
 inline constexpr const char* site_marker = ".gongkai-site";

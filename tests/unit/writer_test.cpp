@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "fixture.h"
 #include "site_files.h"
@@ -375,6 +376,48 @@ TEST_CASE("folder store: a file written or kept where one already is replaces th
         CHECK(entry.ctime_ns == static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec);
     }
     CHECK(written.size() == 2);
+}
+
+TEST_CASE("folder store: a published file changed after it was found as written is kept but not trusted",
+          "[writer]") {
+    // A build checks the published files first and links the pages it keeps later; a page edited
+    // by hand in between is published as it now is, and listed so that the next build writes it
+    // again. Linking moves a file's ctime only; the edit moved its size and modification time.
+    namespace fs = std::filesystem;
+    TempDir dir;
+    fs::create_directories(dir / "live");
+    fs::create_directories(dir / "site");
+    Manifest live;
+    {
+        FolderStore store(dir / "live", {});
+        SiteFiles files(&store);
+        files.add("a/edited.html", "as written\n", "edited");
+        files.add("a/kept.html", "as written\n", "kept");
+        live = store.finish();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a later modification time
+    {
+        std::ofstream edit(dir / "live/a/edited.html", std::ios::app);
+        edit << "手工修改\n";
+    }
+    FolderStore store(dir / "site", {}, dir / "live", &live);
+    store.keep("a/edited.html", "edited");
+    store.keep("a/kept.html", "kept");
+    Manifest written = store.finish();
+    CHECK(gongkai::test::read_file(dir / "site/a/edited.html") == "as written\n手工修改\n");
+    REQUIRE(written.contains("a/edited.html"));
+    CHECK(written.at("a/edited.html").size == untrusted_size);
+    REQUIRE(written.contains("a/kept.html"));
+    CHECK(written.at("a/kept.html").size == 11);
+    CHECK(written.at("a/kept.html").mtime_ns == live.at("a/kept.html").mtime_ns);
+
+    // The same when the entry is taken again after the build (the copy that was published).
+    OutputEntry entry = live.at("a/edited.html");
+    restat_linked(dir / "live/a/edited.html", entry);
+    CHECK(entry.size == untrusted_size);
+    entry = live.at("a/kept.html");
+    restat_linked(dir / "live/a/kept.html", entry);
+    CHECK(entry.size == 11);
 }
 
 namespace {
