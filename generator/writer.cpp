@@ -743,15 +743,13 @@ bool is_within(std::string_view path, std::string_view dir) {
 
 // What stands where the copy's folders should be and is not a folder, removed (see
 // clear_unlisted), shallowest first: a folder is looked at only after every folder above it was
-// found a folder or removed, so no lookup passes through a link. A folder in unchanged was found
-// a folder with its recorded ctime, but through its parents: those not in unchanged are looked at
-// here too. Returns the folders removed.
-std::vector<std::string> remove_strays(const fs::path& folder, const Manifest& original, const FolderTimes& recorded,
-                                       const FolderTimes& unchanged) {
-    std::unordered_set<std::string> folders = folders_of(original);
-    for (const auto& [dir, time] : recorded) folders.insert(dir);
+// found a folder or removed, so no lookup passes through a link. The folders are those recorded
+// for the copy, which are all that hold its files (each was a folder when the build that wrote
+// them recorded it). A folder in unchanged was found a folder with its recorded ctime, but
+// through its parents: the rest are looked at here. Returns the folders removed.
+std::vector<std::string> remove_strays(const fs::path& folder, const FolderTimes& recorded, const FolderTimes& unchanged) {
     std::vector<const std::string*> look;
-    for (const auto& dir : folders)
+    for (const auto& [dir, time] : recorded)
         if (!unchanged.contains(dir)) look.push_back(&dir);
     std::sort(look.begin(), look.end(), [](const std::string* a, const std::string* b) {
         const std::size_t da = depth_of(*a), db = depth_of(*b);
@@ -776,7 +774,7 @@ std::vector<std::string> remove_strays(const fs::path& folder, const Manifest& o
 
 FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, Manifest& verified,
                            const FolderTimes& recorded, FolderTimes unchanged) {
-    const std::vector<std::string> strays = remove_strays(folder, original, recorded, unchanged);
+    const std::vector<std::string> strays = remove_strays(folder, recorded, unchanged);
     if (!strays.empty()) {
         auto below_a_stray = [&](std::string_view path) {
             return std::any_of(strays.begin(), strays.end(),
