@@ -286,6 +286,13 @@ struct Series {
         return folder;
     }
 
+    // Commits one report's text anew (see commit_report), an hour after the last such commit.
+    void change(const std::string& report, int completion) {
+        commit_report(repo, report, completion, hour, "2020-10-20T" + two(hour) + ":00:00+08:00");
+        ++hour;
+    }
+    int hour = 9;  // of change()'s next commit
+
     // Builds with the cache into out() and checks it against a clean full build.
     BuildResult step(const std::string& label, unsigned jobs = 2) {
         INFO("after: " << label);
@@ -1178,11 +1185,7 @@ TEST_CASE("incremental: files added by hand are found in folders whose times a b
     // to such a folder, or to one the build did change, must still be found two builds later,
     // when that copy of the site is brought up to date again.
     Series s;
-    int hour = 9;
-    auto change = [&](const std::string& report, int completion) {
-        commit_report(s.repo, report, completion, hour, "2020-10-20T" + two(hour) + ":00:00+08:00");
-        ++hour;
-    };
+    auto change = [&](const std::string& report, int completion) { s.change(report, completion); };
     s.step("the first commit");
     change("2020-101/2020-06", 30);
     s.step("build 2");
@@ -1274,14 +1277,9 @@ TEST_CASE("incremental: a folder of the output replaced by a symbolic link is ne
     // brought up to date by the build after that: nothing may be removed or written through the
     // link, and the site must come out as a clean build writes it, with a real folder there.
     Series s;
-    int hour = 10;
-    auto change = [&](const std::string& report, int completion) {
-        commit_report(s.repo, report, completion, hour, "2020-10-20T" + two(hour) + ":00:00+08:00");
-        ++hour;
-    };
     s.step("the first commit");
-    change("2020-101/2020-06", 30);
-    s.step("build 2");
+    s.change("2020-104/2020-09", 95);
+    s.step("a second build, after which the cache keeps a second copy");
 
     const fs::path elsewhere = s.dir / "elsewhere";
     fs::create_directory(elsewhere);
@@ -1301,11 +1299,11 @@ TEST_CASE("incremental: a folder of the output replaced by a symbolic link is ne
     const auto before = entries(target);
     REQUIRE(before.size() > 1);
 
-    change("2020-102/2020-07", 40);
+    s.change("2020-102/2020-07", 40);
     s.step("the build after the link was made");
-    change("2020-102/2020-08", 45);
+    s.change("2020-102/2020-08", 45);
     s.step("the build after that, which brings the copy with the link up to date");
-    change("2020-103/2020-07", 50);
+    s.change("2020-103/2020-07", 50);
     s.step("one more build");
 
     INFO("the folder the link led to: " << target);
