@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <unordered_set>
 #include <vector>
 
@@ -633,10 +634,10 @@ void verify_linked_copy(const fs::path& folder, Manifest& manifest, const Manife
 void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }
 
 void restat_linked(const fs::path& path, OutputEntry& entry) {
-    const std::uint64_t size = entry.size;
-    const std::int64_t mtime_ns = entry.mtime_ns;
+    const OutputEntry before = entry;
     record_stat(path, entry);
-    if (entry.size != size || entry.mtime_ns != mtime_ns) entry.size = untrusted_size;
+    if (entry.inode != before.inode || entry.size != before.size || entry.mtime_ns != before.mtime_ns)
+        entry.size = untrusted_size;
 }
 
 PublishedFile::PublishedFile(const fs::path& file, const OutputEntry& as_written)
@@ -674,6 +675,8 @@ std::unordered_set<std::string> folders_of(const Manifest& manifest) {
     return out;
 }
 
+constexpr std::int64_t not_a_folder = std::numeric_limits<std::int64_t>::min();
+
 std::int64_t ctime_of(const struct stat& st) {
     return static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
 }
@@ -703,14 +706,16 @@ FolderTimes folder_times(const fs::path& folder, const Manifest& manifest, const
             }
         list.push_back(&f);
     }
-    std::vector<std::int64_t> times(list.size(), -1);
+    // A folder found no folder (a link put in its place, say) is recorded all the same, with a
+    // time no folder has: unchanged_folders never finds it unchanged, so the build that brings
+    // this copy up to date again looks at it (see clear_unlisted).
+    std::vector<std::int64_t> times(list.size(), not_a_folder);
     const FolderHandle handle(folder);
     parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
         struct stat st {};
         if (handle.lstat(*list[i], st) && S_ISDIR(st.st_mode)) times[i] = ctime_of(st);
     });
-    for (std::size_t i = 0; i < list.size(); ++i)
-        if (times[i] >= 0) out.emplace(*list[i], times[i]);
+    for (std::size_t i = 0; i < list.size(); ++i) out.emplace(*list[i], times[i]);
     return out;
 }
 

@@ -172,7 +172,8 @@ void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Ma
 // entry is added to it, removed from it or renamed in it: how a build notices files that were
 // added by hand without listing every folder.
 using FolderTimes = std::unordered_map<std::string, std::int64_t>;
-// The folders that hold the manifest's files, with their ctimes now. With known, the ctimes of
+// The folders that hold the manifest's files, with their ctimes now (a folder found no folder with
+// a time no folder has). With known, the ctimes of
 // folders found unchanged earlier (what clear_unlisted returns), a folder that is in known is not looked at
 // again unless it is in changed, or a folder inside it is new; a value out of date only makes
 // the next build read that folder. The top folder is always looked at.
@@ -205,9 +206,9 @@ FolderTimes clear_unlisted(const std::filesystem::path& folder, const Manifest& 
 // Records what stat says now of the file at path (size, times, inode) in entry.
 void restat(const std::filesystem::path& path, OutputEntry& entry);
 // The same for a file entry described before a link to it was added or removed, which moved its
-// ctime and nothing else. A file whose size or modification time moved too was changed by hand
-// meanwhile, after it was found as written: its entry is then marked so that no build trusts it,
-// and the next one writes the file again.
+// ctime and nothing else. A file whose size or modification time moved too, or another file now
+// at the path, was changed by hand meanwhile, after it was found as written: its entry is then
+// marked so that no build trusts it, and the next one writes the file again.
 void restat_linked(const std::filesystem::path& path, OutputEntry& entry);
 // The size an entry no file matches: the next build does not trust the file it lists.
 inline constexpr std::uint64_t untrusted_size = ~std::uint64_t(0);

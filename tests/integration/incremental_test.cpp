@@ -1,6 +1,8 @@
 // The incremental rebuild: a build with the cache (beside the output folder) writes exactly what a
 // clean full build of the same commit writes, renders only the pages whose inputs changed, never
 // trusts a damaged, foreign or stale cache, and keeps every trace of itself out of the site.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -1270,7 +1272,7 @@ TEST_CASE("incremental: an output folder reached through a symbolic link", "[int
     CHECK(fs::is_symlink(s.dir / "site"));
 }
 
-TEST_CASE("incremental: a folder of the output replaced by a symbolic link is never followed",
+TEST_CASE("incremental: a folder of the output replaced by a symbolic link or a file is never followed",
           "[integration][incremental]") {
     // Say the office moved a folder of the published site to another disk and left a link in its
     // place. The copy that held the link is the cache's second copy after the next build, and is
@@ -1283,34 +1285,60 @@ TEST_CASE("incremental: a folder of the output replaced by a symbolic link is ne
 
     const fs::path elsewhere = s.dir / "elsewhere";
     fs::create_directory(elsewhere);
-    std::string linked;
-    SECTION("the theme's assets, moved (the files keep their inodes)") {
-        linked = "assets";
-        fs::rename(s.out() / linked, elsewhere / linked);
+    std::string replaced;
+    fs::path target;  // where the link leads; none for a file
+    SECTION("the theme's assets, moved (the files keep their inodes) and linked") {
+        replaced = "assets";
+        target = elsewhere / "assets";
+        fs::rename(s.out() / replaced, target);
     }
-    SECTION("a project's folder, copied (new inodes)") {
-        linked = "projects/2020-102";
-        fs::copy(s.out() / linked, elsewhere / "2020-102", fs::copy_options::recursive);
-        fs::remove_all(s.out() / linked);
+    SECTION("a project's folder, copied (new inodes) and linked") {
+        replaced = "projects/2020-102";
+        target = elsewhere / "2020-102";
+        fs::copy(s.out() / replaced, target, fs::copy_options::recursive);
+        fs::remove_all(s.out() / replaced);
     }
-    const fs::path target = elsewhere / fs::path(linked).filename();
-    fs::create_directory_symlink(target, s.out() / linked);
-    write_file(target / "precious.txt", "不属于网站的文件\n");
-    const auto before = entries(target);
-    REQUIRE(before.size() > 1);
+    SECTION("a project's folder replaced by a file") {
+        replaced = "projects/2020-103";
+        fs::remove_all(s.out() / replaced);
+        write_file(s.out() / replaced, "不是文件夹\n");
+    }
+    std::map<std::string, std::string> before;
+    if (!target.empty()) {
+        fs::create_directory_symlink(target, s.out() / replaced);
+        write_file(target / "precious.txt", "不属于网站的文件\n");
+        before = entries(target);
+        REQUIRE(before.size() > 1);
+    }
+    auto inode = [](const fs::path& path) {
+        struct stat st {};
+        REQUIRE(::stat(path.c_str(), &st) == 0);
+        return st.st_ino;
+    };
+    const auto copy_replaced = inode(s.out());  // the copies of the site take turns
+    auto outside_as_it_was = [&] {
+        INFO("the folder the link led to: " << target);
+        if (!target.empty()) CHECK(entries(target) == before);
+    };
+    auto a_real_folder = [&](const fs::path& copy) {
+        INFO("in " << copy);
+        CHECK(fs::is_directory(fs::symlink_status(copy / replaced)));
+    };
 
     s.change("2020-102/2020-07", 40);
-    s.step("the build after the link was made");
+    s.step("the build after the folder was replaced");
+    outside_as_it_was();
     s.change("2020-102/2020-08", 45);
-    s.step("the build after that, which brings the copy with the link up to date");
+    s.step("the build after that, which brings the copy that held it up to date and publishes it");
+    REQUIRE(inode(s.out()) == copy_replaced);
+    outside_as_it_was();
+    a_real_folder(s.out());
     s.change("2020-103/2020-07", 50);
-    s.step("one more build");
-
-    INFO("the folder the link led to: " << target);
-    CHECK(entries(target) == before);
-    CHECK(read_file(target / "precious.txt") == "不属于网站的文件\n");
-    CHECK_FALSE(fs::is_symlink(s.out() / linked));
-    CHECK(fs::is_directory(fs::symlink_status(s.out() / linked)));
+    s.step("one more build, after which that copy is the cache's second copy again");
+    outside_as_it_was();
+    a_real_folder(s.out());
+    REQUIRE(inode(s.cache() / "site") == copy_replaced);
+    a_real_folder(s.cache() / "site");
 }
 
 TEST_CASE("incremental: a problem that spans files is found by a cached build as by a full one",

@@ -418,6 +418,22 @@ TEST_CASE("folder store: a published file changed after it was found as written 
     entry = live.at("a/kept.html");
     restat_linked(dir / "live/a/kept.html", entry);
     CHECK(entry.size == 11);
+
+    // An edit of the same size moves the modification time; another file put in the place of
+    // one, with the same size and modification time, has another inode.
+    const OutputEntry kept = live.at("a/kept.html");
+    SECTION("rewritten in place, the same size") {
+        std::fstream edit(dir / "live/a/kept.html", std::ios::in | std::ios::out);
+        edit << "AS";
+    }
+    SECTION("replaced by another file of the same size and time") {
+        gongkai::test::write_file(dir / "other.html", "as written\n");
+        fs::last_write_time(dir / "other.html", fs::last_write_time(dir / "live/a/kept.html"));
+        fs::rename(dir / "other.html", dir / "live/a/kept.html");
+    }
+    entry = kept;
+    restat_linked(dir / "live/a/kept.html", entry);
+    CHECK(entry.size == untrusted_size);
 }
 
 namespace {
@@ -512,6 +528,29 @@ TEST_CASE("verify linked copy: a link to a published file as written, in an unch
         CHECK_FALSE(copy.contains("b/index.html"));
         CHECK(copy.contains("index.html"));
     }
+}
+
+TEST_CASE("folder times: a folder found no folder is recorded, and never found unchanged", "[writer]") {
+    // A folder replaced by a link in the moment between a build's writes and its record of the
+    // folders must still be looked at by the build that brings that copy up to date again.
+    namespace fs = std::filesystem;
+    TempDir dir;
+    const fs::path site = dir / "site";
+    fs::create_directories(site / "a/b");
+    fs::create_directories(dir / "elsewhere/b");
+    gongkai::test::write_file(site / "a/b/index.html", "page\n");
+    gongkai::test::write_file(dir / "elsewhere/b/index.html", "page\n");
+    Manifest manifest;
+    manifest["a/b/index.html"] = OutputEntry{};
+    fs::remove_all(site / "a");
+    fs::create_directory_symlink(dir / "elsewhere", site / "a");
+    const FolderTimes recorded = folder_times(site, manifest);
+    REQUIRE(recorded.contains("a"));
+    CHECK(recorded.contains("a/b"));  // a folder, through the link
+    const FolderTimes unchanged = unchanged_folders(site, recorded);
+    CHECK_FALSE(unchanged.contains("a"));
+    CHECK(unchanged.contains("a/b"));
+    CHECK(unchanged.contains(""));
 }
 
 TEST_CASE("unchanged folders: a folder a name was added to, removed from or renamed in is not unchanged", "[writer]") {
