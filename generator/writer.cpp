@@ -634,10 +634,11 @@ void verify_linked_copy(const fs::path& folder, Manifest& manifest, const Manife
 void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }
 
 void restat_linked(const fs::path& path, OutputEntry& entry) {
-    const OutputEntry before = entry;
+    const auto inode = entry.inode;
+    const auto size = entry.size;
+    const auto mtime_ns = entry.mtime_ns;
     record_stat(path, entry);
-    if (entry.inode != before.inode || entry.size != before.size || entry.mtime_ns != before.mtime_ns)
-        entry.size = untrusted_size;
+    if (entry.inode != inode || entry.size != size || entry.mtime_ns != mtime_ns) entry.size = untrusted_size;
 }
 
 PublishedFile::PublishedFile(const fs::path& file, const OutputEntry& as_written)
