@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "cache/program.h"
 #include "cache/serial.h"
 #include "parallel.h"
 
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view magic = "gongkai build cache\n";
-constexpr std::uint64_t format_version = 6;
+constexpr std::uint64_t format_version = 7;
 
 enum class Kind : std::uint64_t { department = 0, project = 1, report = 2 };
 
@@ -101,6 +102,7 @@ std::string header(const std::string& identity, const Hash128& sum) {
     w.bytes().append(magic);
     w.u64(format_version);
     w.str(GONGKAI_VERSION);
+    w.str(program_fingerprint());
     w.str(identity);
     w.hash(sum);
     return std::move(w.bytes());
@@ -113,9 +115,12 @@ std::string_view unwrap(std::string_view file, const std::string& identity, Hash
     BinaryReader r(std::string_view(file).substr(magic.size()));
     if (r.u64() != format_version) throw CacheError("it was written in another format");
     if (r.str() != GONGKAI_VERSION) throw CacheError("it was written by another version of gongkai");
+    if (r.str() != program_fingerprint())
+        throw CacheError("it was written by another build of gongkai, or with other libraries");
     if (r.str() != identity) throw CacheError("it belongs to another site or output folder");
     Hash128 sum = r.hash();
-    std::size_t header = magic.size() + 8 + 8 + std::strlen(GONGKAI_VERSION) + 8 + identity.size() + 16;
+    std::size_t header = magic.size() + 8 + 8 + std::strlen(GONGKAI_VERSION) + 8 + program_fingerprint().size() +
+                         8 + identity.size() + 16;
     if (header > file.size()) throw CacheError("it is cut short");
     std::string_view payload = file.substr(header);
     if (hash_bytes(payload) != sum) throw CacheError("it is damaged (its checksum does not match)");

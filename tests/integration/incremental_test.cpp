@@ -387,10 +387,10 @@ struct Cli {
     std::string err;  // stderr
 };
 
-// Runs gongkai with args, stdout and stderr apart.
-Cli run_gongkai(const std::vector<std::string>& args) {
+// Runs gongkai (the program at binary) with args, stdout and stderr apart.
+Cli run_gongkai(const std::vector<std::string>& args, const std::string& binary = GONGKAI_TEST_BINARY) {
     TempDir tmp;
-    std::string command = shell_quote(GONGKAI_TEST_BINARY);
+    std::string command = shell_quote(binary);
     for (const auto& a : args) command += " " + shell_quote(a);
     command = "{ " + command + " >" + shell_quote((tmp / "out").string()) + " 2>" +
               shell_quote((tmp / "err").string()) + "; }";
@@ -985,6 +985,71 @@ TEST_CASE("incremental: gongkai build --no-cache writes no cache; -v says full o
     CHECK_FALSE(fs::exists(cache_folder(other / "site")));
 }
 
+// A copy of the gongkai program at to whose GNU build id differs from the original's in one bit:
+// to the build cache, another build of gongkai. Returns whether the copy was made.
+bool copy_as_another_build(const fs::path& to) {
+    std::string bytes = read_file(GONGKAI_TEST_BINARY);
+    // The note's header: a name of 4 bytes, 20 bytes of id, NT_GNU_BUILD_ID (3), then "GNU".
+    const std::string header("\x04\0\0\0\x14\0\0\0\x03\0\0\0GNU\0", 16);
+    const auto at = bytes.find(header);
+    if (at == std::string::npos || bytes.find(header, at + 1) != std::string::npos) return false;
+    bytes[at + header.size()] ^= 1;
+    write_file(to, bytes);
+    fs::permissions(to, fs::perms::owner_all);
+    return true;
+}
+
+TEST_CASE("incremental: a cache written by another build of gongkai is not used", "[integration][incremental]") {
+    GitRepo repo;
+    repo.write(site_content());
+    commit_at(repo, "发布", "2020-10-20T09:00:00+08:00");
+    TempDir dir;
+    const fs::path out = dir / "site";
+    const std::vector<std::string> args = {"build",      "--repo",      repo.dir(),         "--out",
+                                           out.string(), "--theme-dir", source_themes_dir(), "-v"};
+    const std::string other = (dir / "gongkai-rebuilt").string();
+    REQUIRE(copy_as_another_build(other));
+    auto same_as_clean = [&] {
+        TempDir clean;
+        Cli c = run_gongkai({"build", "--repo", repo.dir(), "--out", (clean / "site").string(), "--theme-dir",
+                             source_themes_dir(), "--no-cache"});
+        REQUIRE(c.status == 0);
+        return site_differences(clean / "site", out);
+    };
+    auto change = [&, month = 5]() mutable {
+        repo.write("reports/2020-101/2020-0" + std::to_string(month) + ".md",
+                   report_text(month, 30 + month, "2020-101", "补充。"));
+        commit_at(repo, "修改", "2020-10-20T1" + std::to_string(month) + ":00:00+08:00");
+        ++month;
+    };
+
+    REQUIRE(run_gongkai(args).status == 0);
+    change();
+    Cli same = run_gongkai(args);
+    REQUIRE(same.status == 0);
+    CHECK(has_line_with(same.err, "incremental build"));
+
+    // The same version, the same options, a program built otherwise: a full build, which says why.
+    change();
+    Cli rebuilt = run_gongkai(args, other);
+    REQUIRE(rebuilt.status == 0);
+    CHECK(has_line_with(rebuilt.err, "full build: it was written by another build of gongkai"));
+    CHECK_FALSE(has_line_with(rebuilt.err, "incremental build"));
+    CHECK(same_as_clean() == "");
+    // Its own cache it uses.
+    change();
+    Cli again = run_gongkai(args, other);
+    REQUIRE(again.status == 0);
+    CHECK(has_line_with(again.err, "incremental build"));
+    CHECK(same_as_clean() == "");
+    // And the first program does not use the other's.
+    change();
+    Cli back = run_gongkai(args);
+    REQUIRE(back.status == 0);
+    CHECK(has_line_with(back.err, "another build of gongkai"));
+    CHECK(same_as_clean() == "");
+}
+
 // More ways to come to a commit -------------------------------------------------------------------
 
 TEST_CASE("incremental: an older commit; another branch; a merge and rewritten history are built right",
@@ -1462,12 +1527,28 @@ TEST_CASE("incremental: a shallow clone then its whole history fetched", "[integ
 TEST_CASE("incremental: a build killed at any moment leaves a whole site and the next build is right",
           "[integration][incremental]") {
     Series s;
-    s.step("the first commit");
+    // Every build into s.out() is the program's, the killed ones and the others, so that they
+    // share its cache (one written by the test program would be another build's, not used).
+    const std::string command = shell_quote(GONGKAI_TEST_BINARY) + " build --repo " + shell_quote(s.repo.dir()) +
+                                " --out " + shell_quote(s.out().string()) + " --theme-dir " +
+                                shell_quote(source_themes_dir());
+    // A build that is not killed; what it says with -v.
+    auto build_right = [&](const std::string& label) {
+        INFO("after: " << label);
+        auto r = run(command + " -v");
+        INFO(r.output);
+        REQUIRE(r.status == 0);
+        CHECK(site_differences(s.full_build(), s.out()) == "");
+        return r.output;
+    };
+    build_right("the first commit");
     s.repo.write("reports/2020-104/2020-07.md", report_text(7, 60, "2020-104", "补充。"));
     commit_at(s.repo, "修改 2020-104 七月报告", "2020-10-20T10:00:00+08:00");
     fs::path before = s.clean / "before";
     build(s.repo, before, false);
-    s.step("a second commit, after which the cache keeps a second copy");
+    // The builds killed below start from this one's cache.
+    CHECK(has_line_with(build_right("a second commit, after which the cache keeps a second copy"),
+                        "incremental build"));
 
     int round = 0;
     for (const char* delay : {"0.002", "0.005", "0.008", "0.011", "0.014", "0.018", "0.022", "0.027", "0.035"}) {
@@ -1479,16 +1560,14 @@ TEST_CASE("incremental: a build killed at any moment leaves a whole site and the
         fs::path after = s.clean / ("after-" + std::to_string(round));
         build(s.repo, after, false);
 
-        auto r = run("timeout -s KILL " + std::string(delay) + " " + shell_quote(GONGKAI_TEST_BINARY) +
-                     " build -q --repo " + shell_quote(s.repo.dir()) + " --out " + shell_quote(s.out().string()) +
-                     " --theme-dir " + shell_quote(source_themes_dir()));
+        auto r = run("timeout -s KILL " + std::string(delay) + " " + command + " -q");
         INFO("the killed build exited " << r.status << ": " << r.output);
         std::string to_before = site_differences(before, s.out());
         std::string to_after = site_differences(after, s.out());
         INFO("compared with the site before:\n" << to_before << "compared with the site after:\n" << to_after);
         CHECK((to_before.empty() || to_after.empty()));
 
-        s.step("a build killed, then built again");
+        build_right("a build killed, then built again");
         before = after;
     }
 }
