@@ -172,11 +172,11 @@ void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Ma
 // entry is added to it, removed from it or renamed in it: how a build notices files that were
 // added by hand without listing every folder.
 using FolderTimes = std::unordered_map<std::string, std::int64_t>;
-// The folders that hold the manifest's files, with their ctimes now (a folder found no folder with
-// a time no folder has). With known, the ctimes of
-// folders found unchanged earlier (what clear_unlisted returns), a folder that is in known is not looked at
-// again unless it is in changed, or a folder inside it is new; a value out of date only makes
-// the next build read that folder. The top folder is always looked at.
+// The folders that hold the manifest's files, with their ctimes now (a folder found no folder
+// with a time no folder has). With known, the ctimes of folders found unchanged earlier (what
+// clear_unlisted returns), a folder that is in known is not looked at again unless it is in
+// changed, or a folder inside it is new; a value out of date only makes the next build read that
+// folder. The top folder is always looked at.
 FolderTimes folder_times(const std::filesystem::path& folder, const Manifest& manifest,
                          const FolderTimes* known = nullptr, const std::unordered_set<std::string>* changed = nullptr);
 // The folder that holds path ("" for the top).

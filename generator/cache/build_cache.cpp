@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 
 #include "cache/program.h"
 #include "cache/serial.h"
@@ -114,15 +113,12 @@ std::string_view unwrap(std::string_view file, const std::string& identity, Hash
     if (file.compare(0, magic.size(), magic) != 0) throw CacheError("it is not a gongkai cache file");
     BinaryReader r(std::string_view(file).substr(magic.size()));
     if (r.u64() != format_version) throw CacheError("it was written in another format");
-    if (r.str() != GONGKAI_VERSION) throw CacheError("it was written by another version of gongkai");
-    if (r.str() != program_fingerprint())
+    if (r.view() != GONGKAI_VERSION) throw CacheError("it was written by another version of gongkai");
+    if (r.view() != program_fingerprint())
         throw CacheError("it was written by another build of gongkai, or with other libraries");
-    if (r.str() != identity) throw CacheError("it belongs to another site or output folder");
-    Hash128 sum = r.hash();
-    std::size_t header = magic.size() + 8 + 8 + std::strlen(GONGKAI_VERSION) + 8 + program_fingerprint().size() +
-                         8 + identity.size() + 16;
-    if (header > file.size()) throw CacheError("it is cut short");
-    std::string_view payload = file.substr(header);
+    if (r.view() != identity) throw CacheError("it belongs to another site or output folder");
+    Hash128 sum = r.hash();  // a header cut short throws here
+    std::string_view payload = r.rest();
     if (hash_bytes(payload) != sum) throw CacheError("it is damaged (its checksum does not match)");
     if (checksum) *checksum = sum;
     return payload;

@@ -70,8 +70,7 @@ int add_object(dl_phdr_info* info, std::size_t, void* data) {
 
 const std::string& program_fingerprint() {
     static const std::string fingerprint = [] {
-        Hasher h;
-        h.add(GONGKAI_VERSION);
+        Hasher h;  // the version number is in the cache's header already
         ::dl_iterate_phdr(add_object, &h);
         return h.digest().hex();
     }();

@@ -94,6 +94,8 @@ public:
         return static_cast<std::size_t>(n);
     }
     bool done() const { return pos_ == in_.size(); }
+    // What is left to read, without reading it.
+    std::string_view rest() const { return in_.substr(pos_); }
 
 private:
     void raw(void* p, std::size_t n) {
