@@ -295,6 +295,14 @@ struct Series {
     }
     int hour = 9;  // of change()'s next commit
 
+    // The gongkai program's command line for a build into out() with the cache; options follow.
+    // Builds into out() that must share a cache are all the program's or all the test program's:
+    // one's cache is another build's to the other, and not used.
+    std::string program_build() const {
+        return shell_quote(GONGKAI_TEST_BINARY) + " build --repo " + shell_quote(source) + " --out " +
+               shell_quote(out().string()) + " --theme-dir " + shell_quote(how.themes);
+    }
+
     // Builds with the cache into out() and checks it against a clean full build.
     BuildResult step(const std::string& label, unsigned jobs = 2) {
         INFO("after: " << label);
@@ -1532,11 +1540,8 @@ TEST_CASE("incremental: a shallow clone then its whole history fetched", "[integ
 TEST_CASE("incremental: a build killed at any moment leaves a whole site and the next build is right",
           "[integration][incremental]") {
     Series s;
-    // Every build into s.out() is the program's, the killed ones and the others, so that they
-    // share its cache (one written by the test program would be another build's, not used).
-    const std::string command = shell_quote(GONGKAI_TEST_BINARY) + " build --repo " + shell_quote(s.repo.dir()) +
-                                " --out " + shell_quote(s.out().string()) + " --theme-dir " +
-                                shell_quote(source_themes_dir());
+    // Every build into s.out() is the program's, the killed ones and the others (see program_build).
+    const std::string command = s.program_build();
     // A build that is not killed; what it says with -v.
     auto build_right = [&](const std::string& label) {
         INFO("after: " << label);
@@ -1579,10 +1584,9 @@ TEST_CASE("incremental: a build killed at any moment leaves a whole site and the
 
 TEST_CASE("incremental: builds into one folder at the same time", "[integration][incremental]") {
     Series s;
+    // Every build into s.out() is the program's (see program_build).
     auto together = [&](int n) {
-        std::string one = shell_quote(GONGKAI_TEST_BINARY) + " build -q --repo " + shell_quote(s.repo.dir()) +
-                          " --out " + shell_quote(s.out().string()) + " --theme-dir " +
-                          shell_quote(source_themes_dir());
+        const std::string one = s.program_build() + " -q";
         std::string all = "s=0; ";
         for (int i = 0; i < n; ++i) all += one + " & p" + std::to_string(i) + "=$!; ";
         for (int i = 0; i < n; ++i) all += "wait $p" + std::to_string(i) + " || s=1; ";
@@ -1591,25 +1595,20 @@ TEST_CASE("incremental: builds into one folder at the same time", "[integration]
         CHECK(r.status == 0);
         CHECK(site_differences(s.full_build(), s.out()) == "");
     };
-    // One more build by the program, after a commit: it takes the cache the builds at once left
-    // (one written by the test program would be another build's, not used).
-    auto cached_build = [&](const std::string& label, const std::string& file, int completion, int hour) {
+    // One build after a commit, which takes the cache the builds at once left.
+    auto cached_build = [&](const std::string& label, const std::string& report, int completion) {
         INFO("after: " << label);
-        const int month = std::stoi(file.substr(file.size() - 5, 2));
-        s.repo.write(file, report_text(month, completion, "2020-104", "补充。"));
-        commit_at(s.repo, label, "2020-10-20T" + two(hour) + ":00:00+08:00");
-        auto r = run(shell_quote(GONGKAI_TEST_BINARY) + " build -v --repo " + shell_quote(s.repo.dir()) + " --out " +
-                     shell_quote(s.out().string()) + " --theme-dir " + shell_quote(source_themes_dir()));
+        s.change(report, completion);
+        auto r = run(s.program_build() + " -v");
         INFO(r.output);
         CHECK(r.status == 0);
         CHECK(has_line_with(r.output, "incremental build"));
         CHECK(site_differences(s.full_build(), s.out()) == "");
     };
     together(2);  // the first builds: no cache yet
-    cached_build("a cached build after two first builds at once", "reports/2020-104/2020-06.md", 50, 10);
-    s.repo.write("reports/2020-104/2020-07.md", report_text(7, 60, "2020-104", "补充。"));
-    commit_at(s.repo, "修改 2020-104 七月报告", "2020-10-20T11:00:00+08:00");
+    cached_build("a cached build after two first builds at once", "2020-104/2020-06", 50);
+    s.change("2020-104/2020-07", 60);
     together(3);  // from a cache
-    cached_build("a cached build after three at once", "reports/2020-104/2020-08.md", 70, 12);
-    cached_build("one more commit", "reports/2020-104/2020-09.md", 80, 13);
+    cached_build("a cached build after three at once", "2020-104/2020-08", 70);
+    cached_build("one more commit", "2020-104/2020-09", 80);
 }
