@@ -6,7 +6,6 @@
 
 #include "commands/build.h"
 #include "commands/new.h"
-#include "commands/serve.h"
 #include "commands/version.h"
 
 namespace gongkai {
@@ -37,7 +36,7 @@ CLI::Option* add_format_option(CLI::App* command, std::string& format) {
 
 }  // namespace
 
-int run_cli(int argc, char** argv) {
+int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
     CLI::App app{"gongkai: public progress disclosure, from a git commit to a static site"};
     app.set_version_flag("--version", [] { return version_text(); }, "Print gongkai's and its libraries' versions");
     app.require_subcommand(1);
@@ -121,7 +120,7 @@ int run_cli(int argc, char** argv) {
     if (!themes_dir.empty()) options.themes_dir = themes_dir;
     if (serve->parsed()) {
         serve_options.themes_dir = options.themes_dir;
-        return run_serve(serve_options, console);
+        return serve_command(serve_options, console);
     }
     if (create->parsed()) {
         for (auto* kind : create->get_subcommands())

@@ -23,12 +23,6 @@ std::string read_file(const fs::path& p) {
     return std::move(s).str();
 }
 
-fs::path executable_dir() {
-    std::error_code ec;
-    fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? fs::path() : self.parent_path();
-}
-
 // Regular files below dir, as sorted relative paths.
 std::vector<std::string> files_below(const fs::path& dir) {
     std::vector<std::string> out;
@@ -43,6 +37,12 @@ std::vector<std::string> files_below(const fs::path& dir) {
 }
 
 }  // namespace
+
+fs::path executable_dir() {
+    std::error_code ec;
+    fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::path() : self.parent_path();
+}
 
 fs::path find_themes_dir(const std::optional<std::string>& explicit_dir) {
     if (explicit_dir) return *explicit_dir;

@@ -17,6 +17,10 @@ struct Theme {
     std::map<std::string, std::map<std::string, std::string>> strings;  // language -> key -> text
 };
 
+// The folder the running program is in ("" where /proc does not say): its installed themes and
+// gongkai-serve are found from it.
+std::filesystem::path executable_dir();
+
 // Where themes live: the explicit folder if given, else beside an installed binary
 // (<prefix>/share/gongkai/themes), else the source tree gongkai was built from.
 std::filesystem::path find_themes_dir(const std::optional<std::string>& explicit_dir);

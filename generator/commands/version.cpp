@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <cmark-gfm.h>
 #include <git2.h>
-#include <httplib.h>
 #include <toml++/toml.h>
 
 namespace gongkai {
@@ -22,7 +21,7 @@ std::string version_text() {
 #else
     out += "  kainjow mustache (its header states no version)\n";
 #endif
-    out += std::string("  cpp-httplib ") + CPPHTTPLIB_VERSION;  // CLI11 ends the line
+    out += std::string("  cpp-httplib ") + GONGKAI_HTTPLIB_VERSION + " (gongkai serve)";  // CLI11 ends the line
     return out;
 }
 

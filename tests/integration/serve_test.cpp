@@ -7,6 +7,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 #include <regex>
 #include <thread>
 
@@ -25,18 +26,23 @@ using namespace std::chrono_literals;
 namespace {
 
 // `gongkai serve --port 0` in a child process, its output in a file; killed if a test ends early.
+// By default the gongkai program of the build tree with the test theme; a test can name another
+// program and other arguments after the repository.
 class Server {
 public:
-    explicit Server(const GitRepo& repo) {
+    explicit Server(const GitRepo& repo, const fs::path& program = GONGKAI_TEST_BINARY,
+                    std::vector<std::string> args = {"--theme-dir", fixture_themes_dir()}) {
         log_ = log_dir_ / "serve.log";
+        args.insert(args.begin(), {"gongkai", "serve", "--port", "0", "--repo", repo.dir()});
+        std::vector<char*> argv;
+        for (auto& arg : args) argv.push_back(arg.data());
+        argv.push_back(nullptr);
         pid_ = ::fork();
         if (pid_ == 0) {
             int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             ::dup2(fd, 1);
             ::dup2(fd, 2);
-            std::string themes = fixture_themes_dir();
-            ::execl(GONGKAI_TEST_BINARY, "gongkai", "serve", "--port", "0", "--repo", repo.dir().c_str(),
-                    "--theme-dir", themes.c_str(), static_cast<char*>(nullptr));
+            ::execv(program.c_str(), argv.data());
             ::_exit(127);
         }
         // The address the server prints once it listens.
@@ -96,6 +102,9 @@ public:
     }
 
     std::string output() const { return fs::exists(log_) ? test::read_file(log_) : ""; }
+
+    // The program the server runs in now.
+    fs::path program() const { return fs::read_symlink("/proc/" + std::to_string(pid_) + "/exe"); }
 
 private:
     TempDir log_dir_;
@@ -207,4 +216,52 @@ TEST_CASE("serve: a port in use, or not a repository, exits 2", "[integration][s
     CHECK(busy.output.find("cannot listen on 127.0.0.1:" + port) != std::string::npos);
     TempDir plain;
     CHECK(test::gongkai_cli({"serve", "--port", "0", "--repo", plain.path().string()}).status == 2);
+}
+
+// What `LD_TRACE_LOADED_OBJECTS=1 program` prints, as ldd does: the libraries the program loads.
+std::string loaded_libraries(const fs::path& program) {
+    auto listed = test::run("LD_TRACE_LOADED_OBJECTS=1 " + test::shell_quote(program.string()));
+    REQUIRE(listed.status == 0);
+    REQUIRE(listed.output.find("libgit2") != std::string::npos);  // the listing is a listing
+    return listed.output;
+}
+
+TEST_CASE("serve: the HTTP server and OpenSSL are loaded by gongkai-serve, never by gongkai", "[integration][serve]") {
+    std::string gongkai = loaded_libraries(GONGKAI_TEST_BINARY);
+    CHECK(gongkai.find("libcpp-httplib") == std::string::npos);
+    CHECK(gongkai.find("libssl") == std::string::npos);
+    std::string serve = loaded_libraries(GONGKAI_TEST_SERVE_BINARY);
+    CHECK(serve.find("libcpp-httplib") != std::string::npos);
+}
+
+TEST_CASE("serve: an installed gongkai hands serve over to libexec/gongkai/gongkai-serve, with its own themes",
+          "[integration][serve]") {
+    GitRepo repo;
+    seed(repo);
+    // The layout `cmake --install` and the Debian package make, in a folder of its own.
+    TempDir prefix;
+    fs::create_directories(prefix / "bin");
+    fs::create_directories(prefix / "libexec" / "gongkai");
+    fs::create_directories(prefix / "share" / "gongkai");
+    fs::copy_file(GONGKAI_TEST_BINARY, prefix / "bin" / "gongkai");
+    fs::copy(fixture_themes_dir(), prefix / "share" / "gongkai" / "themes", fs::copy_options::recursive);
+    // Marked, so a page shows which themes folder it was made with.
+    fs::path home = prefix / "share" / "gongkai" / "themes" / "default" / "templates" / "index.mustache";
+    std::string marked = test::read_file(home) + "<!-- the installed themes -->\n";
+    std::ofstream(home, std::ios::binary | std::ios::trunc) << marked;
+
+    SECTION("gongkai-serve where it belongs: it serves, with the themes beside gongkai") {
+        fs::copy_file(GONGKAI_TEST_SERVE_BINARY, prefix / "libexec" / "gongkai" / "gongkai-serve");
+        Server server(repo, prefix / "bin" / "gongkai", {});
+        CHECK(server.program() == prefix / "libexec" / "gongkai" / "gongkai-serve");
+        CHECK(server.fetch_until("/", "<!-- the installed themes -->")->status == 200);
+        CHECK(server.stop(SIGTERM) == 0);
+    }
+    SECTION("no gongkai-serve: exit 2, saying where it was looked for") {
+        auto run = test::run(test::shell_quote((prefix / "bin" / "gongkai").string()) + " serve --port 0 --repo " +
+                             test::shell_quote(repo.dir()));
+        CHECK(run.status == 2);
+        CHECK(run.output.find("gongkai serve needs gongkai-serve, which is neither at " +
+                              (prefix / "libexec" / "gongkai" / "gongkai-serve").string()) != std::string::npos);
+    }
 }
