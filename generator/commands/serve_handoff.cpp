@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "theme.h"
@@ -14,20 +15,47 @@ namespace gongkai {
 
 namespace fs = std::filesystem;
 
-int hand_over_to_serve(char** argv, const ServeOptions& options, Console& console) {
-    std::vector<std::string> extra;
-    if (!options.themes_dir) extra = {"--theme-dir", find_themes_dir(std::nullopt).string()};
-    std::vector<char*> args;
-    for (char** arg = argv; *arg; ++arg) args.push_back(*arg);
-    for (auto& arg : extra) args.push_back(arg.data());
-    args.push_back(nullptr);
+namespace {
 
+// The command line for gongkai-serve: argv with "--theme-dir <themes>" right after "serve" when
+// argv names no themes folder, in any of its forms.
+std::vector<std::string> serve_command_line(char** argv, const fs::path& themes) {
+    std::vector<std::string> args;
+    bool named = false;
+    for (char** arg = argv; *arg; ++arg) {
+        std::string_view a = *arg;
+        named = named || a == "--theme-dir" || a.starts_with("--theme-dir=");
+        args.emplace_back(a);
+    }
+    if (named) return args;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "serve") {
+            args.insert(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, {"--theme-dir", themes.string()});
+            break;
+        }
+    }
+    return args;
+}
+
+}  // namespace
+
+int hand_over_to_serve(char** argv, const ServeOptions& options, Console& console) {
     fs::path here = executable_dir();
+    if (here.empty()) {
+        // Never a relative path: it would run whatever gongkai-serve the current folder holds.
+        console.fatal("gongkai serve cannot find gongkai-serve: /proc/self/exe does not say where gongkai is");
+        return 2;
+    }
+    std::vector<std::string> args = serve_command_line(argv, find_themes_dir(options.themes_dir));
+    std::vector<char*> pointers;
+    for (auto& arg : args) pointers.push_back(arg.data());
+    pointers.push_back(nullptr);
+
     const fs::path places[] = {(here / GONGKAI_SERVE_FROM_BINDIR / "gongkai-serve").lexically_normal(),
                                here / "gongkai-serve"};
     for (const auto& program : places) {
-        ::execv(program.c_str(), args.data());
-        if (errno != ENOENT) {
+        ::execv(program.c_str(), pointers.data());
+        if (errno != ENOENT && errno != ENOTDIR) {
             console.fatal("cannot run " + program.string() + " for gongkai serve: " + std::strerror(errno));
             return 2;
         }
