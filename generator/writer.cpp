@@ -1,9 +1,11 @@
 #include "writer.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -417,11 +419,74 @@ bool holds_working_directory(const fs::path& out) {
 
 }  // namespace
 
+namespace {
+
+// Whether dir names a folder below another by plain names alone: no "", "." or ".." on the way.
+bool plain_folder_path(const std::string& dir) {
+    if (dir.empty()) return true;
+    std::size_t start = 0;
+    for (;;) {
+        std::size_t slash = dir.find('/', start);
+        const std::string_view name = std::string_view(dir).substr(start, slash == std::string::npos ? slash : slash - start);
+        if (name.empty() || name == "." || name == "..") return false;
+        if (slash == std::string::npos) return true;
+        start = slash + 1;
+    }
+}
+
+}  // namespace
+
+int open_folder_by_steps(int root, const std::string& dir) {
+    if (!plain_folder_path(dir)) {
+        errno = EINVAL;
+        return -1;
+    }
+    int at = ::openat(root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    std::size_t start = 0;
+    while (at >= 0 && start < dir.size()) {
+        std::size_t slash = dir.find('/', start);
+        if (slash == std::string::npos) slash = dir.size();
+        const std::string name = dir.substr(start, slash - start);
+        start = slash + 1;
+        struct stat st {};
+        int next = ::openat(at, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOTDIR && ::fstatat(at, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISLNK(st.st_mode))
+            errno = ELOOP;  // as openat2 says it
+        const int err = errno;
+        ::close(at);
+        at = next;
+        errno = err;
+    }
+    return at;
+}
+
+int open_folder_within(int root, const std::string& dir) {
+    if (!plain_folder_path(dir)) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct open_how how {};
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    const long fd = ::syscall(SYS_openat2, root, dir.empty() ? "." : dir.c_str(), &how, sizeof how);
+    if (fd >= 0) return static_cast<int>(fd);
+    // A kernel before openat2 (Linux 5.6), or a container's filter that refuses calls it does
+    // not know: the same, one folder at a time.
+    if (errno == ENOSYS || errno == EPERM) return open_folder_by_steps(root, dir);
+    return -1;
+}
+
 FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const Manifest* live_manifest)
     : folder_(std::move(folder)), current_(std::move(current)), live_(std::move(live)), live_manifest_(live_manifest) {
     // About as many files as the site had: the list is made at its size, not rehashed step by step
     // under the lock every writer takes.
     result_.reserve(std::max(current_.size(), live_manifest_ ? live_manifest_->size() : 0));
+    if (!live_.empty()) live_fd_ = ::open(live_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+FolderStore::~FolderStore() {
+    if (live_fd_ >= 0) ::close(live_fd_);
 }
 
 void FolderStore::make_parents(const std::string& path) {
@@ -541,14 +606,35 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
         std::lock_guard guard(lock_);
         touched_.insert(live->inode);
     }
-    const fs::path source = live_ / path;
-    int linked = ::link(source.c_str(), target.c_str());
+    // Linked from the published file's folder as opened through folders alone: a folder of the
+    // published site replaced by a symbolic link since the build found its files as written (by
+    // hand, while the build ran) is not followed out of the site.
+    const std::string dir = parent_folder(path);
+    const std::string name = path.substr(dir.empty() ? 0 : dir.size() + 1);
+    const int from = live_fd_ < 0 ? -1 : open_folder_within(live_fd_, dir);
+    if (from < 0) {
+        const int err = live_fd_ < 0 ? ENOENT : errno;
+        if (err == ELOOP || err == ENOTDIR || err == EXDEV)
+            throw WriteError("cannot carry over " + path + " from the published site: " + (live_ / dir).string() +
+                             " is no longer a folder (it was replaced while this build ran); build again");
+        fail("cannot carry over " + path + " from the published site", err);
+    }
+    int linked = ::linkat(from, name.c_str(), AT_FDCWD, target.c_str(), 0);
     if (linked != 0 && errno == EEXIST) {
         unlink_if_there(target);
-        linked = ::link(source.c_str(), target.c_str());
+        linked = ::linkat(from, name.c_str(), AT_FDCWD, target.c_str(), 0);
     }
-    if (linked != 0)
-        fail("cannot carry over " + path + " from the published site", errno);
+    const int err = errno;
+    ::close(from);
+    if (linked != 0) fail("cannot carry over " + path + " from the published site", err);
+    // A link put in the file's place is linked as itself, never followed: it is not published.
+    struct stat st {};
+    if (::lstat(target.c_str(), &st) != 0) fail("cannot read back " + target.string(), errno);
+    if (!S_ISREG(st.st_mode)) {
+        ::unlink(target.c_str());
+        throw WriteError("cannot carry over " + path + " from the published site: " + (live_ / path).string() +
+                         " is no longer a file (it was replaced while this build ran); build again");
+    }
     OutputEntry entry = *live;
     entry.job = job;
     restat_linked(target, entry);  // edited since the build found it as written: published, not trusted

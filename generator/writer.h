@@ -132,6 +132,9 @@ class FolderStore final : public FileStore {
 public:
     FolderStore(std::filesystem::path folder, Manifest current, std::filesystem::path live = {},
                 const Manifest* live_manifest = nullptr);
+    ~FolderStore() override;
+    FolderStore(const FolderStore&) = delete;
+    FolderStore& operator=(const FolderStore&) = delete;
     void put(const std::string& path, std::string bytes, const std::string& job) override;
     void put_pieces(const std::string& path, const std::vector<std::string_view>& pieces,
                     const std::string& job) override;
@@ -154,6 +157,7 @@ private:
     std::filesystem::path folder_;
     Manifest current_;
     std::filesystem::path live_;
+    int live_fd_ = -1;  // live_, open to find the files kept (see keep)
     const Manifest* live_manifest_;
     std::mutex lock_;
     Manifest result_;
@@ -161,6 +165,14 @@ private:
     std::set<std::uint64_t> touched_;
     unsigned streams_ = 0;  // files written piece by piece so far (under lock_): names their drafts
 };
+
+// Opens (O_PATH) the folder at the relative path dir ("" for root itself) within the folder open
+// at root, through folders alone: a symbolic link on the way fails it (ELOOP; openat2's
+// RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS), as does a name "", "." or ".." (EINVAL). Returns the
+// descriptor, or -1 and errno.
+int open_folder_within(int root, const std::string& dir);
+// The same one folder at a time (openat with O_NOFOLLOW), where openat2 is missing.
+int open_folder_by_steps(int root, const std::string& dir);
 
 // Drops the entries whose file in folder is missing or not as recorded (size, times, inode); with
 // dropped (which must not list them already), moves them there. With vouched, an entry it vouches

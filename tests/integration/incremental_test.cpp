@@ -1419,6 +1419,54 @@ TEST_CASE("incremental: a folder of the output replaced by a symbolic link or a 
     a_real_folder(s.cache() / "site");
 }
 
+TEST_CASE("incremental: a folder of the output replaced by a symbolic link while a build runs is not followed",
+          "[integration][incremental]") {
+    // The build finds the published files as written, then makes the pages; one it keeps that its
+    // second copy lacks it links from the published site. A folder replaced by a link in between
+    // (by hand, while the build runs) must not bring a file from outside the site into it: the
+    // build stops, naming the path, the site stays as it was, and the next build is right.
+    Series s;
+    s.step("the first commit");
+    s.change("2020-102/2020-07", 40);  // the second copy lacks these pages: the next build links them
+    s.step("a build that changes project 2020-102's pages");
+    s.change("2020-104/2020-09", 95);
+
+    const fs::path elsewhere = s.dir / "elsewhere";
+    fs::copy(s.out() / "projects/2020-102", elsewhere, fs::copy_options::recursive);
+    const fs::path page = "reports/2020-07/index.html";
+    REQUIRE(fs::is_regular_file(elsewhere / page));
+    git::Repository repository(s.source);
+    git::CommitSource source(repository, "HEAD", "", false);
+    BuildOptions options;
+    options.out = s.out();
+    options.themes_dir = s.how.themes;
+    options.jobs = 2;
+    bool replaced = false;
+    options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
+        if (stage != "render-write" || done != 0) return;
+        fs::remove_all(s.out() / "projects/2020-102");
+        fs::create_directory_symlink(elsewhere, s.out() / "projects/2020-102");
+        replaced = true;
+    };
+    try {
+        build_site(source, options);
+        FAIL("the build went through the link");
+    } catch (const WriteError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("projects/2020-102") && Catch::Contains("no longer a folder"));
+    }
+    REQUIRE(replaced);
+    CHECK(fs::hard_link_count(elsewhere / page) == 1);  // linked nowhere
+    CHECK(fs::is_symlink(s.out() / "projects/2020-102"));  // the site as it was, link and all
+    // Not in the cache's copy either, under any name.
+    for (const auto& e : fs::recursive_directory_iterator(s.cache()))
+        if (fs::is_regular_file(fs::symlink_status(e.path())))
+            CHECK_FALSE(fs::equivalent(e.path(), elsewhere / page));
+
+    s.step("the next build");
+    CHECK(fs::is_directory(fs::symlink_status(s.out() / "projects/2020-102")));
+    CHECK(fs::hard_link_count(elsewhere / page) == 1);
+}
+
 TEST_CASE("incremental: a problem that spans files is found by a cached build as by a full one",
           "[integration][incremental]") {
     Series s;

@@ -450,6 +450,81 @@ Manifest write_pages(const std::filesystem::path& folder, std::initializer_list<
 
 }  // namespace
 
+TEST_CASE("folder store: a published folder or file replaced by a symbolic link while a build runs is not followed",
+          "[writer]") {
+    // A build finds the published files as written first and links the pages it keeps later. A
+    // folder of the published site replaced meanwhile by a link to a folder outside it (or a page
+    // by a link) must not bring what is outside into the site: the build stops, naming the path,
+    // and the copy it was making holds nothing of it.
+    namespace fs = std::filesystem;
+    TempDir dir;
+    const Manifest live = write_pages(dir / "live", {"a/kept.html", "b/kept.html"});
+    fs::create_directories(dir / "outside");
+    gongkai::test::write_file(dir / "outside/kept.html", "a/kept.html\n");  // the same bytes, another file
+    fs::create_directories(dir / "site");
+    FolderStore store(dir / "site", {}, dir / "live", &live);
+
+    SECTION("a folder") {
+        fs::remove_all(dir / "live/a");
+        fs::create_directory_symlink(dir / "outside", dir / "live/a");
+        try {
+            store.keep("a/kept.html", "a/kept.html");
+            FAIL("the link was followed");
+        } catch (const WriteError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("a/kept.html") && Catch::Contains("no longer a folder"));
+        }
+        CHECK_FALSE(fs::exists(fs::symlink_status(dir / "site/a/kept.html")));
+        CHECK(fs::hard_link_count(dir / "outside/kept.html") == 1);
+    }
+    SECTION("a file") {
+        fs::remove(dir / "live/b/kept.html");
+        fs::create_symlink(dir / "outside/kept.html", dir / "live/b/kept.html");
+        try {
+            store.keep("b/kept.html", "b/kept.html");
+            FAIL("the link was carried over");
+        } catch (const WriteError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("b/kept.html") && Catch::Contains("no longer a file"));
+        }
+        CHECK_FALSE(fs::exists(fs::symlink_status(dir / "site/b/kept.html")));
+    }
+    // The page left as written is carried over all the same.
+    store.keep(fs::is_symlink(dir / "live/a") ? "b/kept.html" : "a/kept.html", "kept");
+    CHECK(store.finish().size() == 1);
+}
+
+TEST_CASE("open folder within: through folders alone, with openat2 or one folder at a time", "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    fs::create_directories(dir / "root/a/b");
+    fs::create_directories(dir / "outside");
+    gongkai::test::write_file(dir / "root/a/file", "x\n");
+    fs::create_directory_symlink(dir / "outside", dir / "root/a/link");
+    fs::create_directory_symlink(dir / "root/a/b", dir / "root/inner");  // a link, even to inside
+    const int root = ::open((dir / "root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(root >= 0);
+    for (auto* open : {&open_folder_within, &open_folder_by_steps}) {
+        INFO((open == &open_folder_within ? "openat2" : "by steps"));
+        for (const char* dir_ok : {"", "a", "a/b"}) {
+            const int fd = open(root, dir_ok);
+            CHECK(fd >= 0);
+            struct stat st {};
+            CHECK((fd >= 0 && ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)));
+            if (fd >= 0) ::close(fd);
+        }
+        for (const char* refused : {"a/link", "inner", "inner/x", "a/file", "a/../a", "..", "missing"}) {
+            INFO(refused);
+            errno = 0;
+            CHECK(open(root, refused) == -1);
+            CHECK(errno != 0);
+        }
+        errno = 0;
+        open(root, "a/link");
+        CHECK(errno == ELOOP);
+    }
+    ::close(root);
+}
+
+
 TEST_CASE("verify manifest: keeps the files as written, and hands over those that are not", "[writer]") {
     namespace fs = std::filesystem;
     TempDir dir;
