@@ -8,6 +8,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
@@ -149,6 +151,15 @@ void set_stat(const struct stat& st, OutputEntry& entry) {
     entry.inode = static_cast<std::uint64_t>(st.st_ino);
 }
 
+// restat_linked (see writer.h) with what stat says now.
+void restat_linked(const struct stat& now, OutputEntry& entry) {
+    const auto inode = entry.inode;
+    const auto size = entry.size;
+    const auto mtime_ns = entry.mtime_ns;
+    set_stat(now, entry);
+    if (entry.inode != inode || entry.size != size || entry.mtime_ns != mtime_ns) entry.size = untrusted_size;
+}
+
 // Whether what stat says is what entry recorded: the same regular file, as written.
 bool same_stat(const struct stat& st, const OutputEntry& entry) {
     OutputEntry now;
@@ -156,7 +167,19 @@ bool same_stat(const struct stat& st, const OutputEntry& entry) {
     return S_ISREG(st.st_mode) && same_file(now, entry);
 }
 
-void unlink_if_there(const fs::path& path);  // below
+// A name within a folder: the folder open at dir (AT_FDCWD for the working directory) and the
+// relative path in it, and the whole path, for messages. Calls made at a place resolve the name
+// from the open folder, not from its path: a folder moved, or replaced by a link, while a build
+// writes into it does not send what it writes elsewhere.
+struct Place {
+    int dir = AT_FDCWD;
+    std::string name;
+    fs::path shown;
+    explicit Place(const fs::path& path) : name(path.string()), shown(path) {}
+    Place(int dir, std::string name, fs::path shown) : dir(dir), name(std::move(name)), shown(std::move(shown)) {}
+};
+
+void unlink_if_there(const Place& place);  // below
 
 // An open file, closed when it goes out of scope unless close() was called (which reports the
 // write-back errors some file systems only give then: NFS, quotas).
@@ -167,13 +190,13 @@ public:
     // A new file at path. With Existing::replace a file already there is unlinked (a folder
     // sharing its inode keeps the old bytes) and the file made again: one call where, as in a
     // new folder, there is none.
-    explicit OpenFile(const fs::path& path, Existing existing = Existing::refuse) : path_(path) {
-        fd_ = create(path);
+    explicit OpenFile(const Place& place, Existing existing = Existing::refuse) : path_(place.shown) {
+        fd_ = create(place);
         if (fd_ < 0 && errno == EEXIST && existing == Existing::replace) {
-            unlink_if_there(path);
-            fd_ = create(path);
+            unlink_if_there(place);
+            fd_ = create(place);
         }
-        if (fd_ < 0) fail("cannot create " + path.string(), errno);
+        if (fd_ < 0) fail("cannot create " + path_.string(), errno);
     }
     ~OpenFile() {
         if (fd_ >= 0) ::close(fd_);
@@ -250,11 +273,11 @@ public:
     }
 
 private:
-    static int create(const fs::path& path) {
-        return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    static int create(const Place& place) {
+        return ::openat(place.dir, place.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     }
 
-    const fs::path& path_;
+    fs::path path_;  // for messages
     int fd_;
 };
 
@@ -300,14 +323,14 @@ private:
 };
 
 void write_pieces(const fs::path& path, const std::vector<std::string_view>& pieces) {
-    OpenFile file(path);
+    OpenFile file{Place(path)};
     for (auto piece : pieces) file.write(piece);
     file.close();
 }
 
 // Writes pieces to path, replacing a file there, and records what stat says of the result.
-void replace_with_pieces(const fs::path& path, const std::vector<std::string_view>& pieces, OutputEntry& entry) {
-    OpenFile file(path, OpenFile::Existing::replace);
+void replace_with_pieces(const Place& place, const std::vector<std::string_view>& pieces, OutputEntry& entry) {
+    OpenFile file(place, OpenFile::Existing::replace);
     for (auto piece : pieces) file.write(piece);
     file.stat_into(entry);
     file.close();
@@ -315,38 +338,69 @@ void replace_with_pieces(const fs::path& path, const std::vector<std::string_vie
 
 void write_file(const fs::path& path, const std::string& data) { write_pieces(path, {std::string_view(data)}); }
 
-void make_dir(const fs::path& dir) {
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create the folder " + dir.string(), errno);
+void make_dir(const Place& place) {
+    if (::mkdirat(place.dir, place.name.c_str(), 0755) != 0 && errno != EEXIST)
+        fail("cannot create the folder " + place.shown.string(), errno);
 }
 
-// Removes the folders of paths (files just removed) that are left empty, deepest first.
-void remove_empty_parents(const fs::path& folder, const std::vector<std::string>& paths) {
+// Removes the folders of paths (files just removed) of the folder open at dir that are left
+// empty, deepest first.
+void remove_empty_parents(int dir, const std::vector<std::string>& paths) {
     std::set<std::string, std::greater<>> parents;
     for (const auto& path : paths)
         for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
             parents.insert(path.substr(0, slash));
-    for (const auto& dir : parents) ::rmdir((folder / dir).c_str());  // fails, harmlessly, unless empty
+    for (const auto& p : parents) ::unlinkat(dir, p.c_str(), AT_REMOVEDIR);  // fails, harmlessly, unless empty
 }
 
 // What stat says of a file just written or linked.
-void record_stat(const fs::path& path, OutputEntry& entry) {
+void record_stat(const Place& place, OutputEntry& entry) {
     struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) fail("cannot read back " + path.string(), errno);
+    if (::fstatat(place.dir, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        fail("cannot read back " + place.shown.string(), errno);
     set_stat(st, entry);
 }
 
-// Clears the way for a file at path. A folder there (made by hand where the site has a file)
-// goes with what it holds.
-void unlink_if_there(const fs::path& path) {
-    if (::unlink(path.c_str()) == 0 || errno == ENOENT) return;
-    const int err = errno;
-    std::error_code ec;
-    if ((err == EISDIR || err == EPERM) && fs::is_directory(fs::symlink_status(path, ec))) {
-        fs::remove_all(path, ec);
-        if (!ec) return;
-        fail("cannot replace " + path.string(), ec.value());
+// Removes the folder name in the folder open at dir with all it holds; links in it are removed,
+// never followed. 0, or an errno.
+int remove_tree_at(int dir, const std::string& name) {
+    const int fd = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return errno;
+    DIR* listing = ::fdopendir(fd);
+    if (!listing) {
+        const int err = errno;
+        ::close(fd);
+        return err;
     }
-    fail("cannot replace " + path.string(), err);
+    int err = 0;
+    while (const dirent* e = ::readdir(listing)) {
+        const std::string entry = e->d_name;
+        if (entry == "." || entry == "..") continue;
+        if (::unlinkat(fd, entry.c_str(), 0) == 0) continue;
+        if (errno != EISDIR && errno != EPERM) {
+            err = errno;
+            break;
+        }
+        if ((err = remove_tree_at(fd, entry)) != 0) break;
+    }
+    ::closedir(listing);
+    if (err == 0 && ::unlinkat(dir, name.c_str(), AT_REMOVEDIR) != 0) err = errno;
+    return err;
+}
+
+// Clears the way for a file at place. A folder there (made by hand where the site has a file)
+// goes with what it holds.
+void unlink_if_there(const Place& place) {
+    if (::unlinkat(place.dir, place.name.c_str(), 0) == 0 || errno == ENOENT) return;
+    const int err = errno;
+    struct stat st {};
+    if ((err == EISDIR || err == EPERM) && ::fstatat(place.dir, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISDIR(st.st_mode)) {
+        if (const int removed = remove_tree_at(place.dir, place.name); removed != 0)
+            fail("cannot replace " + place.shown.string(), removed);
+        return;
+    }
+    fail("cannot replace " + place.shown.string(), err);
 }
 
 bool is_empty_dir(const fs::path& dir) {
@@ -482,10 +536,13 @@ FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const
     // About as many files as the site had: the list is made at its size, not rehashed step by step
     // under the lock every writer takes.
     result_.reserve(std::max(current_.size(), live_manifest_ ? live_manifest_->size() : 0));
+    folder_fd_ = ::open(folder_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (folder_fd_ < 0) fail("cannot open the folder " + folder_.string(), errno);
     if (!live_.empty()) live_fd_ = ::open(live_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 FolderStore::~FolderStore() {
+    ::close(folder_fd_);
     if (live_fd_ >= 0) ::close(live_fd_);
 }
 
@@ -506,7 +563,7 @@ void FolderStore::make_parents(const std::string& path) {
             known = dirs_.contains(dir);
         }
         if (!known) {
-            make_dir(folder_ / dir);
+            make_dir(Place(folder_fd_, dir, folder_ / dir));
             std::lock_guard guard(lock_);
             dirs_.insert(dir);
         }
@@ -544,7 +601,7 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     entry.job = job;
     if (holds(path, entry.hash, job)) return;
     make_parents(path);
-    fs::path target = folder_ / path;
+    const Place target(folder_fd_, path, folder_ / path);
     // A file the folder lists is there to replace: unlinked first, it is one call fewer.
     if (forget(path)) unlink_if_there(target);
     replace_with_pieces(target, pieces, entry);
@@ -554,16 +611,17 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
 
 void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, const std::string& job) {
     make_parents(path);
-    fs::path target = folder_ / path;
+    const Place target(folder_fd_, path, folder_ / path);
     // Made under a draft name beside the site's files, then either dropped (the folder holds the
     // same bytes already, by the checksum make gives, which are left alone, as put_pieces leaves
     // them) or renamed into place. A draft left half made (its maker or the disk failed) is
     // removed.
-    fs::path draft;
+    std::string draft_name;
     {
         std::lock_guard guard(lock_);
-        draft = folder_ / (".gongkai-draft-" + std::to_string(streams_++));
+        draft_name = ".gongkai-draft-" + std::to_string(streams_++);
     }
+    const Place draft(folder_fd_, draft_name, folder_ / draft_name);
     unlink_if_there(draft);
     OutputEntry entry;
     entry.job = job;
@@ -574,19 +632,19 @@ void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, c
         sink.flush();
         file.close();
     } catch (...) {
-        ::unlink(draft.c_str());
+        ::unlinkat(folder_fd_, draft.name.c_str(), 0);
         throw;
     }
     if (holds(path, entry.hash, job)) {
-        ::unlink(draft.c_str());
+        ::unlinkat(folder_fd_, draft.name.c_str(), 0);
         return;
     }
     forget(path);
     // The name now points at the new file; a folder that shares the old one keeps it.
-    if (::rename(draft.c_str(), target.c_str()) != 0) {
+    if (::renameat(folder_fd_, draft.name.c_str(), folder_fd_, target.name.c_str()) != 0) {
         int err = errno;
-        ::unlink(draft.c_str());
-        fail("cannot write " + target.string(), err);
+        ::unlinkat(folder_fd_, draft.name.c_str(), 0);
+        fail("cannot write " + target.shown.string(), err);
     }
     record_stat(target, entry);
     std::lock_guard guard(lock_);
@@ -600,7 +658,7 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     if (!live) throw WriteError("cannot carry over " + path + ": the published site does not list it");
     if (holds(path, live->hash, job)) return;
     make_parents(path);
-    fs::path target = folder_ / path;
+    const Place target(folder_fd_, path, folder_ / path);
     if (forget(path)) unlink_if_there(target);
     {
         std::lock_guard guard(lock_);
@@ -619,25 +677,26 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
                              " is no longer a folder (it was replaced while this build ran); build again");
         fail("cannot carry over " + path + " from the published site", err);
     }
-    int linked = ::linkat(from, name.c_str(), AT_FDCWD, target.c_str(), 0);
+    int linked = ::linkat(from, name.c_str(), folder_fd_, path.c_str(), 0);
     if (linked != 0 && errno == EEXIST) {
         unlink_if_there(target);
-        linked = ::linkat(from, name.c_str(), AT_FDCWD, target.c_str(), 0);
+        linked = ::linkat(from, name.c_str(), folder_fd_, path.c_str(), 0);
     }
     const int err = errno;
     ::close(from);
     if (linked != 0) fail("cannot carry over " + path + " from the published site", err);
     // A link put in the file's place is linked as itself, never followed: it is not published.
     struct stat st {};
-    if (::lstat(target.c_str(), &st) != 0) fail("cannot read back " + target.string(), errno);
+    if (::fstatat(folder_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        fail("cannot read back " + target.shown.string(), errno);
     if (!S_ISREG(st.st_mode)) {
-        ::unlink(target.c_str());
+        ::unlinkat(folder_fd_, path.c_str(), 0);
         throw WriteError("cannot carry over " + path + " from the published site: " + (live_ / path).string() +
                          " is no longer a file (it was replaced while this build ran); build again");
     }
     OutputEntry entry = *live;
     entry.job = job;
-    restat_linked(target, entry);  // edited since the build found it as written: published, not trusted
+    restat_linked(st, entry);  // edited since the build found it as written: published, not trusted
     std::lock_guard guard(lock_);
     result_[path] = std::move(entry);
 }
@@ -647,10 +706,10 @@ Manifest FolderStore::finish() {
     for (const auto& [path, entry] : current_) {
         if (result_.contains(path)) continue;
         touched_.insert(entry.inode);
-        unlink_if_there(folder_ / path);
+        unlink_if_there(Place(folder_fd_, path, folder_ / path));
         removed.push_back(path);
     }
-    remove_empty_parents(folder_, removed);
+    remove_empty_parents(folder_fd_, removed);
     return std::move(result_);
 }
 
@@ -717,14 +776,12 @@ void verify_linked_copy(const fs::path& folder, Manifest& manifest, const Manife
     });
 }
 
-void restat(const fs::path& path, OutputEntry& entry) { record_stat(path, entry); }
+void restat(const fs::path& path, OutputEntry& entry) { record_stat(Place(path), entry); }
 
 void restat_linked(const fs::path& path, OutputEntry& entry) {
-    const auto inode = entry.inode;
-    const auto size = entry.size;
-    const auto mtime_ns = entry.mtime_ns;
-    record_stat(path, entry);
-    if (entry.inode != inode || entry.size != size || entry.mtime_ns != mtime_ns) entry.size = untrusted_size;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) fail("cannot read back " + path.string(), errno);
+    restat_linked(st, entry);
 }
 
 PublishedFile::PublishedFile(const fs::path& file, const OutputEntry& as_written)
@@ -881,12 +938,20 @@ FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, Man
             }
     }
     std::vector<std::string> untrusted;
-    for (const auto& [path, entry] : original) {
-        if (verified.contains(path)) continue;
-        unlink_if_there(folder / path);
-        untrusted.push_back(path);
+    const int fd = ::open(folder.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail("cannot open the folder " + folder.string(), errno);
+    try {
+        for (const auto& [path, entry] : original) {
+            if (verified.contains(path)) continue;
+            unlink_if_there(Place(fd, path, folder / path));
+            untrusted.push_back(path);
+        }
+    } catch (...) {
+        ::close(fd);
+        throw;
     }
-    remove_empty_parents(folder, untrusted);
+    remove_empty_parents(fd, untrusted);
+    ::close(fd);
     // Removing a file changed its folder, and may have removed the folder from its own.
     for (const auto& path : untrusted)
         for (std::string dir = parent_folder(path);; dir = parent_folder(dir)) {

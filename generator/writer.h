@@ -155,6 +155,7 @@ private:
     // lists one.
     bool forget(const std::string& path);
     std::filesystem::path folder_;
+    int folder_fd_ = -1;  // folder_, open: every file is made, linked and removed from it
     Manifest current_;
     std::filesystem::path live_;
     int live_fd_ = -1;  // live_, open to find the files kept (see keep)

@@ -492,6 +492,39 @@ TEST_CASE("folder store: a published folder or file replaced by a symbolic link 
     CHECK(store.finish().size() == 1);
 }
 
+TEST_CASE("folder store: a folder moved and replaced by a link while it is written still gets every file",
+          "[writer]") {
+    // A store makes, links and removes its files from the folder it opened, not by its path: one
+    // moved away, with a link to another folder left in its place, while a build writes, sends
+    // nothing through the link.
+    namespace fs = std::filesystem;
+    TempDir dir;
+    const Manifest live = write_pages(dir / "live", {"kept/index.html"});
+    fs::create_directories(dir / "site/gone");
+    gongkai::test::write_file(dir / "site/gone/index.html", "old\n");
+    const Manifest current = write_pages(dir / "before", {"gone/index.html"});  // as if written there
+    fs::create_directories(dir / "elsewhere");
+    FolderStore store(dir / "site", current, dir / "live", &live);
+    SiteFiles files(&store);
+    files.add("a/one.html", "1\n");
+    fs::rename(dir / "site", dir / "moved");
+    fs::create_directory_symlink(dir / "elsewhere", dir / "site");
+    files.add("a/two.html", "2\n");
+    files.add("b/three.html", "3\n");
+    files.add_streamed("data/all.json", [](ByteSink& sink) {
+        sink.write("[1,2,3]\n");
+        return hash_pieces({std::string_view("[1,2,3]\n")});
+    });
+    files.keep("kept/index.html", "kept/index.html");
+    const Manifest written = store.finish();  // removes gone/index.html, which the site lacks now
+    CHECK(gongkai::test::list_files(dir / "elsewhere").empty());
+    CHECK(gongkai::test::list_files(dir / "moved") ==
+          std::vector<std::string>{"a/one.html", "a/two.html", "b/three.html", "data/all.json", "kept/index.html"});
+    CHECK(gongkai::test::read_file(dir / "moved/data/all.json") == "[1,2,3]\n");
+    CHECK(fs::equivalent(dir / "moved/kept/index.html", dir / "live/kept/index.html"));
+    CHECK(written.size() == 5);
+}
+
 TEST_CASE("open folder within: through folders alone, with openat2 or one folder at a time", "[writer]") {
     namespace fs = std::filesystem;
     TempDir dir;
