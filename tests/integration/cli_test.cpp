@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <sstream>
 
 #include "git_repo.h"
 #include "site_files.h"
@@ -117,6 +118,35 @@ TEST_CASE("cli: check reads the repository it stands in by default", "[integrati
     CHECK(r.status == 0);
     CHECK_FALSE(fs::exists(repo.path() / "site"));
     CHECK_FALSE(fs::exists(repo.path() / "departments/site"));
+}
+
+TEST_CASE("cli: the programs set libgit2's TLS up without parsing the system's certificate authorities",
+          "[integration][cli]") {
+    // Debian's libgit2 parses them with mbedTLS as it starts (generator/libgit2_no_tls.cpp). The
+    // dynamic linker says where it binds each name as it does (LD_DEBUG=bindings): in gongkai and
+    // gongkai-serve, to the program's own definition; in the tests, which link libgit2 as it
+    // comes, to mbedTLS's.
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.commit("Seed");
+    auto binding = [&](const std::string& program, const std::string& args) {
+        auto r = test::run("LD_DEBUG=bindings LD_BIND_NOW= " + test::shell_quote(program) + " " + args);
+        std::string line;
+        std::istringstream lines(r.output);
+        for (std::string l; std::getline(lines, l);)
+            if (l.find("`mbedtls_x509_crt_parse_file'") != std::string::npos) line = l;
+        return line;
+    };
+    const std::string checked = binding(GONGKAI_TEST_BINARY, "check --repo " + test::shell_quote(repo.dir()) +
+                                                                 " --theme-dir " + test::shell_quote(fixture_themes_dir()));
+    INFO(checked);
+    REQUIRE_FALSE(checked.empty());  // Debian 12's libgit2 calls it
+    CHECK(checked.find("libgit2") != std::string::npos);
+    CHECK(checked.find("to " + std::string(GONGKAI_TEST_BINARY) + " ") != std::string::npos);
+    TempDir plain;  // not a repository: gongkai-serve sets libgit2 up, then stops
+    const std::string served = binding(GONGKAI_TEST_SERVE_BINARY, "--repo " + test::shell_quote(plain.path().string()));
+    INFO(served);
+    CHECK(served.find("to " + std::string(GONGKAI_TEST_SERVE_BINARY) + " ") != std::string::npos);
 }
 
 #ifdef GONGKAI_TEST_BINARY_JEMALLOC
