@@ -353,11 +353,12 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     // Files made or linked from here on have a ctime after this (with a second to spare for the
     // file system's coarser clock).
     const std::int64_t writing_since = now_ns() - 1'000'000'000;
-    FolderStore store(target, std::move(current), out, &live);
+    std::optional<FolderStore> store;
     Manifest written;
     try {
+        store.emplace(target, std::move(current), out, &live);
         progress("render-write", 0, 1);
-        SiteFiles files(&store);
+        SiteFiles files(&*store);
         render_site(files, *library, theme, analysis, result.diagnostics, options.jobs, cache ? &reuse : nullptr,
                     &stats);
         // The entries copied are in the new data/reports.json now.
@@ -374,7 +375,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         }
         result.files = files.files().size();
         progress("write", 0, 1);
-        written = store.finish();
+        written = store->finish();
     } catch (...) {
         if (!cache) remove_folder(target);
         throw;
@@ -451,7 +452,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         next.has_spare = true;
         next.spare_inode = old_live_inode;
         for (auto& [path, entry] : live)
-            if (store.touched().contains(entry.inode)) {
+            if (store->touched().contains(entry.inode)) {
                 try {
                     restat_linked(target / path, entry);
                 } catch (const WriteError&) {

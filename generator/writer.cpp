@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <unordered_set>
@@ -362,10 +363,10 @@ void record_stat(const Place& place, OutputEntry& entry) {
 }
 
 // Removes the folder name in the folder open at dir with all it holds; links in it are removed,
-// never followed. 0, or an errno.
+// never followed. 0, or the first errno (a name already gone is not one).
 int remove_tree_at(int dir, const std::string& name) {
     const int fd = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return errno;
+    if (fd < 0) return errno == ENOENT ? 0 : errno;
     DIR* listing = ::fdopendir(fd);
     if (!listing) {
         const int err = errno;
@@ -373,18 +374,34 @@ int remove_tree_at(int dir, const std::string& name) {
         return err;
     }
     int err = 0;
-    while (const dirent* e = ::readdir(listing)) {
-        const std::string entry = e->d_name;
-        if (entry == "." || entry == "..") continue;
-        if (::unlinkat(fd, entry.c_str(), 0) == 0) continue;
-        if (errno != EISDIR && errno != EPERM) {
-            err = errno;
-            break;
+    // Read again while a pass removed something: some file systems (NFS) skip names when a
+    // folder changes as it is read.
+    for (bool removed = true; removed && err == 0;) {
+        removed = false;
+        ::rewinddir(listing);
+        while (const dirent* e = ::readdir(listing)) {
+            const std::string entry = e->d_name;
+            if (entry == "." || entry == "..") continue;
+            struct stat st {};
+            if (::fstatat(fd, entry.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+                if (errno == ENOENT) continue;
+                err = errno;
+                break;
+            }
+            int gone = 0;
+            if (S_ISDIR(st.st_mode))
+                gone = remove_tree_at(fd, entry);
+            else if (::unlinkat(fd, entry.c_str(), 0) != 0 && errno != ENOENT)
+                gone = errno;
+            if (gone != 0) {
+                err = gone;
+                break;
+            }
+            removed = true;
         }
-        if ((err = remove_tree_at(fd, entry)) != 0) break;
     }
     ::closedir(listing);
-    if (err == 0 && ::unlinkat(dir, name.c_str(), AT_REMOVEDIR) != 0) err = errno;
+    if (err == 0 && ::unlinkat(dir, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) err = errno;
     return err;
 }
 
@@ -503,11 +520,11 @@ int open_folder_by_steps(int root, const std::string& dir) {
         const std::string name = dir.substr(start, slash - start);
         start = slash + 1;
         struct stat st {};
-        int next = ::openat(at, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (next < 0 && errno == ENOTDIR && ::fstatat(at, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        const int next = ::openat(at, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int err = errno;
+        if (next < 0 && err == ENOTDIR && ::fstatat(at, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
             S_ISLNK(st.st_mode))
-            errno = ELOOP;  // as openat2 says it
-        const int err = errno;
+            err = ELOOP;  // as openat2 says it
         ::close(at);
         at = next;
         errno = err;
@@ -520,16 +537,46 @@ int open_folder_within(int root, const std::string& dir) {
         errno = EINVAL;
         return -1;
     }
+    // A kernel before openat2 (Linux 5.6), or a container's filter that refuses calls it does
+    // not know: the same, one folder at a time, from then on.
+    static std::atomic<bool> no_openat2{false};
+    if (no_openat2.load(std::memory_order_relaxed)) return open_folder_by_steps(root, dir);
     struct open_how how {};
     how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     const long fd = ::syscall(SYS_openat2, root, dir.empty() ? "." : dir.c_str(), &how, sizeof how);
     if (fd >= 0) return static_cast<int>(fd);
-    // A kernel before openat2 (Linux 5.6), or a container's filter that refuses calls it does
-    // not know: the same, one folder at a time.
-    if (errno == ENOSYS || errno == EPERM) return open_folder_by_steps(root, dir);
-    return -1;
+    if (errno != ENOSYS && errno != EPERM) return -1;
+    no_openat2.store(true, std::memory_order_relaxed);
+    return open_folder_by_steps(root, dir);
 }
+
+namespace {
+
+// A descriptor closed when it goes out of scope.
+struct OwnedFd {
+    int fd;
+    explicit OwnedFd(int fd) : fd(fd) {}
+    ~OwnedFd() {
+        if (fd >= 0) ::close(fd);
+    }
+    OwnedFd(const OwnedFd&) = delete;
+    OwnedFd& operator=(const OwnedFd&) = delete;
+};
+
+// The first folder on the way to dir, within the folder open at root, that is not a folder now
+// (dir itself when all are).
+std::string first_not_a_folder(int root, const std::string& dir) {
+    for (std::size_t slash = dir.find('/');; slash = dir.find('/', slash + 1)) {
+        const std::string prefix = dir.substr(0, slash);
+        struct stat st {};
+        if (::fstatat(root, prefix.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+            slash == std::string::npos)
+            return prefix;
+    }
+}
+
+}  // namespace
 
 FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const Manifest* live_manifest)
     : folder_(std::move(folder)), current_(std::move(current)), live_(std::move(live)), live_manifest_(live_manifest) {
@@ -537,8 +584,11 @@ FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const
     // under the lock every writer takes.
     result_.reserve(std::max(current_.size(), live_manifest_ ? live_manifest_->size() : 0));
     folder_fd_ = ::open(folder_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (folder_fd_ < 0) fail("cannot open the folder " + folder_.string(), errno);
-    if (!live_.empty()) live_fd_ = ::open(live_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (folder_fd_ < 0) {
+        const int err = errno;
+        fail("cannot open the folder " + folder_.string(), err);
+    }
+    if (!live_.empty() && (live_fd_ = ::open(live_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) live_errno_ = errno;
 }
 
 FolderStore::~FolderStore() {
@@ -669,26 +719,30 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     // hand, while the build ran) is not followed out of the site.
     const std::string dir = parent_folder(path);
     const std::string name = path.substr(dir.empty() ? 0 : dir.size() + 1);
-    const int from = live_fd_ < 0 ? -1 : open_folder_within(live_fd_, dir);
-    if (from < 0) {
-        const int err = live_fd_ < 0 ? ENOENT : errno;
-        if (err == ELOOP || err == ENOTDIR || err == EXDEV)
-            throw WriteError("cannot carry over " + path + " from the published site: " + (live_ / dir).string() +
+    const OwnedFd from(live_fd_ < 0 ? -1 : open_folder_within(live_fd_, dir));
+    if (from.fd < 0) {
+        const int err = live_fd_ < 0 ? live_errno_ : errno;
+        if (err == ELOOP || err == ENOTDIR)
+            throw WriteError("cannot carry over " + path + " from the published site: " +
+                             (live_ / first_not_a_folder(live_fd_, dir)).string() +
                              " is no longer a folder (it was replaced while this build ran); build again");
         fail("cannot carry over " + path + " from the published site", err);
     }
-    int linked = ::linkat(from, name.c_str(), folder_fd_, path.c_str(), 0);
+    int linked = ::linkat(from.fd, name.c_str(), folder_fd_, path.c_str(), 0);
     if (linked != 0 && errno == EEXIST) {
         unlink_if_there(target);
-        linked = ::linkat(from, name.c_str(), folder_fd_, path.c_str(), 0);
+        linked = ::linkat(from.fd, name.c_str(), folder_fd_, path.c_str(), 0);
     }
-    const int err = errno;
-    ::close(from);
-    if (linked != 0) fail("cannot carry over " + path + " from the published site", err);
+    if (linked != 0) {
+        const int err = errno;
+        fail("cannot carry over " + path + " from the published site", err);
+    }
     // A link put in the file's place is linked as itself, never followed: it is not published.
     struct stat st {};
-    if (::fstatat(folder_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-        fail("cannot read back " + target.shown.string(), errno);
+    if (::fstatat(folder_fd_, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        const int err = errno;
+        fail("cannot read back " + target.shown.string(), err);
+    }
     if (!S_ISREG(st.st_mode)) {
         ::unlinkat(folder_fd_, path.c_str(), 0);
         throw WriteError("cannot carry over " + path + " from the published site: " + (live_ / path).string() +
@@ -739,6 +793,39 @@ private:
 
 }  // namespace
 
+namespace {
+
+std::unordered_set<std::string> folders_of(const Manifest& manifest);  // below
+
+// The folders of the manifest's files that are not folders now, or are reached through one that
+// is not (a symbolic link put in a folder's place, say).
+std::unordered_set<std::string> folders_not_reached(const FolderHandle& handle, const Manifest& manifest) {
+    const std::unordered_set<std::string> folders = folders_of(manifest);
+    std::vector<const std::string*> list;
+    list.reserve(folders.size());
+    for (const auto& f : folders)
+        if (!f.empty()) list.push_back(&f);
+    std::vector<char> is_folder(list.size(), 0);
+    parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
+        struct stat st {};
+        is_folder[i] = handle.lstat(*list[i], st) && S_ISDIR(st.st_mode);
+    });
+    std::unordered_set<std::string> not_folders;
+    for (std::size_t i = 0; i < list.size(); ++i)
+        if (!is_folder[i]) not_folders.insert(*list[i]);
+    std::unordered_set<std::string> out;
+    if (not_folders.empty()) return out;
+    for (const std::string* f : list)
+        for (std::string dir = *f; !dir.empty(); dir = parent_folder(dir))
+            if (not_folders.contains(dir)) {
+                out.insert(*f);
+                break;
+            }
+    return out;
+}
+
+}  // namespace
+
 void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropped,
                      const std::function<bool(const std::string& path, const OutputEntry& entry)>& vouched) {
     // stat on all cores: a large site has tens of thousands of files.
@@ -747,8 +834,12 @@ void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropp
     for (auto it = manifest.begin(); it != manifest.end(); ++it) entries.push_back(it);
     std::vector<char> same(entries.size(), 0);
     const FolderHandle handle(folder);
+    // A file found through a link in place of one of its folders is not as written, wherever the
+    // link leads, even when it is the very file (a folder moved on the same disk and linked).
+    const std::unordered_set<std::string> not_reached = folders_not_reached(handle, manifest);
     parallel_for(entries.size(), worker_count(0), [&](std::size_t i, unsigned) {
         auto it = entries[i];
+        if (!not_reached.empty() && not_reached.contains(parent_folder(it->first))) return;
         if (vouched && vouched(it->first, it->second)) {
             same[i] = 1;
             return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -159,6 +160,7 @@ private:
     Manifest current_;
     std::filesystem::path live_;
     int live_fd_ = -1;  // live_, open to find the files kept (see keep)
+    int live_errno_ = ENOENT;  // why live_ could not be opened
     const Manifest* live_manifest_;
     std::mutex lock_;
     Manifest result_;
@@ -175,7 +177,8 @@ int open_folder_within(int root, const std::string& dir);
 // The same one folder at a time (openat with O_NOFOLLOW), where openat2 is missing.
 int open_folder_by_steps(int root, const std::string& dir);
 
-// Drops the entries whose file in folder is missing or not as recorded (size, times, inode); with
+// Drops the entries whose file in folder is missing or not as recorded (size, times, inode), or is
+// reached through something other than a folder (a symbolic link in place of one); with
 // dropped (which must not list them already), moves them there. With vouched, an entry it vouches
 // for is kept without a stat; it is called from several threads at once.
 void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Manifest* dropped = nullptr,
