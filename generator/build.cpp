@@ -317,10 +317,18 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     job_files.reserve(live.size());
     for (const auto& [path, entry] : live)
         if (!entry.job.empty()) job_files[entry.job].push_back(&path);
+    std::optional<FolderStore> store;  // made below, before any page is
     PageReuse reuse;
     if (cache) {
         reuse.keys = &cache->page_keys;
-        reuse.can_keep = [&](const std::string& job) { return !broken_jobs.contains(job) && job_files.contains(job); };
+        reuse.can_keep = [&](const std::string& job) {
+            if (broken_jobs.contains(job)) return false;
+            auto it = job_files.find(job);
+            if (it == job_files.end()) return false;
+            for (const std::string* path : it->second)
+                if (!store->can_keep(*path)) return false;
+            return true;
+        };
         reuse.files_of = [&](const std::string& job) -> const std::vector<const std::string*>& {
             return job_files.at(job);
         };
@@ -353,7 +361,6 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     // Files made or linked from here on have a ctime after this (with a second to spare for the
     // file system's coarser clock).
     const std::int64_t writing_since = now_ns() - 1'000'000'000;
-    std::optional<FolderStore> store;
     Manifest written;
     try {
         store.emplace(target, std::move(current), out, &live);

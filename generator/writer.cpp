@@ -701,6 +701,18 @@ void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, c
     result_[path] = std::move(entry);
 }
 
+bool FolderStore::can_keep(const std::string& path) const {
+    const OutputEntry* live = nullptr;
+    if (live_manifest_)
+        if (auto it = live_manifest_->find(path); it != live_manifest_->end()) live = &it->second;
+    if (!live) return false;
+    // current_ does not change once the store is made: read without the lock.
+    if (auto it = current_.find(path); it != current_.end() && it->second.hash == live->hash) return true;
+    if (live_fd_ < 0) return false;
+    const OwnedFd folder(open_folder_within(live_fd_, parent_folder(path)));
+    return folder.fd >= 0;
+}
+
 void FolderStore::keep(const std::string& path, const std::string& job) {
     const OutputEntry* live = nullptr;
     if (live_manifest_)
@@ -793,39 +805,6 @@ private:
 
 }  // namespace
 
-namespace {
-
-std::unordered_set<std::string> folders_of(const Manifest& manifest);  // below
-
-// The folders of the manifest's files that are not folders now, or are reached through one that
-// is not (a symbolic link put in a folder's place, say).
-std::unordered_set<std::string> folders_not_reached(const FolderHandle& handle, const Manifest& manifest) {
-    const std::unordered_set<std::string> folders = folders_of(manifest);
-    std::vector<const std::string*> list;
-    list.reserve(folders.size());
-    for (const auto& f : folders)
-        if (!f.empty()) list.push_back(&f);
-    std::vector<char> is_folder(list.size(), 0);
-    parallel_for(list.size(), worker_count(0), [&](std::size_t i, unsigned) {
-        struct stat st {};
-        is_folder[i] = handle.lstat(*list[i], st) && S_ISDIR(st.st_mode);
-    });
-    std::unordered_set<std::string> not_folders;
-    for (std::size_t i = 0; i < list.size(); ++i)
-        if (!is_folder[i]) not_folders.insert(*list[i]);
-    std::unordered_set<std::string> out;
-    if (not_folders.empty()) return out;
-    for (const std::string* f : list)
-        for (std::string dir = *f; !dir.empty(); dir = parent_folder(dir))
-            if (not_folders.contains(dir)) {
-                out.insert(*f);
-                break;
-            }
-    return out;
-}
-
-}  // namespace
-
 void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropped,
                      const std::function<bool(const std::string& path, const OutputEntry& entry)>& vouched) {
     // stat on all cores: a large site has tens of thousands of files.
@@ -834,12 +813,8 @@ void verify_manifest(const fs::path& folder, Manifest& manifest, Manifest* dropp
     for (auto it = manifest.begin(); it != manifest.end(); ++it) entries.push_back(it);
     std::vector<char> same(entries.size(), 0);
     const FolderHandle handle(folder);
-    // A file found through a link in place of one of its folders is not as written, wherever the
-    // link leads, even when it is the very file (a folder moved on the same disk and linked).
-    const std::unordered_set<std::string> not_reached = folders_not_reached(handle, manifest);
     parallel_for(entries.size(), worker_count(0), [&](std::size_t i, unsigned) {
         auto it = entries[i];
-        if (!not_reached.empty() && not_reached.contains(parent_folder(it->first))) return;
         if (vouched && vouched(it->first, it->second)) {
             same[i] = 1;
             return;

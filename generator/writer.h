@@ -141,6 +141,11 @@ public:
                     const std::string& job) override;
     void put_streamed(const std::string& path, const MakeBytes& make, const std::string& job) override;
     void keep(const std::string& path, const std::string& job) override;
+    // Whether keep(path) can carry the published file over: the folder holds it already, or its
+    // folder in the published site is reached through folders alone. One found as written through
+    // a symbolic link in place of a folder (a folder moved on the same disk and linked: the very
+    // files, found through the link) is not: its page is made again. Safe from several threads.
+    bool can_keep(const std::string& path) const;
     // Removes what the folder held that the new site does not have; returns its manifest.
     Manifest finish();
     // Inodes whose link count this store changed (which changes their ctime): files of other
@@ -177,8 +182,7 @@ int open_folder_within(int root, const std::string& dir);
 // The same one folder at a time (openat with O_NOFOLLOW), where openat2 is missing.
 int open_folder_by_steps(int root, const std::string& dir);
 
-// Drops the entries whose file in folder is missing or not as recorded (size, times, inode), or is
-// reached through something other than a folder (a symbolic link in place of one); with
+// Drops the entries whose file in folder is missing or not as recorded (size, times, inode); with
 // dropped (which must not list them already), moves them there. With vouched, an entry it vouches
 // for is kept without a stat; it is called from several threads at once.
 void verify_manifest(const std::filesystem::path& folder, Manifest& manifest, Manifest* dropped = nullptr,
