@@ -321,14 +321,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     PageReuse reuse;
     if (cache) {
         reuse.keys = &cache->page_keys;
-        reuse.can_keep = [&](const std::string& job) {
-            if (broken_jobs.contains(job)) return false;
-            auto it = job_files.find(job);
-            if (it == job_files.end()) return false;
-            for (const std::string* path : it->second)
-                if (!store->can_keep(*path)) return false;
-            return true;
-        };
+        reuse.can_keep = [&](const std::string& job) { return !broken_jobs.contains(job) && job_files.contains(job); };
         reuse.files_of = [&](const std::string& job) -> const std::vector<const std::string*>& {
             return job_files.at(job);
         };

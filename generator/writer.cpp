@@ -564,18 +564,6 @@ struct OwnedFd {
     OwnedFd& operator=(const OwnedFd&) = delete;
 };
 
-// The first folder on the way to dir, within the folder open at root, that is not a folder now
-// (dir itself when all are).
-std::string first_not_a_folder(int root, const std::string& dir) {
-    for (std::size_t slash = dir.find('/');; slash = dir.find('/', slash + 1)) {
-        const std::string prefix = dir.substr(0, slash);
-        struct stat st {};
-        if (::fstatat(root, prefix.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
-            slash == std::string::npos)
-            return prefix;
-    }
-}
-
 }  // namespace
 
 FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const Manifest* live_manifest)
@@ -701,18 +689,6 @@ void FolderStore::put_streamed(const std::string& path, const MakeBytes& make, c
     result_[path] = std::move(entry);
 }
 
-bool FolderStore::can_keep(const std::string& path) const {
-    const OutputEntry* live = nullptr;
-    if (live_manifest_)
-        if (auto it = live_manifest_->find(path); it != live_manifest_->end()) live = &it->second;
-    if (!live) return false;
-    // current_ does not change once the store is made: read without the lock.
-    if (auto it = current_.find(path); it != current_.end() && it->second.hash == live->hash) return true;
-    if (live_fd_ < 0) return false;
-    const OwnedFd folder(open_folder_within(live_fd_, parent_folder(path)));
-    return folder.fd >= 0;
-}
-
 void FolderStore::keep(const std::string& path, const std::string& job) {
     const OutputEntry* live = nullptr;
     if (live_manifest_)
@@ -726,24 +702,34 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
         std::lock_guard guard(lock_);
         touched_.insert(live->inode);
     }
-    // Linked from the published file's folder as opened through folders alone: a folder of the
-    // published site replaced by a symbolic link since the build found its files as written (by
-    // hand, while the build ran) is not followed out of the site.
+    // Linked from the published file's folder as opened through folders alone. Where a folder on
+    // the way is a symbolic link now (one moved on the same disk and linked, say), the file is
+    // linked through it only if it is the very file the build found as written (by inode, before
+    // and after), never another: nothing from outside the site comes into it.
     const std::string dir = parent_folder(path);
     const std::string name = path.substr(dir.empty() ? 0 : dir.size() + 1);
-    const OwnedFd from(live_fd_ < 0 ? -1 : open_folder_within(live_fd_, dir));
-    if (from.fd < 0) {
-        const int err = live_fd_ < 0 ? live_errno_ : errno;
-        if (err == ELOOP || err == ENOTDIR)
-            throw WriteError("cannot carry over " + path + " from the published site: " +
-                             (live_ / first_not_a_folder(live_fd_, dir)).string() +
-                             " is no longer a folder (it was replaced while this build ran); build again");
-        fail("cannot carry over " + path + " from the published site", err);
+    if (live_fd_ < 0) fail("cannot carry over " + path + " from the published site", live_errno_);
+    const OwnedFd from(open_folder_within(live_fd_, dir));
+    const bool through_link = from.fd < 0;
+    auto not_as_found = [&](const std::string& why) {
+        return WriteError("cannot carry over " + path + " from the published site: " + why +
+                          " (it was replaced while this build ran); build again");
+    };
+    if (through_link) {
+        const int err = errno;
+        if (err != ELOOP && err != ENOTDIR && err != EXDEV)
+            fail("cannot carry over " + path + " from the published site", err);
+        struct stat found {};
+        if (::fstatat(live_fd_, path.c_str(), &found, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(found.st_mode) ||
+            static_cast<std::uint64_t>(found.st_ino) != live->inode)
+            throw not_as_found((live_ / path).string() + " is no longer the file the build found");
     }
-    int linked = ::linkat(from.fd, name.c_str(), folder_fd_, path.c_str(), 0);
+    const int at = through_link ? live_fd_ : from.fd;
+    const char* from_name = through_link ? path.c_str() : name.c_str();
+    int linked = ::linkat(at, from_name, folder_fd_, path.c_str(), 0);
     if (linked != 0 && errno == EEXIST) {
         unlink_if_there(target);
-        linked = ::linkat(from.fd, name.c_str(), folder_fd_, path.c_str(), 0);
+        linked = ::linkat(at, from_name, folder_fd_, path.c_str(), 0);
     }
     if (linked != 0) {
         const int err = errno;
@@ -755,10 +741,9 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
         const int err = errno;
         fail("cannot read back " + target.shown.string(), err);
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st.st_mode) || (through_link && static_cast<std::uint64_t>(st.st_ino) != live->inode)) {
         ::unlinkat(folder_fd_, path.c_str(), 0);
-        throw WriteError("cannot carry over " + path + " from the published site: " + (live_ / path).string() +
-                         " is no longer a file (it was replaced while this build ran); build again");
+        throw not_as_found((live_ / path).string() + " is no longer the file the build found");
     }
     OutputEntry entry = *live;
     entry.job = job;

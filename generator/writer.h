@@ -141,11 +141,6 @@ public:
                     const std::string& job) override;
     void put_streamed(const std::string& path, const MakeBytes& make, const std::string& job) override;
     void keep(const std::string& path, const std::string& job) override;
-    // Whether keep(path) can carry the published file over: the folder holds it already, or its
-    // folder in the published site is reached through folders alone. One found as written through
-    // a symbolic link in place of a folder (a folder moved on the same disk and linked: the very
-    // files, found through the link) is not: its page is made again. Safe from several threads.
-    bool can_keep(const std::string& path) const;
     // Removes what the folder held that the new site does not have; returns its manifest.
     Manifest finish();
     // Inodes whose link count this store changed (which changes their ctime): files of other

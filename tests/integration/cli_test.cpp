@@ -140,7 +140,13 @@ TEST_CASE("cli: the programs set libgit2's TLS up without parsing the system's c
     const std::string checked = binding(GONGKAI_TEST_BINARY, "check --repo " + test::shell_quote(repo.dir()) +
                                                                  " --theme-dir " + test::shell_quote(fixture_themes_dir()));
     INFO(checked);
-    REQUIRE_FALSE(checked.empty());  // Debian 12's libgit2 calls it
+    if (checked.empty()) {
+        // A libgit2 built with another TLS library (Debian 12's is built with mbedTLS).
+        const auto libraries = test::run("LD_TRACE_LOADED_OBJECTS=1 " + test::shell_quote(GONGKAI_TEST_BINARY));
+        REQUIRE(libraries.output.find("libmbedx509") == std::string::npos);
+        WARN("skipped: this libgit2 does not use mbedTLS");
+        return;
+    }
     CHECK(checked.find("libgit2") != std::string::npos);
     CHECK(checked.find("to " + std::string(GONGKAI_TEST_BINARY) + " ") != std::string::npos);
     TempDir plain;  // not a repository: gongkai-serve sets libgit2 up, then stops
