@@ -577,6 +577,8 @@ FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const
         fail("cannot open the folder " + folder_.string(), err);
     }
     if (!live_.empty() && (live_fd_ = ::open(live_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) live_errno_ = errno;
+    struct stat st {};
+    if (live_fd_ >= 0 && ::fstat(live_fd_, &st) == 0) live_dev_ = st.st_dev;
 }
 
 FolderStore::~FolderStore() {
@@ -703,33 +705,42 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
         touched_.insert(live->inode);
     }
     // Linked from the published file's folder as opened through folders alone. Where a folder on
-    // the way is a symbolic link now (one moved on the same disk and linked, say), the file is
-    // linked through it only if it is the very file the build found as written (by inode, before
-    // and after), never another: nothing from outside the site comes into it.
+    // the way is a symbolic link now (one moved within the file system and linked, say), the file
+    // is opened through it first and linked only if it is the very file the build found as written
+    // (on the site's device, with its inode, size and modification time); the file linked is then
+    // the one open (through /proc/self/fd), whatever its name leads to by then. Nothing from
+    // outside the site comes into it.
     const std::string dir = parent_folder(path);
     const std::string name = path.substr(dir.empty() ? 0 : dir.size() + 1);
     if (live_fd_ < 0) fail("cannot carry over " + path + " from the published site", live_errno_);
     const OwnedFd from(open_folder_within(live_fd_, dir));
     const bool through_link = from.fd < 0;
-    auto not_as_found = [&](const std::string& why) {
-        return WriteError("cannot carry over " + path + " from the published site: " + why +
-                          " (it was replaced while this build ran); build again");
-    };
-    if (through_link) {
+    if (through_link && errno != ELOOP && errno != ENOTDIR) {
         const int err = errno;
-        if (err != ELOOP && err != ENOTDIR && err != EXDEV)
-            fail("cannot carry over " + path + " from the published site", err);
-        struct stat found {};
-        if (::fstatat(live_fd_, path.c_str(), &found, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(found.st_mode) ||
-            static_cast<std::uint64_t>(found.st_ino) != live->inode)
-            throw not_as_found((live_ / path).string() + " is no longer the file the build found");
+        fail("cannot carry over " + path + " from the published site", err);
     }
-    const int at = through_link ? live_fd_ : from.fd;
-    const char* from_name = through_link ? path.c_str() : name.c_str();
-    int linked = ::linkat(at, from_name, folder_fd_, path.c_str(), 0);
+    auto not_as_found = [&] {
+        return WriteError("cannot carry over " + path + " from the published site: " + (live_ / path).string() +
+                          " is no longer the file the build found (it was replaced while this build ran); build "
+                          "again");
+    };
+    const OwnedFd pinned(through_link ? ::openat(live_fd_, path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1);
+    std::string source = name;
+    if (through_link) {
+        struct stat found {};
+        OutputEntry now;
+        if (pinned.fd < 0 || ::fstat(pinned.fd, &found) != 0 || !S_ISREG(found.st_mode) || found.st_dev != live_dev_)
+            throw not_as_found();
+        set_stat(found, now);
+        if (now.inode != live->inode || now.size != live->size || now.mtime_ns != live->mtime_ns) throw not_as_found();
+        source = "/proc/self/fd/" + std::to_string(pinned.fd);
+    }
+    const int at = through_link ? AT_FDCWD : from.fd;
+    const int follow = through_link ? AT_SYMLINK_FOLLOW : 0;
+    int linked = ::linkat(at, source.c_str(), folder_fd_, path.c_str(), follow);
     if (linked != 0 && errno == EEXIST) {
         unlink_if_there(target);
-        linked = ::linkat(at, from_name, folder_fd_, path.c_str(), 0);
+        linked = ::linkat(at, source.c_str(), folder_fd_, path.c_str(), follow);
     }
     if (linked != 0) {
         const int err = errno;
@@ -743,7 +754,7 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     }
     if (!S_ISREG(st.st_mode) || (through_link && static_cast<std::uint64_t>(st.st_ino) != live->inode)) {
         ::unlinkat(folder_fd_, path.c_str(), 0);
-        throw not_as_found((live_ / path).string() + " is no longer the file the build found");
+        throw not_as_found();
     }
     OutputEntry entry = *live;
     entry.job = job;

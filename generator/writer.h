@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <filesystem>
@@ -161,6 +163,7 @@ private:
     std::filesystem::path live_;
     int live_fd_ = -1;  // live_, open to find the files kept (see keep)
     int live_errno_ = ENOENT;  // why live_ could not be opened
+    dev_t live_dev_ = 0;       // the device live_ is on
     const Manifest* live_manifest_;
     std::mutex lock_;
     Manifest result_;
