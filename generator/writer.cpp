@@ -1,5 +1,6 @@
 #include "writer.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <signal.h>
@@ -7,8 +8,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <dirent.h>
 
 #include <cerrno>
 #include <algorithm>
@@ -167,6 +166,17 @@ bool same_stat(const struct stat& st, const OutputEntry& entry) {
     set_stat(st, now);
     return S_ISREG(st.st_mode) && same_file(now, entry);
 }
+
+// A descriptor closed when it goes out of scope.
+struct OwnedFd {
+    int fd;
+    explicit OwnedFd(int fd) : fd(fd) {}
+    ~OwnedFd() {
+        if (fd >= 0) ::close(fd);
+    }
+    OwnedFd(const OwnedFd&) = delete;
+    OwnedFd& operator=(const OwnedFd&) = delete;
+};
 
 // A name within a folder: the folder open at dir (AT_FDCWD for the working directory) and the
 // relative path in it, and the whole path, for messages. Calls made at a place resolve the name
@@ -490,25 +500,8 @@ bool holds_working_directory(const fs::path& out) {
 
 }  // namespace
 
-namespace {
-
-// Whether dir names a folder below another by plain names alone: no "", "." or ".." on the way.
-bool plain_folder_path(const std::string& dir) {
-    if (dir.empty()) return true;
-    std::size_t start = 0;
-    for (;;) {
-        std::size_t slash = dir.find('/', start);
-        const std::string_view name = std::string_view(dir).substr(start, slash == std::string::npos ? slash : slash - start);
-        if (name.empty() || name == "." || name == "..") return false;
-        if (slash == std::string::npos) return true;
-        start = slash + 1;
-    }
-}
-
-}  // namespace
-
 int open_folder_by_steps(int root, const std::string& dir) {
-    if (!plain_folder_path(dir)) {
+    if (!dir.empty() && !is_safe_relative_path(dir)) {  // only a folder path a site may have
         errno = EINVAL;
         return -1;
     }
@@ -533,7 +526,7 @@ int open_folder_by_steps(int root, const std::string& dir) {
 }
 
 int open_folder_within(int root, const std::string& dir) {
-    if (!plain_folder_path(dir)) {
+    if (!dir.empty() && !is_safe_relative_path(dir)) {  // only a folder path a site may have
         errno = EINVAL;
         return -1;
     }
@@ -550,21 +543,6 @@ int open_folder_within(int root, const std::string& dir) {
     no_openat2.store(true, std::memory_order_relaxed);
     return open_folder_by_steps(root, dir);
 }
-
-namespace {
-
-// A descriptor closed when it goes out of scope.
-struct OwnedFd {
-    int fd;
-    explicit OwnedFd(int fd) : fd(fd) {}
-    ~OwnedFd() {
-        if (fd >= 0) ::close(fd);
-    }
-    OwnedFd(const OwnedFd&) = delete;
-    OwnedFd& operator=(const OwnedFd&) = delete;
-};
-
-}  // namespace
 
 FolderStore::FolderStore(fs::path folder, Manifest current, fs::path live, const Manifest* live_manifest)
     : folder_(std::move(folder)), current_(std::move(current)), live_(std::move(live)), live_manifest_(live_manifest) {
@@ -1000,20 +978,17 @@ FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, Man
             }
     }
     std::vector<std::string> untrusted;
-    const int fd = ::open(folder.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) fail("cannot open the folder " + folder.string(), errno);
-    try {
-        for (const auto& [path, entry] : original) {
-            if (verified.contains(path)) continue;
-            unlink_if_there(Place(fd, path, folder / path));
-            untrusted.push_back(path);
-        }
-    } catch (...) {
-        ::close(fd);
-        throw;
+    const OwnedFd opened(::open(folder.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (opened.fd < 0) {
+        const int err = errno;
+        fail("cannot open the folder " + folder.string(), err);
     }
-    remove_empty_parents(fd, untrusted);
-    ::close(fd);
+    for (const auto& [path, entry] : original) {
+        if (verified.contains(path)) continue;
+        unlink_if_there(Place(opened.fd, path, folder / path));
+        untrusted.push_back(path);
+    }
+    remove_empty_parents(opened.fd, untrusted);
     // Removing a file changed its folder, and may have removed the folder from its own.
     for (const auto& path : untrusted)
         for (std::string dir = parent_folder(path);; dir = parent_folder(dir)) {

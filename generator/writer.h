@@ -174,8 +174,9 @@ private:
 
 // Opens (O_PATH) the folder at the relative path dir ("" for root itself) within the folder open
 // at root, through folders alone: a symbolic link on the way fails it (ELOOP; openat2's
-// RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS), as does a name "", "." or ".." (EINVAL). Returns the
-// descriptor, or -1 and errno.
+// RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS), as does a path that is not a safe site path
+// (is_safe_relative_path: no "..", no name starting with '.'; EINVAL). Returns the descriptor, or
+// -1 and errno.
 int open_folder_within(int root, const std::string& dir);
 // The same one folder at a time (openat with O_NOFOLLOW), where openat2 is missing.
 int open_folder_by_steps(int root, const std::string& dir);
