@@ -317,7 +317,6 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     job_files.reserve(live.size());
     for (const auto& [path, entry] : live)
         if (!entry.job.empty()) job_files[entry.job].push_back(&path);
-    std::optional<FolderStore> store;  // made below, before any page is
     PageReuse reuse;
     if (cache) {
         reuse.keys = &cache->page_keys;
@@ -354,6 +353,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     // Files made or linked from here on have a ctime after this (with a second to spare for the
     // file system's coarser clock).
     const std::int64_t writing_since = now_ns() - 1'000'000'000;
+    std::optional<FolderStore> store;  // made within the try: a folder it cannot open is removed
     Manifest written;
     try {
         store.emplace(target, std::move(current), out, &live);
