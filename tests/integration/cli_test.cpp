@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <utility>
 
 #include "git_repo.h"
 #include "site_files.h"
@@ -120,39 +122,46 @@ TEST_CASE("cli: check reads the repository it stands in by default", "[integrati
     CHECK_FALSE(fs::exists(repo.path() / "departments/site"));
 }
 
-TEST_CASE("cli: the programs set libgit2's TLS up without parsing the system's certificate authorities",
-          "[integration][cli]") {
-    // Debian's libgit2 parses them with mbedTLS as it starts (generator/libgit2_no_tls.cpp). The
-    // dynamic linker says where it binds each name as it does (LD_DEBUG=bindings): in gongkai and
-    // gongkai-serve, to the program's own definition; in the tests, which link libgit2 as it
-    // comes, to mbedTLS's.
+TEST_CASE("cli: the programs start libgit2 without setting up its TLS and SSH transports", "[integration][cli]") {
+    // Debian's libgit2 parses the system's certificate authorities with mbedTLS as it starts, and
+    // starts libssh2, which starts OpenSSL (generator/libgit2_start.cpp). The dynamic linker says
+    // where it binds each name as it does (LD_DEBUG=bindings): in gongkai and gongkai-serve, to the
+    // program's own definition; in the tests, which link libgit2 as it comes, to the libraries'.
     GitRepo repo;
     repo.write(basic_site());
     repo.commit("Seed");
-    auto binding = [&](const std::string& program, const std::string& args) {
+    auto bindings = [&](const std::string& program, const std::string& args) {
         auto r = test::run("LD_DEBUG=bindings LD_BIND_NOW= " + test::shell_quote(program) + " " + args);
-        std::string line;
+        std::map<std::string, std::string> found;  // libgit2's binding of each name
         std::istringstream lines(r.output);
         for (std::string l; std::getline(lines, l);)
-            if (l.find("`mbedtls_x509_crt_parse_file'") != std::string::npos) line = l;
-        return line;
+            for (const char* name : {"mbedtls_x509_crt_parse_file", "libssh2_init"})
+                if (l.find("libgit2") != std::string::npos && l.find("`" + std::string(name) + "'") != std::string::npos)
+                    found[name] = l;
+        return found;
     };
-    const std::string checked = binding(GONGKAI_TEST_BINARY, "check --repo " + test::shell_quote(repo.dir()) +
-                                                                 " --theme-dir " + test::shell_quote(fixture_themes_dir()));
-    INFO(checked);
-    if (checked.empty()) {
-        // A libgit2 built with another TLS library (Debian 12's is built with mbedTLS).
-        const auto libraries = test::run("LD_TRACE_LOADED_OBJECTS=1 " + test::shell_quote(GONGKAI_TEST_BINARY));
-        REQUIRE(libraries.output.find("libmbedx509") == std::string::npos);
-        WARN("skipped: this libgit2 does not use mbedTLS");
-        return;
+    const auto checked = bindings(GONGKAI_TEST_BINARY, "check --repo " + test::shell_quote(repo.dir()) +
+                                                           " --theme-dir " + test::shell_quote(fixture_themes_dir()));
+    TempDir plain;  // not a repository: gongkai-serve starts libgit2, then stops
+    const auto served = bindings(GONGKAI_TEST_SERVE_BINARY, "--repo " + test::shell_quote(plain.path().string()));
+    const auto libraries = test::run("LD_TRACE_LOADED_OBJECTS=1 " + test::shell_quote(GONGKAI_TEST_BINARY));
+    for (const auto& [name, library] : {std::pair{"mbedtls_x509_crt_parse_file", "libmbedx509"},
+                                        std::pair{"libssh2_init", "libssh2"}}) {
+        CAPTURE(name);
+        auto it = checked.find(name);
+        if (it == checked.end()) {
+            // A libgit2 built without it (Debian 12's is built with both).
+            REQUIRE(libraries.output.find(library) == std::string::npos);
+            WARN("skipped: this libgit2 does not use " << library);
+            continue;
+        }
+        INFO(it->second);
+        CHECK(it->second.find("to " + std::string(GONGKAI_TEST_BINARY) + " ") != std::string::npos);
+        auto served_it = served.find(name);
+        REQUIRE(served_it != served.end());
+        INFO(served_it->second);
+        CHECK(served_it->second.find("to " + std::string(GONGKAI_TEST_SERVE_BINARY) + " ") != std::string::npos);
     }
-    CHECK(checked.find("libgit2") != std::string::npos);
-    CHECK(checked.find("to " + std::string(GONGKAI_TEST_BINARY) + " ") != std::string::npos);
-    TempDir plain;  // not a repository: gongkai-serve sets libgit2 up, then stops
-    const std::string served = binding(GONGKAI_TEST_SERVE_BINARY, "--repo " + test::shell_quote(plain.path().string()));
-    INFO(served);
-    CHECK(served.find("to " + std::string(GONGKAI_TEST_SERVE_BINARY) + " ") != std::string::npos);
 }
 
 #ifdef GONGKAI_TEST_BINARY_JEMALLOC
