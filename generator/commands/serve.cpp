@@ -102,6 +102,8 @@ int run_serve(const ServeOptions& o, Console& console) {
         console.fatal(e.what());
         return 2;
     }
+    const fs::path themes = find_themes_dir(o.themes_dir);
+    console.detail("themes from " + themes.string());
 
     fs::path site = temp->path() / "site";
     PreviewServer server(site);
@@ -117,7 +119,7 @@ int run_serve(const ServeOptions& o, Console& console) {
     rebuild();  // before the first request, so it sees a site
     server.start();
 
-    Watcher watcher({root, find_themes_dir(o.themes_dir)}, [&] { return head_of(*open.repo, source.ref); });
+    Watcher watcher({root, themes}, [&] { return head_of(*open.repo, source.ref); });
     console.note("serving the working tree of " + root.string() + " at " + url + " (press Ctrl-C to stop)");
     for (;;) {
         timespec poll{0, 300'000'000};

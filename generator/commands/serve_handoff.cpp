@@ -18,12 +18,18 @@ namespace fs = std::filesystem;
 namespace {
 
 // The command line for gongkai-serve: argv with "--theme-dir <themes>" right after "serve" when
-// argv names no themes folder, in any of its forms.
+// argv names no themes folder, in any of its forms. An empty one ("--theme-dir ''") names none, as
+// for gongkai build, and is left out: gongkai-serve would look for themes from where it is
+// installed, not from where gongkai is.
 std::vector<std::string> serve_command_line(char** argv, const fs::path& themes) {
     std::vector<std::string> args;
     bool named = false;
     for (char** arg = argv; *arg; ++arg) {
         std::string_view a = *arg;
+        if (a == "--theme-dir" && arg[1] && !*arg[1]) {
+            ++arg;
+            continue;
+        }
         named = named || a == "--theme-dir" || a.starts_with("--theme-dir=");
         args.emplace_back(a);
     }

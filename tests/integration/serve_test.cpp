@@ -262,6 +262,15 @@ TEST_CASE("serve: an installed gongkai hands serve over to gongkai-serve in libe
         CHECK(server.fetch_until("/", "<!-- the installed themes -->")->status == 200);
         CHECK(server.stop(SIGTERM) == 0);
     }
+    SECTION("an empty --theme-dir names no themes folder, as for gongkai build: the installed themes, which -v "
+            "names") {
+        fs::copy_file(GONGKAI_TEST_SERVE_BINARY, serve_program);
+        Server server(repo, bin / "gongkai", {"--theme-dir", "", "-v"});
+        CHECK(server.fetch_until("/", "<!-- the installed themes -->")->status == 200);
+        CHECK(server.output().find("themes from " + (prefix / "share" / "gongkai" / "themes").string() + "\n") !=
+              std::string::npos);
+        CHECK(server.stop(SIGTERM) == 0);
+    }
     SECTION("no gongkai-serve: exit 2, saying where it was looked for") {
         auto run = test::run(test::shell_quote((bin / "gongkai").string()) + " serve --port 0 --repo " +
                              test::shell_quote(repo.dir()));
