@@ -381,7 +381,13 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         throw;
     }
     const std::uint64_t old_live_inode = inode_of(out);
-    bool had_site = swap_in(out, target);
+    bool had_site = false;
+    try {
+        had_site = swap_in(out, target);
+    } catch (...) {
+        if (!cache) remove_folder(target);  // the new site, which was not published
+        throw;
+    }
     progress("write", 1, 1);
     result.incremental = cache.has_value();
     result.pages_rendered = stats.rendered;

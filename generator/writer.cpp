@@ -498,6 +498,20 @@ bool holds_working_directory(const fs::path& out) {
     return a == there.end();
 }
 
+// True when the folder is where a file system is mounted (a mount point cannot be renamed, so a
+// new site cannot be swapped in for it). The kernel says so directly since Linux 5.8; before,
+// a folder on another device than its parent's is one (a bind mount of the same file system is
+// then missed, and found when the swap fails).
+bool is_mount_point(const fs::path& folder) {
+    struct statx stx {};
+    if (::statx(AT_FDCWD, folder.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) == 0 &&
+        (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0)
+        return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+    struct stat here {}, above {};
+    return ::lstat(folder.c_str(), &here) == 0 && ::stat(folder.parent_path().c_str(), &above) == 0 &&
+           here.st_dev != above.st_dev;
+}
+
 }  // namespace
 
 int open_folder_by_steps(int root, const std::string& dir) {
@@ -1022,6 +1036,10 @@ fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {
                                         "--force: choose another --out");
     if (exists && holds_working_directory(out))
         throw WriteError(out.string() + " holds the folder you are working in; choose another --out");
+    if (exists && is_mount_point(out))
+        throw WriteError(out.string() + " is a mount point: gongkai publishes a site by swapping a new folder in for "
+                                        "the old one whole, and a mount point cannot be moved; build into a folder "
+                                        "within it (--out " + (out / "site").string() + ") and serve that folder");
     if (exists && !options.force && !fs::exists(out / site_marker, ec) && !is_empty_dir(out))
         throw WriteError(out.string() + " holds files that gongkai did not write; choose another --out, or pass "
                                         "--force to replace it");

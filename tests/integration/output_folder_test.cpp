@@ -290,6 +290,34 @@ TEST_CASE("output folder: a link to a site folder replaces the site it points to
     CHECK(entries(out.path()) == std::vector<std::string>{"real", "site"});
 }
 
+TEST_CASE("output folder: a mount point is refused before anything is built, and nothing is left beside it",
+          "[integration][output]") {
+    // A mount point cannot be renamed, so no new site can be swapped in for it. Mounting needs a
+    // mount namespace of the test's own (unshare -m), which a container may not allow.
+    if (test::run("unshare -m true").status != 0) {
+        WARN("skipped: no mount namespace can be made here (unshare -m)");
+        return;
+    }
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+    TempDir out;
+    const fs::path site = out / "site";
+    fs::create_directories(site);
+    std::string build_command;
+    for (const auto& arg : build_args(repo, site)) build_command += test::shell_quote(arg) + " ";
+    // In the namespace: a file system mounted on the output folder, a build into it, its exit
+    // status, then what the mounted file system holds after it (nothing).
+    const std::string script = "mount -t tmpfs gongkai-test " + test::shell_quote(site.string()) + " && cd / && { " +
+                               build_command + "; echo \"exit $?\"; ls -A " + test::shell_quote(site.string()) + "; }";
+    auto r = test::run("unshare -m sh -c " + test::shell_quote(script));
+    CHECK(says(r, site.string() + " is a mount point"));
+    CHECK(says(r, "--out " + (site / "site").string()));
+    CHECK(r.output.ends_with("exit 2\n"));
+    CHECK(entries(out.path()) == std::vector<std::string>{"site"});  // no new site folder beside it
+    CHECK(fs::is_empty(site));
+}
+
 TEST_CASE("output folder: a location that cannot be written is a clear error", "[integration][output]") {
     GitRepo repo;
     repo.write(test::basic_site());
