@@ -136,7 +136,9 @@ TEST_CASE("cli: the programs start libgit2 without setting up its TLS and SSH tr
         std::istringstream lines(r.output);
         for (std::string l; std::getline(lines, l);)
             for (const char* name : {"mbedtls_x509_crt_parse_file", "libssh2_init"})
-                if (l.find("libgit2") != std::string::npos && l.find("`" + std::string(name) + "'") != std::string::npos)
+                if (l.find("binding file ") != std::string::npos &&
+                    l.find("libgit2.so", l.find("binding file ")) < l.find(" to ") &&
+                    l.find("`" + std::string(name) + "'") != std::string::npos)
                     found[name] = l;
         return found;
     };
