@@ -138,6 +138,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     else if (source_identity.empty())
         result.full_reason = "the content is not read from a commit";
     if (options.write) {
+        check_output(options.out, WriteOptions{options.force});  // a folder refused is refused before any work
         out = fs::absolute(options.out).lexically_normal();
         if (out.filename().empty()) out = out.parent_path();
         std::error_code ec;

@@ -499,17 +499,18 @@ bool holds_working_directory(const fs::path& out) {
 }
 
 // True when the folder is where a file system is mounted (a mount point cannot be renamed, so a
-// new site cannot be swapped in for it). The kernel says so directly since Linux 5.8; before,
-// a folder on another device than its parent's is one (a bind mount of the same file system is
-// then missed, and found when the swap fails).
+// new site cannot be swapped in for it), as the kernel says (Linux 5.8 and later). An older kernel
+// does not say, and a device number is no sure sign (a btrfs subvolume has its own and can be
+// renamed): the swap then fails ("Device or resource busy"), and the new folder is removed.
 bool is_mount_point(const fs::path& folder) {
+#ifdef STATX_ATTR_MOUNT_ROOT
     struct statx stx {};
-    if (::statx(AT_FDCWD, folder.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) == 0 &&
-        (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0)
-        return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
-    struct stat here {}, above {};
-    return ::lstat(folder.c_str(), &here) == 0 && ::stat(folder.parent_path().c_str(), &above) == 0 &&
-           here.st_dev != above.st_dev;
+    return ::statx(AT_FDCWD, folder.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) == 0 &&
+           (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0 && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#else
+    (void)folder;
+    return false;
+#endif
 }
 
 }  // namespace
@@ -1023,26 +1024,33 @@ FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, Man
     return unchanged;
 }
 
-fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {
+fs::path check_output(const fs::path& out_arg, const WriteOptions& options) {
     fs::path out = output_folder(out_arg);
+    std::error_code ec;
+    if (!fs::exists(out, ec)) return out;
+    if (!fs::is_directory(out, ec)) throw WriteError(out.string() + " exists and is not a folder");
+    if (fs::exists(out / ".git", ec))
+        throw WriteError(out.string() + " is a git repository (it holds .git); gongkai never replaces one, even with "
+                                        "--force: choose another --out");
+    if (holds_working_directory(out))
+        throw WriteError(out.string() + " holds the folder you are working in; choose another --out");
+    if (is_mount_point(out))
+        throw WriteError(out.string() + " is a mount point: gongkai publishes a site by swapping a new folder in for "
+                                        "the old one whole, and a mount point cannot be moved; name a folder within "
+                                        "it as --out (such as " + (out / "site").string() +
+                         ") and serve that, or mount the file system one folder up");
+    if (!options.force && !fs::exists(out / site_marker, ec) && !is_empty_dir(out))
+        throw WriteError(out.string() + " holds files that gongkai did not write; choose another --out, or pass "
+                                        "--force to replace it");
+    return out;
+}
+
+fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {
+    fs::path out = check_output(out_arg, options);
     fs::path parent = out.parent_path();
     std::error_code ec;
     fs::create_directories(parent, ec);
     if (ec) throw WriteError("cannot create the folder " + parent.string() + ": " + reason(ec.value()));
-    bool exists = fs::exists(out, ec);
-    if (exists && !fs::is_directory(out, ec)) throw WriteError(out.string() + " exists and is not a folder");
-    if (exists && fs::exists(out / ".git", ec))
-        throw WriteError(out.string() + " is a git repository (it holds .git); gongkai never replaces one, even with "
-                                        "--force: choose another --out");
-    if (exists && holds_working_directory(out))
-        throw WriteError(out.string() + " holds the folder you are working in; choose another --out");
-    if (exists && is_mount_point(out))
-        throw WriteError(out.string() + " is a mount point: gongkai publishes a site by swapping a new folder in for "
-                                        "the old one whole, and a mount point cannot be moved; build into a folder "
-                                        "within it (--out " + (out / "site").string() + ") and serve that folder");
-    if (exists && !options.force && !fs::exists(out / site_marker, ec) && !is_empty_dir(out))
-        throw WriteError(out.string() + " holds files that gongkai did not write; choose another --out, or pass "
-                                        "--force to replace it");
     // A file larger than the process may write must fail with EFBIG and a message, not kill it.
     ::signal(SIGXFSZ, SIG_IGN);
     clear_stale(parent, out, "." + out.filename().string() + ".gongkai-");

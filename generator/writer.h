@@ -244,8 +244,12 @@ struct WriteOptions {
 void write_site(const std::filesystem::path& out, const SiteFiles& files, const WriteOptions& options = {});
 
 // The steps of write_site, for builds that write as they render.
-// Checks that out may be written (or replaced) and clears what killed builds left beside it;
-// returns out as an absolute path.
+// Checks that out may be written (or replaced), changing nothing; returns out as an absolute path.
+// A build calls it before it reads the content, so that a folder it would refuse is refused
+// before any work, and prepare_output checks again.
+std::filesystem::path check_output(const std::filesystem::path& out, const WriteOptions& options);
+// Checks as check_output does, makes out's parent folder and clears what killed builds left
+// beside out; returns out as an absolute path.
 std::filesystem::path prepare_output(const std::filesystem::path& out, const WriteOptions& options);
 // Makes folder anew (removing what was there), holding only the marker.
 void make_site_folder(const std::filesystem::path& folder);
