@@ -2,7 +2,9 @@
 // gongkai did not write is not replaced unless told; a location that cannot be written, or that
 // fills up, is a clear error that leaves nothing behind.
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,7 +15,9 @@
 #include <functional>
 #include <thread>
 
+#include "git/repository.h"
 #include "git_repo.h"
+#include "site.h"
 #include "site_files.h"
 
 using namespace gongkai;
@@ -317,6 +321,72 @@ TEST_CASE("output folder: a mount point is refused before anything is read, and 
     CHECK(r.output.find("reading the content") == std::string::npos);  // refused first
     CHECK(r.output.ends_with("exit 2\n"));
     CHECK(entries(out.path()) == std::vector<std::string>{"site"});  // no new site folder beside it
+}
+
+namespace {
+
+// Sets or clears a folder's immutable attribute (chattr +i): not even root may then rename it.
+// False where that is not allowed (no CAP_LINUX_IMMUTABLE, as in many containers) or the file
+// system has no such attribute.
+bool set_immutable(const fs::path& folder, bool on) {
+    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    int flags = 0;
+    bool ok = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+    if (ok) {
+        flags = on ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+        ok = ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+    }
+    ::close(fd);
+    return ok;
+}
+
+}  // namespace
+
+TEST_CASE("output folder: a new site that cannot be swapped in is removed, and the site stays as it was",
+          "[integration][output]") {
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+    TempDir out;
+    const fs::path site = out / "site";
+    REQUIRE(build(repo, site, {"--no-cache"}).status == 0);
+    const std::string home = test::read_file(site / "index.html");
+    if (!set_immutable(site, true)) {
+        WARN("skipped: a folder cannot be made immutable here (chattr +i)");
+        return;
+    }
+    set_immutable(site, false);
+    struct Mutable {  // whatever happens below, the folder can be removed again
+        fs::path folder;
+        ~Mutable() { set_immutable(folder, false); }
+    } mutable_again{site};
+    repo.write("reports/2020-001/2020-12.md",
+               "+++\nperiod_start = 2020-12-01\nperiod_end = 2020-12-31\ndate = 2020-12-20\ncompletion = 90\n+++\n");
+    repo.commit("A December report");
+    // In the build itself, once every page is written and before the swap: the published folder
+    // made immutable, so the swap fails as it would for any reason the build cannot foresee.
+    git::Repository repository(repo.dir());
+    git::CommitSource source(repository, "HEAD", "", false);
+    BuildOptions options;
+    options.out = site;
+    options.themes_dir = test::fixture_themes_dir();
+    options.cache = false;
+    bool fixed = false;
+    options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
+        if (stage == "write" && done == 0) fixed = set_immutable(site, true);
+    };
+    std::string error;
+    try {
+        build_site(source, options);
+    } catch (const WriteError& e) {
+        error = e.what();
+    }
+    REQUIRE(set_immutable(site, false));
+    REQUIRE(fixed);
+    CHECK_THAT(error, Catch::Contains("cannot replace " + site.string()));
+    CHECK(entries(out.path()) == std::vector<std::string>{"site"});  // the new site is gone
+    CHECK(test::read_file(site / "index.html") == home);
 }
 
 TEST_CASE("output folder: a location that cannot be written is a clear error", "[integration][output]") {
