@@ -138,11 +138,8 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     else if (source_identity.empty())
         result.full_reason = "the content is not read from a commit";
     if (options.write) {
-        check_output(options.out, WriteOptions{options.force});  // a folder refused is refused before any work
-        out = fs::absolute(options.out).lexically_normal();
-        if (out.filename().empty()) out = out.parent_path();
-        std::error_code ec;
-        if (fs::is_symlink(out, ec)) out = fs::canonical(out, ec);
+        // A folder refused is refused before any work; out is absolute, with a link resolved.
+        out = check_output(options.out, WriteOptions{options.force});
         cache_dir = cache_folder(out);
         // Every build into a folder that has a cache takes its lock, with the cache or without:
         // one without would otherwise swap a site in while another brings the copy up to date.
