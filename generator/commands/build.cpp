@@ -4,6 +4,7 @@
 #include "utf8.h"
 
 #include "commands/progress.h"
+#include "huge_pages.h"
 #include "theme.h"
 
 namespace gongkai {
@@ -34,6 +35,7 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
         Progress progress(console.verbosity(), console.err());
         options.progress = progress.callback();
         options.ending = true;  // gongkai exits once the result is reported
+        options.content_read = allow_huge_pages_for;
         BuildResult result = build_site(*open.content, options);
         progress.finish();
         console.diagnostics(result.diagnostics, texts_for(*open.content, source.dir(), result.diagnostics, console));

@@ -25,6 +25,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A line of what the kernel says of a process (its folder in /proc), "" if none.
+std::string status_line(const fs::path& process, const std::string& field) {
+    std::ifstream in(process / "status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(field + ":", 0) == 0) return line;
+    return "";
+}
+
 // `gongkai serve --port 0` in a child process, its output in a file; killed if a test ends early.
 // By default the gongkai program of the build tree with the test theme; a test can name another
 // program and other arguments after the repository.
@@ -105,6 +114,9 @@ public:
 
     // The program the server runs in now.
     fs::path program() const { return fs::read_symlink("/proc/" + std::to_string(pid_) + "/exe"); }
+
+    // A line of what the kernel says of the server's process.
+    std::string status(const std::string& field) const { return status_line("/proc/" + std::to_string(pid_), field); }
 
 private:
     TempDir log_dir_;
@@ -234,6 +246,27 @@ TEST_CASE("serve: cpp-httplib and libssl are loaded by gongkai-serve, never by g
     CHECK(serve.find("libcpp-httplib") != std::string::npos);
     CHECK(serve.find("libssl") != std::string::npos);
 }
+
+#ifdef GONGKAI_TEST_BINARY_JEMALLOC
+TEST_CASE("serve: a small site is built without huge pages, held off from the program's start",
+          "[integration][serve]") {
+    // The server inherits this process's flag; a 0 must be the program's own doing.
+    const std::string own = status_line("/proc/self", "THP_enabled");
+    if (own.empty() || own.find('1') == std::string::npos) {
+        WARN("skipped: the kernel does not say, or this process may not have huge pages: " << own);
+        return;
+    }
+    GitRepo repo;
+    seed(repo);
+    Server server(repo);
+    REQUIRE(server.fetch_until("/", "</html>"));
+    CHECK(server.program().filename() == "gongkai-serve");
+    const std::string held = server.status("THP_enabled");
+    INFO(held);
+    CHECK(held.find('0') != std::string::npos);
+    CHECK(held.find('1') == std::string::npos);
+}
+#endif
 
 TEST_CASE("serve: an installed gongkai hands serve over to gongkai-serve in libexec, with its own themes",
           "[integration][serve]") {

@@ -1,0 +1,62 @@
+// Huge pages held off for small content and allowed for large (generator/huge_pages.cpp).
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "content/source.h"
+#include "fixture.h"
+#include "huge_pages.h"
+#include "site.h"
+
+using namespace gongkai;
+using namespace gongkai::test;
+
+namespace {
+
+// The kernel's word on whether this process may have transparent huge pages ("THP_enabled" in
+// /proc/self/status, since Linux 5.0); none where it does not say.
+std::optional<bool> huge_pages_enabled() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("THP_enabled:", 0) == 0) return line.find('1') != std::string::npos;
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("huge pages: held off, then allowed only for content of many files", "[unit][huge_pages]") {
+    const auto before = huge_pages_enabled();
+    if (!before) {
+        WARN("skipped: this kernel does not say whether a process may have huge pages");
+        return;
+    }
+    hold_huge_pages();
+    CHECK(huge_pages_enabled() == false);
+    allow_huge_pages_for(0);
+    allow_huge_pages_for(huge_pages_from_files - 1);
+    CHECK(huge_pages_enabled() == false);
+    allow_huge_pages_for(huge_pages_from_files);
+    CHECK(huge_pages_enabled() == true);
+    // A small build after a large one (gongkai serve) leaves them allowed.
+    allow_huge_pages_for(1);
+    CHECK(huge_pages_enabled() == true);
+    if (!*before) hold_huge_pages();
+}
+
+TEST_CASE("huge pages: a build tells how many files its content has, once they are read", "[unit][huge_pages]") {
+    Files files = basic_site();
+    MemorySource source(files);
+    BuildOptions options;
+    options.write = false;
+    options.themes_dir = source_themes_dir();
+    std::optional<std::size_t> told;
+    options.content_read = [&](std::size_t n) {
+        CHECK_FALSE(told);  // once
+        told = n;
+    };
+    REQUIRE(build_site(source, options).ok());
+    REQUIRE(told);
+    CHECK(*told == files.size());
+}
