@@ -1094,8 +1094,14 @@ bool swap_in(const fs::path& out, const fs::path& folder) {
     fs::remove_all(old, ec);
     if (::rename(out.c_str(), old.c_str()) != 0) fail("cannot move the previous site aside", errno);
     if (::rename(folder.c_str(), out.c_str()) != 0) {
-        int err = errno;
-        ::rename(old.c_str(), out.c_str());
+        const int err = errno;
+        if (::rename(old.c_str(), out.c_str()) != 0) {
+            const int back = errno;
+            throw WriteError("cannot replace " + out.string() + ": " + reason(err) +
+                                 "; the previous site could not be moved back either (" + reason(back) + "): it is in " +
+                                 old.string() + ", and the next build into " + out.string() + " puts it back first",
+                             true);
+        }
         fail("cannot replace " + out.string(), err);
     }
     if (::rename(old.c_str(), folder.c_str()) != 0) fs::remove_all(old, ec);

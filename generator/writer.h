@@ -24,6 +24,12 @@ namespace gongkai {
 class WriteError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+    // site_moved: the published site is no longer in the output folder (what() says where it is).
+    WriteError(const std::string& what, bool site_moved) : std::runtime_error(what), site_moved_(site_moved) {}
+    bool site_moved() const { return site_moved_; }
+
+private:
+    bool site_moved_ = false;
 };
 
 // A file as written into an output folder: its checksum, and what stat said of it then, so a

@@ -58,7 +58,7 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
         console.fatal(e.what());
         return 2;
     } catch (const WriteError& e) {
-        console.fatal(std::string(e.what()) + "; the previous site was left as it was");
+        console.fatal(e.site_moved() ? std::string(e.what()) : std::string(e.what()) + "; the previous site was left as it was");
         return 2;
     } catch (const std::exception& e) {
         console.fatal(e.what());

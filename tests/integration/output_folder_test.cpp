@@ -13,10 +13,14 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <sstream>
 #include <thread>
 
+#include "commands/build.h"
+#include "commands/console.h"
 #include "git/repository.h"
 #include "git_repo.h"
+#include "rename_faults.h"
 #include "site.h"
 #include "site_files.h"
 
@@ -104,6 +108,60 @@ std::vector<std::string> entries(const fs::path& dir) {
         if (!e.path().filename().string().ends_with(".gongkai-cache")) out.push_back(e.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
+}
+
+// A build of the repository's HEAD in this process, where its progress and a RenameFaults reach it.
+BuildResult build_here(const GitRepo& repo, const fs::path& out, bool cache, ProgressFn progress = {}) {
+    git::Repository repository(repo.dir());
+    git::CommitSource source(repository, "HEAD", "", false);
+    BuildOptions options;
+    options.out = out;
+    options.themes_dir = test::fixture_themes_dir();
+    options.cache = cache;
+    options.progress = std::move(progress);
+    return build_site(source, options);
+}
+
+// `gongkai build --no-cache` in this process: its exit status, and what it printed.
+std::pair<int, std::string> run_build_here(const GitRepo& repo, const fs::path& out) {
+    SourceOptions source;
+    source.repo = repo.dir();
+    BuildOptions options;
+    options.out = out;
+    options.themes_dir = test::fixture_themes_dir();
+    options.cache = false;
+    std::ostringstream printed;
+    Console console(DiagnosticFormat::human, Verbosity::normal, printed, printed);
+    const int status = run_build(source, options, console);
+    return {status, printed.str()};
+}
+
+void add_december_report(GitRepo& repo) {
+    repo.write("reports/2020-001/2020-12.md",
+               "+++\nperiod_start = 2020-12-01\nperiod_end = 2020-12-31\ndate = 2020-12-20\ncompletion = 90\n+++\n");
+    repo.commit("A December report");
+}
+
+// The basic content built into out/site, then a commit that adds a report; home is the home page
+// as published before it.
+struct Published {
+    GitRepo repo;
+    TempDir out;
+    fs::path site = out / "site";
+    std::string home;
+
+    Published() {
+        repo.write(test::basic_site());
+        repo.commit("Seed");
+        REQUIRE(build(repo, site, {"--no-cache"}).status == 0);
+        home = test::read_file(site / "index.html");
+        add_december_report(repo);
+    }
+};
+
+// The second rename of the swap without an exchange: the new site's folder to the output folder.
+int fail_moving_in(const std::string& from, const std::string& to) {
+    return fs::path(to).filename() == "site" && from.find(".gongkai-new-") != std::string::npos ? EIO : 0;
 }
 
 bool says(const CommandResult& r, const std::string& text) {
@@ -345,13 +403,8 @@ bool set_immutable(const fs::path& folder, bool on) {
 
 TEST_CASE("output folder: a new site that cannot be swapped in is removed, and the site stays as it was",
           "[integration][output]") {
-    GitRepo repo;
-    repo.write(test::basic_site());
-    repo.commit("Seed");
-    TempDir out;
-    const fs::path site = out / "site";
-    REQUIRE(build(repo, site, {"--no-cache"}).status == 0);
-    const std::string home = test::read_file(site / "index.html");
+    Published published;
+    auto& [repo, out, site, home] = published;
     if (!set_immutable(site, true)) {
         WARN("skipped: a folder cannot be made immutable here (chattr +i)");
         return;
@@ -361,24 +414,14 @@ TEST_CASE("output folder: a new site that cannot be swapped in is removed, and t
         fs::path folder;
         ~Mutable() { set_immutable(folder, false); }
     } mutable_again{site};
-    repo.write("reports/2020-001/2020-12.md",
-               "+++\nperiod_start = 2020-12-01\nperiod_end = 2020-12-31\ndate = 2020-12-20\ncompletion = 90\n+++\n");
-    repo.commit("A December report");
     // In the build itself, once every page is written and before the swap: the published folder
     // made immutable, so the swap fails as it would for any reason the build cannot foresee.
-    git::Repository repository(repo.dir());
-    git::CommitSource source(repository, "HEAD", "", false);
-    BuildOptions options;
-    options.out = site;
-    options.themes_dir = test::fixture_themes_dir();
-    options.cache = false;
     bool fixed = false;
-    options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
-        if (stage == "write" && done == 0) fixed = set_immutable(site, true);
-    };
     std::string error;
     try {
-        build_site(source, options);
+        build_here(repo, site, false, [&](std::string_view stage, std::size_t done, std::size_t) {
+            if (stage == "write" && done == 0) fixed = set_immutable(site, true);
+        });
     } catch (const WriteError& e) {
         error = e.what();
     }
@@ -487,4 +530,85 @@ TEST_CASE("output folder: a write that runs out of space leaves the previous sit
     }
     CHECK(test::read_tree(out / "site") == previous);
     for (const auto& e : entries(out.path())) CHECK_FALSE(e.starts_with(".site.gongkai-"));
+}
+
+TEST_CASE("output folder: where two folders cannot be exchanged at once (NFS), the site is swapped in by two renames",
+          "[integration][output]") {
+    const bool cache = GENERATE(false, true);
+    CAPTURE(cache);
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+    TempDir out;
+    const fs::path site = out / "site";
+    REQUIRE(build(repo, site, cache ? std::vector<std::string>{} : std::vector<std::string>{"--no-cache"}).status == 0);
+    add_december_report(repo);
+    {
+        test::RenameFaults faults(true);
+        REQUIRE(build_here(repo, site, cache).ok());
+        CHECK(faults.exchanges_refused() == 1);
+    }
+    TempDir clean;
+    REQUIRE(build(repo, clean / "site", {"--no-cache"}).status == 0);
+    CHECK(test::differences(clean / "site", site).empty());
+    CHECK(entries(out.path()) == std::vector<std::string>{"site"});
+    if (cache) {
+        // The previous site, moved aside and then into the cache's second copy, serves the next
+        // build as a copy exchanged in would.
+        repo.write("reports/2020-001/2020-12.md",
+                   "+++\nperiod_start = 2020-12-01\nperiod_end = 2020-12-31\ndate = 2020-12-20\ncompletion = 95\n+++\n");
+        repo.commit("December, corrected");
+        BuildResult next = build_here(repo, site, true);
+        REQUIRE(next.ok());
+        CHECK(next.incremental);
+        TempDir clean_next;
+        REQUIRE(build(repo, clean_next / "site", {"--no-cache"}).status == 0);
+        CHECK(test::differences(clean_next / "site", site).empty());
+    }
+}
+
+TEST_CASE("output folder: without an exchange, a new site that cannot be moved in leaves the previous one in place",
+          "[integration][output]") {
+    Published published;
+    auto& [repo, out, site, home] = published;
+    test::RenameFaults faults(true, fail_moving_in);
+    auto [status, printed] = run_build_here(repo, site);
+    INFO(printed);
+    CHECK(faults.renames_failed() == 1);
+    CHECK(status == 2);
+    CHECK_THAT(printed, Catch::Contains("cannot replace " + site.string()) &&
+                            Catch::Contains("the previous site was left as it was"));
+    CHECK(test::read_file(site / "index.html") == home);
+    CHECK(entries(out.path()) == std::vector<std::string>{"site"});
+}
+
+TEST_CASE("output folder: a previous site that cannot be moved back is named, and the next build puts it back",
+          "[integration][output]") {
+    Published published;
+    auto& [repo, out, site, home] = published;
+    const std::string aside = ".site.gongkai-old-" + std::to_string(::getpid());
+    {
+        // Both the new site's move in and the previous site's move back fail.
+        test::RenameFaults faults(true, [](const std::string& from, const std::string& to) {
+            return fail_moving_in(from, to) != 0 || from.find(".gongkai-old-") != std::string::npos ? EIO : 0;
+        });
+        auto [status, printed] = run_build_here(repo, site);
+        INFO(printed);
+        CHECK(faults.renames_failed() == 2);
+        CHECK(status == 2);
+        CHECK_THAT(printed, Catch::Contains("the previous site could not be moved back either") &&
+                                Catch::Contains("it is in " + (out / aside).string()) &&
+                                !Catch::Contains("left as it was"));
+    }
+    CHECK_FALSE(fs::exists(site));
+    CHECK(entries(out.path()) == std::vector<std::string>{aside});  // the new site is removed
+    CHECK(test::read_file(out / aside / "index.html") == home);
+    // The next build finds it and moves it back before it writes anything.
+    std::string home_when_writing;
+    REQUIRE(build_here(repo, site, false, [&](std::string_view stage, std::size_t done, std::size_t) {
+                if (stage == "write" && done == 0) home_when_writing = test::read_file(site / "index.html");
+            }).ok());
+    CHECK(home_when_writing == home);
+    CHECK(entries(out.path()) == std::vector<std::string>{"site"});
+    CHECK(test::read_file(site / "index.html") != home);
 }
