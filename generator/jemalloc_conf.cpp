@@ -5,9 +5,9 @@
 // thp:always asks the kernel for transparent huge pages (madvise) for the memory jemalloc maps. A
 // full build touches about 100 MiB at 10,000 reports: in 4 KiB pages that is some 25,000 page
 // faults and a working set the processor's address cache (the TLB) cannot hold; in 2 MiB pages,
-// a fraction of the faults. For small content they only cost memory, so they are held off from
-// the process's first instruction and a build allows them once its content is known to be large
-// (huge_pages.cpp).
+// a fraction of the faults. For small content they only cost memory, so they are held off before
+// any shared library's initialiser runs, and a build allows them once its content is known to be
+// large (huge_pages.cpp).
 #include "huge_pages.h"
 
 extern "C" {
@@ -17,8 +17,9 @@ const char* malloc_conf = "thp:always";
 
 namespace {
 
-// Run from the executable's preinit array: before the shared libraries' initialisers, the first
-// of which already allocate (and would fault in whole huge pages).
+// Run from the executable's preinit array: after the dynamic linker has loaded and relocated
+// everything, before the shared libraries' initialisers, which already allocate (and would fault
+// in whole huge pages).
 void hold_from_the_start(int, char**, char**) {
     gongkai::hold_huge_pages();
 }

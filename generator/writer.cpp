@@ -450,27 +450,41 @@ pid_t pid_in(const std::string& name, const std::string& prefix) {
 
 bool is_running(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
+// True for a working folder of a build that is no longer running (or of this process's own).
+bool of_ended_build(const std::string& name, const std::string& prefix) {
+    const pid_t pid = pid_in(name, prefix);
+    return pid != 0 && (pid == ::getpid() || !is_running(pid));
+}
+
+// Puts back the previous site where out is missing because a build swapped by two renames (a file
+// system without an exchange) moved it aside as ".<name>.gongkai-old-<pid>", and was killed or
+// could not move it back.
+void put_back_aside(const fs::path& out) {
+    const std::string prefix = "." + out.filename().string() + ".gongkai-";
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(out.parent_path(), ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.starts_with(prefix + "old-") && of_ended_build(name, prefix) &&
+            ::rename(it->path().c_str(), out.c_str()) == 0)
+            return;
+    }
+}
+
 // Clears the working folders of earlier builds that were killed before they finished: only
-// folders named as gongkai names them, and only those whose build is no longer running. When a
-// build was killed between the two renames of the fallback swap, its "old" folder holds the last
-// site and out is gone: the site is put back first.
+// folders named as gongkai names them, and only those whose build is no longer running. A previous
+// site moved aside is kept while out is missing (put_back_aside could not move it back).
 void clear_stale(const fs::path& parent, const fs::path& out, const std::string& prefix) {
     std::error_code ec;
     std::vector<fs::path> stale;
     for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
         std::string name = it->path().filename().string();
-        if (!name.starts_with(prefix)) continue;
-        pid_t pid = pid_in(name, prefix);
-        if (pid == 0 || (pid != ::getpid() && is_running(pid))) continue;
+        if (!name.starts_with(prefix) || !of_ended_build(name, prefix)) continue;
+        std::error_code missing;
+        if (name.starts_with(prefix + "old-") && !fs::exists(out, missing)) continue;
         stale.push_back(it->path());
     }
-    for (const auto& dir : stale) {
-        std::error_code missing;
-        if (dir.filename().string().starts_with(prefix + "old-") && !fs::exists(out, missing) &&
-            fs::exists(dir / site_marker, missing) && ::rename(dir.c_str(), out.c_str()) == 0)
-            continue;
-        fs::remove_all(dir, ec);
-    }
+    for (const auto& dir : stale) fs::remove_all(dir, ec);
 }
 
 // The folder to write, as an absolute path without a trailing '/' and with a link resolved.
@@ -1027,6 +1041,7 @@ FolderTimes clear_unlisted(const fs::path& folder, const Manifest& original, Man
 fs::path check_output(const fs::path& out_arg, const WriteOptions& options) {
     fs::path out = output_folder(out_arg);
     std::error_code ec;
+    if (!fs::exists(out, ec)) put_back_aside(out);
     if (!fs::exists(out, ec)) return out;
     if (!fs::is_directory(out, ec)) throw WriteError(out.string() + " exists and is not a folder");
     if (fs::exists(out / ".git", ec))
@@ -1098,8 +1113,9 @@ bool swap_in(const fs::path& out, const fs::path& folder) {
         if (::rename(old.c_str(), out.c_str()) != 0) {
             const int back = errno;
             throw WriteError("cannot replace " + out.string() + ": " + reason(err) +
-                                 "; the previous site could not be moved back either (" + reason(back) + "): it is in " +
-                                 old.string() + ", and the next build into " + out.string() + " puts it back first",
+                                 "; nor could the previous site be moved back (" + reason(back) + "): it is now in " +
+                                 old.string() + ". Move it back, or build again: the next build into " +
+                                 out.string() + " moves it back before anything else",
                              true);
         }
         fail("cannot replace " + out.string(), err);

@@ -58,7 +58,8 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
         console.fatal(e.what());
         return 2;
     } catch (const WriteError& e) {
-        console.fatal(e.site_moved() ? std::string(e.what()) : std::string(e.what()) + "; the previous site was left as it was");
+        const std::string what = e.what();
+        console.fatal(e.site_moved() ? what : what + "; the previous site was left as it was");
         return 2;
     } catch (const std::exception& e) {
         console.fatal(e.what());

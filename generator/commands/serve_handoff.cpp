@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "huge_pages.h"
 #include "theme.h"
 
 namespace gongkai {
@@ -59,6 +60,7 @@ int hand_over_to_serve(char** argv, const ServeOptions& options, Console& consol
 
     const fs::path places[] = {(here / GONGKAI_SERVE_FROM_BINDIR / "gongkai-serve").lexically_normal(),
                                here / "gongkai-serve"};
+    release_huge_pages();  // gongkai-serve holds them off itself, and allows them as gongkai does
     for (const auto& program : places) {
         ::execv(program.c_str(), pointers.data());
         if (errno != ENOENT && errno != ENOTDIR) {

@@ -1,3 +1,4 @@
+// The test program's own rename, renameat and renameat2 (see rename_faults.h), and RenameFaults.
 #include "rename_faults.h"
 
 #include <fcntl.h>
@@ -15,7 +16,11 @@ namespace {
 
 std::atomic<RenameFaults*> in_force{nullptr};
 
-int kernel_renameat2(int from_dir, const char* from, int to_dir, const char* to, unsigned flags) {
+// The system call the C library makes: renameat2 only for flags.
+int kernel_rename(int from_dir, const char* from, int to_dir, const char* to, unsigned flags) {
+#ifdef SYS_renameat
+    if (flags == 0) return static_cast<int>(::syscall(SYS_renameat, from_dir, from, to_dir, to));
+#endif
     return static_cast<int>(::syscall(SYS_renameat2, from_dir, from, to_dir, to, flags));
 }
 
@@ -27,7 +32,7 @@ int rename_as_told(int from_dir, const char* from, int to_dir, const char* to, u
             return -1;
         }
     }
-    return kernel_renameat2(from_dir, from, to_dir, to, flags);
+    return kernel_rename(from_dir, from, to_dir, to, flags);
 }
 
 }  // namespace

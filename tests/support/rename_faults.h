@@ -11,11 +11,14 @@ namespace gongkai::test {
 
 class RenameFaults {
 public:
-    // The errno with which a rename of from to to fails, or 0 to let it happen.
+    // The errno with which a rename of from to to fails, or 0 to let it happen. The names are as
+    // the caller gave them (relative to a folder for renameat). Called from any thread; it must
+    // not throw (it is called from C, libgit2's among others).
     using Rule = std::function<int(const std::string& from, const std::string& to)>;
 
     // no_exchange: renameat2's RENAME_EXCHANGE fails with EINVAL, as on a file system without
-    // it (NFS); rule: for every other rename.
+    // it (NFS); rule: for every other rename. Whatever renames while it is in force must have
+    // ended before it is destroyed (a build returns only when its threads have).
     explicit RenameFaults(bool no_exchange, Rule rule = {});
     ~RenameFaults();
     RenameFaults(const RenameFaults&) = delete;
