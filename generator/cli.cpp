@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "commands/build.h"
 #include "commands/new.h"
@@ -32,6 +34,26 @@ CLI::Option* add_format_option(CLI::App* command, std::string& format) {
                      "for GitHub Actions) or json")
         ->check(CLI::IsMember({"human", "github", "json"}))
         ->capture_default_str();
+}
+
+// The command line with each "--name=" (a long option, nothing after the '=') given as "--name"
+// and an empty value. CLI11 2.1 reads "--name=" as "--name" taking the next argument for its
+// value: `gongkai build --out= --no-cache` wrote the site into a folder named "--no-cache". An
+// argument after "--" stays as it is.
+std::vector<std::string> with_empty_values(int argc, char** argv) {
+    std::vector<std::string> args;
+    bool options = true;
+    for (int i = 0; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--") options = false;
+        if (i > 0 && options && arg.size() > 3 && arg.starts_with("--") && arg.find('=') == arg.size() - 1) {
+            args.push_back(arg.substr(0, arg.size() - 1));
+            args.emplace_back();
+        } else {
+            args.push_back(arg);
+        }
+    }
+    return args;
 }
 
 }  // namespace
@@ -110,7 +132,10 @@ int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
     for (auto* kind : {new_site, new_department, new_project, new_report}) add_noise_options(kind, noise);
 
     try {
-        app.parse(argc, argv);
+        std::vector<std::string> args = with_empty_values(argc, argv);
+        std::vector<char*> pointers;
+        for (auto& arg : args) pointers.push_back(arg.data());
+        app.parse(static_cast<int>(pointers.size()), pointers.data());
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : 2;
@@ -128,6 +153,10 @@ int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
         return run_new(new_options, console);
     }
     if (!base_url.empty()) options.base_url = base_url;
+    if (build->parsed() && out.empty()) {
+        console.fatal("--out is empty: name the folder to write the site into");
+        return 2;
+    }
     options.out = out;
     options.write = build->parsed();
     options.cache = !no_cache;

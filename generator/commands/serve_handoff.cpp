@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // The command line for gongkai-serve: argv with "--theme-dir <themes>" right after "serve" when
-// argv names no themes folder, in any of its forms. An empty one ("--theme-dir ''") names none, as
-// for gongkai build, and is left out: gongkai-serve would look for themes from where it is
-// installed, not from where gongkai is.
+// argv names no themes folder, in any of its forms. An empty one ("--theme-dir ''", "--theme-dir=")
+// names none, as for gongkai build, and is left out: gongkai-serve would look for themes from where
+// it is installed, not from where gongkai is.
 std::vector<std::string> serve_command_line(char** argv, const fs::path& themes) {
     std::vector<std::string> args;
     bool named = false;
@@ -31,6 +31,7 @@ std::vector<std::string> serve_command_line(char** argv, const fs::path& themes)
             ++arg;
             continue;
         }
+        if (a == "--theme-dir=") continue;
         named = named || a == "--theme-dir" || a.starts_with("--theme-dir=");
         args.emplace_back(a);
     }

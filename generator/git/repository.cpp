@@ -66,6 +66,7 @@ std::string oid_string(const git_oid* oid) {
 }
 
 Repository::Repository(const std::string& path) {
+    if (path.empty()) throw Error("--repo is empty: name the repository (by default, the one you are in)");
     ensure_initialised();
     git_repository* raw = nullptr;
     int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);

@@ -68,6 +68,30 @@ TEST_CASE("cli: bad usage exits 2", "[integration][cli]") {
     CHECK(test::list_files(cwd.path()).empty());
 }
 
+TEST_CASE("cli: an option written with '=' and no value takes no other argument as its value", "[integration][cli]") {
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.commit("Seed");
+    TempDir cwd;
+    // Read as "--out --no-cache", it wrote the site into a folder named "--no-cache".
+    auto out = gongkai_cli({"build", "--repo", repo.dir(), "--out=", "--no-cache"}, cwd.path());
+    CHECK(out.status == 2);
+    CHECK(says(out, "--out is empty: name the folder to write the site into"));
+    CHECK(test::list_files(cwd.path()).empty());
+    // An empty themes folder names none, and -q stays an option (it was taken for the folder).
+    auto quiet = gongkai_cli({"check", "--repo", repo.dir(), "--theme-dir=", "-q"}, cwd.path());
+    CHECK(quiet.status == 0);
+    CHECK(quiet.output.empty());
+    auto repo_empty = gongkai_cli({"check", "--repo=", "--quiet"}, repo.path());
+    CHECK(repo_empty.status == 2);
+    CHECK(says(repo_empty, "--repo is empty"));
+    // "--name=value" is as it was.
+    auto given = gongkai_cli({"check", "--repo=" + repo.dir(), "--theme-dir=" + fixture_themes_dir(), "--quiet"},
+                             cwd.path());
+    CHECK(given.status == 0);
+    CHECK(given.output.empty());
+}
+
 TEST_CASE("cli: --version and --help exit 0", "[integration][cli]") {
     auto v = gongkai_cli({"--version"});
     CHECK(v.status == 0);

@@ -302,7 +302,10 @@ TEST_CASE("serve: an installed gongkai hands serve over to gongkai-serve in libe
     SECTION("an empty --theme-dir names no themes folder, as for gongkai build: the installed themes, which -v "
             "names") {
         fs::copy_file(GONGKAI_TEST_SERVE_BINARY, serve_program);
-        Server server(repo, bin / "gongkai", {"--theme-dir", "", "-v"});
+        const bool joined = GENERATE(false, true);  // "--theme-dir=" or "--theme-dir ''"
+        Server server(repo, bin / "gongkai",
+                      joined ? std::vector<std::string>{"--theme-dir=", "-v"}
+                             : std::vector<std::string>{"--theme-dir", "", "-v"});
         CHECK(server.fetch_until("/", "<!-- the installed themes -->")->status == 200);
         CHECK(server.output().find("themes from " + (prefix / "share" / "gongkai" / "themes").string() + "\n") !=
               std::string::npos);
