@@ -404,7 +404,10 @@ bool set_immutable(const fs::path& folder, bool on) {
 TEST_CASE("output folder: a new site that cannot be swapped in is removed, and the site stays as it was",
           "[integration][output]") {
     Published published;
-    auto& [repo, out, site, home] = published;
+    GitRepo& repo = published.repo;
+    const TempDir& out = published.out;
+    const fs::path& site = published.site;
+    const std::string& home = published.home;
     if (!set_immutable(site, true)) {
         WARN("skipped: a folder cannot be made immutable here (chattr +i)");
         return;
@@ -570,7 +573,10 @@ TEST_CASE("output folder: where two folders cannot be exchanged at once (NFS), t
 TEST_CASE("output folder: without an exchange, a new site that cannot be moved in leaves the previous one in place",
           "[integration][output]") {
     Published published;
-    auto& [repo, out, site, home] = published;
+    GitRepo& repo = published.repo;
+    const TempDir& out = published.out;
+    const fs::path& site = published.site;
+    const std::string& home = published.home;
     test::RenameFaults faults(true, fail_moving_in);
     auto [status, printed] = run_build_here(repo, site);
     INFO(printed);
@@ -585,7 +591,10 @@ TEST_CASE("output folder: without an exchange, a new site that cannot be moved i
 TEST_CASE("output folder: a previous site that cannot be moved back is named, and the next build puts it back",
           "[integration][output]") {
     Published published;
-    auto& [repo, out, site, home] = published;
+    GitRepo& repo = published.repo;
+    const TempDir& out = published.out;
+    const fs::path& site = published.site;
+    const std::string& home = published.home;
     const std::string aside = ".site.gongkai-old-" + std::to_string(::getpid());
     {
         // Both the new site's move in and the previous site's move back fail.
