@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,17 +37,29 @@ CLI::Option* add_format_option(CLI::App* command, std::string& format) {
         ->capture_default_str();
 }
 
-// The command line with each "--name=" (a long option, nothing after the '=') given as "--name"
-// and an empty value. CLI11 2.1 reads "--name=" as "--name" taking the next argument for its
-// value: `gongkai build --out= --no-cache` wrote the site into a folder named "--no-cache". An
-// argument after "--" stays as it is.
-std::vector<std::string> with_empty_values(int argc, char** argv) {
+// The long names ("--out") of the options that take a value, in the app and all its commands.
+std::set<std::string> options_with_values(const CLI::App& app) {
+    std::set<std::string> names;
+    for (const CLI::Option* option : app.get_options())
+        if (option->get_items_expected_max() > 0)
+            for (const auto& name : option->get_lnames()) names.insert("--" + name);
+    for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))
+        names.merge(options_with_values(*command));
+    return names;
+}
+
+// The command line with each "--name=" (a long option, nothing after the '=') that takes a value
+// given as "--name" and an empty value. CLI11 2.1 reads "--name=" as "--name" taking the next
+// argument for its value: `gongkai build --out= --no-cache` wrote the site into a folder named
+// "--no-cache". A switch ("--force=") and an argument after "--" stay as they are.
+std::vector<std::string> with_empty_values(const CLI::App& app, int argc, char** argv) {
+    const std::set<std::string> valued = options_with_values(app);
     std::vector<std::string> args;
     bool options = true;
     for (int i = 0; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--") options = false;
-        if (i > 0 && options && arg.size() > 3 && arg.starts_with("--") && arg.find('=') == arg.size() - 1) {
+        if (i > 0 && options && arg.ends_with('=') && valued.contains(arg.substr(0, arg.size() - 1))) {
             args.push_back(arg.substr(0, arg.size() - 1));
             args.emplace_back();
         } else {
@@ -132,7 +145,7 @@ int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
     for (auto* kind : {new_site, new_department, new_project, new_report}) add_noise_options(kind, noise);
 
     try {
-        std::vector<std::string> args = with_empty_values(argc, argv);
+        std::vector<std::string> args = with_empty_values(app, argc, argv);
         std::vector<char*> pointers;
         for (auto& arg : args) pointers.push_back(arg.data());
         app.parse(static_cast<int>(pointers.size()), pointers.data());
@@ -144,6 +157,11 @@ int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
     Console console(*parse_diagnostic_format(format), noise.level(), std::cout, std::cerr);
     if (!themes_dir.empty()) options.themes_dir = themes_dir;
     if (serve->parsed()) {
+        if (serve_options.bind.empty()) {
+            // cpp-httplib would take it for every address, not this machine's alone.
+            console.fatal("--bind is empty: name the address to listen on, such as 127.0.0.1");
+            return 2;
+        }
         serve_options.themes_dir = options.themes_dir;
         return serve_command(serve_options, console);
     }

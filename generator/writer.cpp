@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstring>
 #include <limits>
+#include <tuple>
 #include <unordered_set>
 #include <vector>
 
@@ -458,17 +459,31 @@ bool of_ended_build(const std::string& name, const std::string& prefix) {
 
 // Puts back the previous site where out is missing because a build swapped by two renames (a file
 // system without an exchange) moved it aside as ".<name>.gongkai-old-<pid>", and was killed or
-// could not move it back.
+// could not move it back: of several, the one moved aside last.
 void put_back_aside(const fs::path& out) {
     const std::string prefix = "." + out.filename().string() + ".gongkai-";
+    fs::path latest;
+    struct timespec latest_change {};
     std::error_code ec;
     for (auto it = fs::directory_iterator(out.parent_path(), ec); !ec && it != fs::directory_iterator();
          it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (name.starts_with(prefix + "old-") && of_ended_build(name, prefix) &&
-            ::rename(it->path().c_str(), out.c_str()) == 0)
-            return;
+        struct stat st {};
+        if (!name.starts_with(prefix + "old-") || !of_ended_build(name, prefix) ||
+            ::lstat(it->path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (latest.empty() || std::tie(st.st_ctim.tv_sec, st.st_ctim.tv_nsec) >
+                                  std::tie(latest_change.tv_sec, latest_change.tv_nsec)) {
+            latest = it->path();
+            latest_change = st.st_ctim;
+        }
     }
+    if (latest.empty()) return;
+    // A new site published now would leave the previous one to be cleared away as stale.
+    if (::rename(latest.c_str(), out.c_str()) != 0)
+        throw WriteError("cannot move the previous site back into " + out.string() + " from " + latest.string() +
+                             ": " + reason(errno) + "; move it back by hand",
+                         true);
 }
 
 // Clears the working folders of earlier builds that were killed before they finished: only
@@ -1114,7 +1129,7 @@ bool swap_in(const fs::path& out, const fs::path& folder) {
             const int back = errno;
             throw WriteError("cannot replace " + out.string() + ": " + reason(err) +
                                  "; nor could the previous site be moved back (" + reason(back) + "): it is now in " +
-                                 old.string() + ". Move it back, or build again: the next build into " +
+                                 old.string() + ". Move it back, or build again: the next `gongkai build` into " +
                                  out.string() + " moves it back before anything else",
                              true);
         }

@@ -85,6 +85,17 @@ TEST_CASE("cli: an option written with '=' and no value takes no other argument 
     auto repo_empty = gongkai_cli({"check", "--repo=", "--quiet"}, repo.path());
     CHECK(repo_empty.status == 2);
     CHECK(says(repo_empty, "--repo is empty"));
+    // A switch written so is a switch, as before.
+    auto switches = gongkai_cli({"build", "--repo", repo.dir(), "--out", (cwd / "site").string(), "--no-cache=",
+                                 "--quiet="},
+                                cwd.path());
+    CHECK(switches.status == 0);
+    CHECK(switches.output.empty());
+    CHECK_FALSE(fs::exists(cwd / ".site.gongkai-cache"));
+    // An empty address to serve on would be every address.
+    auto bind = gongkai_cli({"serve", "--repo", repo.dir(), "--port", "0", "--bind="}, cwd.path());
+    CHECK(bind.status == 2);
+    CHECK(says(bind, "--bind is empty"));
     // "--name=value" is as it was.
     auto given = gongkai_cli({"check", "--repo=" + repo.dir(), "--theme-dir=" + fixture_themes_dir(), "--quiet"},
                              cwd.path());

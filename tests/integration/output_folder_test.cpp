@@ -619,3 +619,44 @@ TEST_CASE("output folder: a previous site that cannot be moved back is named, an
     CHECK(entries(out.path()) == std::vector<std::string>{"site"});
     CHECK(test::read_file(site / "index.html") == home);
 }
+
+TEST_CASE("output folder: of two previous sites moved aside, the one moved last is put back, and one that cannot be is "
+          "an error", "[integration][output]") {
+    Published published;
+    GitRepo& repo = published.repo;
+    const TempDir& out = published.out;
+    const fs::path& site = published.site;
+    // An earlier site aside under a build that has ended (no such process), and a later one under
+    // this process's own (which the builds below, run in this process, count as ended), moved
+    // there in that order: moving a folder sets its change time.
+    const fs::path older = out / ".site.gongkai-old-999999999";
+    const fs::path newer = out / (".site.gongkai-old-" + std::to_string(::getpid()));
+    TempDir kept;
+    fs::copy(site, kept / "site", fs::copy_options::recursive);
+    REQUIRE(build(repo, site, {"--no-cache"}).status == 0);  // a build clears away folders left aside
+    const std::string later_home = test::read_file(site / "index.html");
+    REQUIRE(later_home != published.home);
+    fs::rename(kept / "site", older);
+    std::this_thread::sleep_for(50ms);  // beyond the granularity of the file system's clock
+    fs::rename(site, newer);
+    repo.write("reports/2020-001/2020-12.md", "+++\ncompletion = \"most\"\n+++\n");
+    repo.commit("A broken report");
+    SECTION("the later one is put back") {
+        CHECK_FALSE(build_here(repo, site, false).ok());  // the content's errors come after the put-back
+        CHECK(test::read_file(site / "index.html") == later_home);
+        CHECK(entries(out.path()) == std::vector<std::string>{".site.gongkai-old-999999999", "site"});
+    }
+    SECTION("one that cannot be moved back stops the build, saying where it is") {
+        test::RenameFaults faults(false, [](const std::string& from, const std::string&) {
+            return from.find(".gongkai-old-") != std::string::npos ? EACCES : 0;
+        });
+        auto [status, printed] = run_build_here(repo, site);
+        INFO(printed);
+        CHECK(status == 2);
+        CHECK_THAT(printed, Catch::Contains("cannot move the previous site back into " + site.string() + " from " +
+                                            newer.string()) &&
+                                Catch::Contains("move it back by hand") && !Catch::Contains("left as it was"));
+        CHECK_FALSE(fs::exists(site));
+        CHECK(test::read_file(newer / "index.html") == later_home);
+    }
+}
