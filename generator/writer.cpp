@@ -436,6 +436,14 @@ bool is_empty_dir(const fs::path& dir) {
     return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
 }
 
+// What every working folder's name beside out starts with.
+std::string working_prefix(const fs::path& out) { return "." + out.filename().string() + ".gongkai-"; }
+
+// This process's working folder of a kind ("new", "old") beside out: ".site.gongkai-new-1234".
+fs::path working_folder(const fs::path& out, const std::string& kind) {
+    return out.parent_path() / (working_prefix(out) + kind + "-" + std::to_string(::getpid()));
+}
+
 // The pid in a working folder's name ".site.gongkai-new-1234", or 0.
 pid_t pid_in(const std::string& name, const std::string& prefix) {
     std::string rest = name.substr(prefix.size());
@@ -461,7 +469,7 @@ bool of_ended_build(const std::string& name, const std::string& prefix) {
 // system without an exchange) moved it aside as ".<name>.gongkai-old-<pid>", and was killed or
 // could not move it back: of several, the one moved aside last.
 void put_back_aside(const fs::path& out) {
-    const std::string prefix = "." + out.filename().string() + ".gongkai-";
+    const std::string prefix = working_prefix(out);
     fs::path latest;
     struct timespec latest_change {};
     std::error_code ec;
@@ -1083,7 +1091,7 @@ fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {
     if (ec) throw WriteError("cannot create the folder " + parent.string() + ": " + reason(ec.value()));
     // A file larger than the process may write must fail with EFBIG and a message, not kill it.
     ::signal(SIGXFSZ, SIG_IGN);
-    clear_stale(parent, out, "." + out.filename().string() + ".gongkai-");
+    clear_stale(parent, out, working_prefix(out));
     return out;
 }
 
@@ -1101,7 +1109,7 @@ void make_site_folder(const fs::path& folder) {
 
 fs::path new_site_folder(const fs::path& out) {
     fs::path parent = out.parent_path();
-    fs::path tmp = parent / ("." + out.filename().string() + ".gongkai-new-" + std::to_string(::getpid()));
+    fs::path tmp = working_folder(out, "new");
     try {
         make_site_folder(tmp);
     } catch (const WriteError& e) {
@@ -1120,7 +1128,7 @@ bool swap_in(const fs::path& out, const fs::path& folder) {
     if (::renameat2(AT_FDCWD, folder.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) return true;
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) fail("cannot replace " + out.string(), errno);
     // A file system without an atomic exchange: move the old site aside, then the new one in.
-    fs::path old = out.parent_path() / ("." + out.filename().string() + ".gongkai-old-" + std::to_string(::getpid()));
+    fs::path old = working_folder(out, "old");
     fs::remove_all(old, ec);
     if (::rename(out.c_str(), old.c_str()) != 0) fail("cannot move the previous site aside", errno);
     if (::rename(folder.c_str(), out.c_str()) != 0) {

@@ -142,8 +142,8 @@ void add_december_report(GitRepo& repo) {
     repo.commit("A December report");
 }
 
-// The basic content built into out/site, then a commit that adds a report; home is the home page
-// as published before it.
+// A test's fixture: the basic content built into out/site, then a commit that adds a report; home
+// is the home page as published before it.
 struct Published {
     GitRepo repo;
     TempDir out;
@@ -401,13 +401,9 @@ bool set_immutable(const fs::path& folder, bool on) {
 
 }  // namespace
 
-TEST_CASE("output folder: a new site that cannot be swapped in is removed, and the site stays as it was",
-          "[integration][output]") {
-    Published published;
-    GitRepo& repo = published.repo;
-    const TempDir& out = published.out;
-    const fs::path& site = published.site;
-    const std::string& home = published.home;
+TEST_CASE_METHOD(Published,
+                 "output folder: a new site that cannot be swapped in is removed, and the site stays as it was",
+                 "[integration][output]") {
     if (!set_immutable(site, true)) {
         WARN("skipped: a folder cannot be made immutable here (chattr +i)");
         return;
@@ -570,13 +566,9 @@ TEST_CASE("output folder: where two folders cannot be exchanged at once (NFS), t
     }
 }
 
-TEST_CASE("output folder: without an exchange, a new site that cannot be moved in leaves the previous one in place",
-          "[integration][output]") {
-    Published published;
-    GitRepo& repo = published.repo;
-    const TempDir& out = published.out;
-    const fs::path& site = published.site;
-    const std::string& home = published.home;
+TEST_CASE_METHOD(Published,
+                 "output folder: without an exchange, a new site that cannot be moved in leaves the previous one in place",
+                 "[integration][output]") {
     test::RenameFaults faults(true, fail_moving_in);
     auto [status, printed] = run_build_here(repo, site);
     INFO(printed);
@@ -588,13 +580,9 @@ TEST_CASE("output folder: without an exchange, a new site that cannot be moved i
     CHECK(entries(out.path()) == std::vector<std::string>{"site"});
 }
 
-TEST_CASE("output folder: a previous site that cannot be moved back is named, and the next build puts it back",
-          "[integration][output]") {
-    Published published;
-    GitRepo& repo = published.repo;
-    const TempDir& out = published.out;
-    const fs::path& site = published.site;
-    const std::string& home = published.home;
+TEST_CASE_METHOD(Published,
+                 "output folder: a previous site that cannot be moved back is named, and the next build puts it back",
+                 "[integration][output]") {
     const std::string aside = ".site.gongkai-old-" + std::to_string(::getpid());
     {
         // Both the new site's move in and the previous site's move back fail.
@@ -620,12 +608,10 @@ TEST_CASE("output folder: a previous site that cannot be moved back is named, an
     CHECK(test::read_file(site / "index.html") == home);
 }
 
-TEST_CASE("output folder: of two previous sites moved aside, the one moved last is put back, and one that cannot be is "
-          "an error", "[integration][output]") {
-    Published published;
-    GitRepo& repo = published.repo;
-    const TempDir& out = published.out;
-    const fs::path& site = published.site;
+TEST_CASE_METHOD(Published,
+                 "output folder: of two previous sites moved aside, the one moved last is put back, and one "
+                 "that cannot be is an error",
+                 "[integration][output]") {
     // An earlier site aside under a build that has ended (no such process), and a later one under
     // this process's own (which the builds below, run in this process, count as ended), moved
     // there in that order: moving a folder sets its change time.
@@ -635,7 +621,7 @@ TEST_CASE("output folder: of two previous sites moved aside, the one moved last 
     fs::copy(site, kept / "site", fs::copy_options::recursive);
     REQUIRE(build(repo, site, {"--no-cache"}).status == 0);  // a build clears away folders left aside
     const std::string later_home = test::read_file(site / "index.html");
-    REQUIRE(later_home != published.home);
+    REQUIRE(later_home != home);
     fs::rename(kept / "site", older);
     std::this_thread::sleep_for(50ms);  // beyond the granularity of the file system's clock
     fs::rename(site, newer);
