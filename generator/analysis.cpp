@@ -30,6 +30,11 @@ void Analysis::drop_markdown_locked(std::size_t index) const {
     markdown_read_[index] = 0;
 }
 
+void Analysis::adopt_markdown(std::size_t index, std::string markdown) {
+    markdown_[index] = std::move(markdown);
+    markdown_read_[index] = 1;
+}
+
 std::string Analysis::markdown_of(const Library& library, const Report& report) const {
     if (!report.body_unread) return report.body;
     auto index = static_cast<std::size_t>(&report - library.reports.data());

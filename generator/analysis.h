@@ -30,6 +30,7 @@ struct ReportJson {
     Hash128 sum;
 };
 class PublishedFile;
+class EntrySpool;
 struct ReportJsonCache {
     std::vector<ReportJson> previous;  // by library index, where the last build wrote each
     std::vector<ReportJson> made;      // by library index, filled by add_open_data
@@ -61,6 +62,9 @@ struct Analysis {
     // The sections of every report, in library order (for the cache); call with no page rendering.
     const std::vector<Section>& sections_at(std::size_t index) const { return bodies_[index].sections; }
     ReportJsonCache* report_json = nullptr;  // optional
+    // Where report pages put their reports' entries of data/reports.json as they are rendered,
+    // when the file is made after the pages (optional; see EntrySpool).
+    EntrySpool* spool = nullptr;
     // Reads a report's Markdown again, for the reports taken from the build cache (body_unread);
     // called from any thread.
     std::function<std::string(const Report&)> read_markdown;
@@ -70,6 +74,10 @@ struct Analysis {
     // let the text read again go (release_body) while the data downloads make an entry beside
     // it; that text is copied under the report's lock.
     std::string markdown_of(const Library& library, const Report& report) const;
+    // Takes report index's Markdown from the report, which the caller then marks body_unread: it
+    // goes once the report's page is made (release_body), and is read again (read_markdown) if
+    // asked after that. Before any page renders.
+    void adopt_markdown(std::size_t index, std::string markdown);
     // Lets go of the report's Markdown if it was read again from git and no page holds its body
     // (the data downloads, once an entry is made); it is read again if asked.
     void forget_markdown(const Library& library, const Report& report) const;
@@ -108,7 +116,7 @@ private:
     mutable std::vector<RenderedMarkdown> bodies_;
     mutable std::vector<Body> body_state_;
     mutable std::vector<std::uint8_t> body_users_;  // pages yet to release each body
-    mutable std::vector<std::string> markdown_;     // of reports read again, by library index
+    mutable std::vector<std::string> markdown_;     // read again or adopted, by library index
     mutable std::vector<char> markdown_read_;
     const std::string& markdown_locked(std::size_t index, const Report& report) const;
     void drop_markdown_locked(std::size_t index) const;  // Markdown read again, if any, goes

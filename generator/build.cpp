@@ -20,6 +20,7 @@
 #include "cache/build_cache.h"
 #include "content/frontmatter.h"
 #include "content/library.h"
+#include "entry_spool.h"
 #include "markdown.h"
 #include "parallel.h"
 #include "schedule.h"
@@ -347,6 +348,24 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         }
         analysis.report_json = &report_json;
     }
+    // Report pages put their entries of data/reports.json into a spool beside the new site, and a
+    // report's Markdown goes once its page and entry are made (read again from git, by its blob
+    // id, if anything asks after that): neither waits in memory for the rest of the pages.
+    std::unique_ptr<EntrySpool> spool = EntrySpool::open(target, n);
+    if (spool) {
+        analysis.spool = spool.get();
+        const bool can_read_again =
+            !snapshot.commit.empty() &&
+            std::all_of(report_file.begin(), report_file.end(), [](const SourceFile* f) { return f && !f->oid.empty(); });
+        if (can_read_again)
+            for (std::size_t i = 0; i < n; ++i) {
+                Report& r = library->reports[i];
+                if (r.body_unread) continue;
+                analysis.adopt_markdown(i, std::move(r.body));
+                r.body = {};
+                r.body_unread = true;
+            }
+    }
     RenderStats stats;
     stats.want_keys = use_cache;
     // Files made or linked from here on have a ctime after this (with a second to spare for the
@@ -365,6 +384,9 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         report_json.published = nullptr;
         published.reset();
         analysis.report_json = nullptr;
+        if (spool) result.entries_spooled = spool->count();
+        analysis.spool = nullptr;
+        spool.reset();
         source.done_reading();  // lets go of what reading reports' Markdown again held
         progress("render-write", 1, 1);
         result.diagnostics.sort();

@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "charts.h"
 #include "data.h"
+#include "entry_spool.h"
 #include "feeds.h"
 #include "content/library.h"
 #include "html.h"
@@ -58,7 +59,7 @@ public:
           analysis_(analysis),
           diagnostics_(diagnostics),
           strings_(strings_for(theme, lib.config.language, diagnostics)),
-          templates_(theme.templates, "themes/" + theme.name + "/templates", lib.templates,
+          templates_(std::in_place, theme.templates, "themes/" + theme.name + "/templates", lib.templates,
                      join_repo_path(folder_of(lib.config.path), "templates"), diagnostics, strings_.table()),
           base_url_(with_slash(lib.config.base_url)) {
         for (const auto& r : lib_.reports) latest_[r.project] = &r;  // reports are oldest first
@@ -140,6 +141,10 @@ public:
                 set(extra, "report", std::move(report));
                 out.add(id, page(id, "report", report_title(r, p), std::move(extra), is_sample(p) || r.sample_data),
                         id);
+                if (spool_) {  // while the body is rendered and its Markdown at hand
+                    const std::string entry = report_entry(lib_, analysis_, base_url_, r);
+                    spool_->put(static_cast<std::size_t>(&r - lib_.reports.data()), entry, hash_bytes(entry));
+                }
                 analysis_.release_body(lib_, r);
             }});
         }
@@ -182,6 +187,9 @@ public:
             for (std::size_t i = 0; i < lib_.reports.size(); ++i) lacking += analysis_.has_sections(i) ? 0 : 1;
             reports_json_beside = lacking <= std::max<std::size_t>(16, lib_.reports.size() / 16);
         }
+        // Otherwise each report page rendered makes its report's entry, into the spool if there is
+        // one: the file is then made of the spool's entries, and of the published file's.
+        spool_ = reports_json_beside ? nullptr : analysis_.spool;
         // The sitemap's pages: each job's page is at its id, and static files may be pages too
         // (one at a page's path is an error, below).
         std::vector<std::string_view> pages;
@@ -229,6 +237,7 @@ public:
         project_cache_.clear();
         implementation_cache_.clear();
         shared_ = data();
+        templates_.reset();
 
         for (const auto& [path, bytes] : theme.static_files)
             if (!lib_.static_files.contains(path)) files.add(path, bytes);
@@ -318,7 +327,7 @@ private:
         data t = object();
         for (const auto& [k, v] : strings_.table()) set(t, k, v);
         set(d, "t", std::move(t));
-        templates_.add_partials(d);
+        templates_->add_partials(d);
         return d;
     }
 
@@ -333,7 +342,7 @@ private:
         set(pg, "url", base_url_ + dir);
         set(d, "page", std::move(pg));
         set(d, "sample_data", flag(sample));
-        return templates_.render(kind, shared_, d);
+        return templates_->render(kind, shared_, d);
     }
 
     bool is_sample(const Project& p) const { return is_sample_data(lib_, p); }
@@ -1067,7 +1076,8 @@ private:
     const Analysis& analysis_;
     Diagnostics& diagnostics_;
     Strings strings_;
-    Templates templates_;
+    std::optional<Templates> templates_;  // freed once the pages are made
+    EntrySpool* spool_ = nullptr;          // where report pages put their data entries, if anywhere
     std::string base_url_;
     data shared_;
     std::map<std::string, const Report*> latest_;

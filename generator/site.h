@@ -80,6 +80,7 @@ struct BuildResult {
     std::size_t pages_rendered = 0; // page jobs rendered (when written with the cache)
     std::size_t pages_total = 0;
     std::size_t entries_kept = 0;   // reports' entries of data/reports.json taken as the last build wrote them
+    std::size_t entries_spooled = 0;  // entries of data/reports.json made beside their pages (EntrySpool)
     std::string full_reason;        // why the cache could not be used, for a full build
     bool ok() const { return !diagnostics.has_errors(); }
 };
