@@ -1,5 +1,6 @@
 #include "analysis.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -11,28 +12,34 @@ void Analysis::prepare_bodies(std::size_t count) {
     body_users_.assign(count, 1);
     body_locks_ = std::make_shared<std::array<std::mutex, 64>>();
     markdown_.assign(count, {});
-    markdown_read_.assign(count, 0);
+    markdown_held_.assign(count, Held::none);
+    let_go_.assign(count, 0);
 }
 
 const std::string& Analysis::markdown_locked(std::size_t index, const Report& report) const {
     if (!report.body_unread) return report.body;
-    if (!markdown_read_[index]) {
+    if (markdown_held_[index] == Held::none) {
         if (!read_markdown) throw std::logic_error("no way to read " + report.path + " again");
         markdown_[index] = read_markdown(report);
-        markdown_read_[index] = 1;
+        markdown_held_[index] = Held::read_again;
     }
     return markdown_[index];
 }
 
 void Analysis::drop_markdown_locked(std::size_t index) const {
-    if (!markdown_read_[index]) return;
+    if (markdown_held_[index] == Held::none) return;
+    if (markdown_held_[index] == Held::adopted) let_go_[index] = 1;
     std::string().swap(markdown_[index]);
-    markdown_read_[index] = 0;
+    markdown_held_[index] = Held::none;
 }
 
 void Analysis::adopt_markdown(std::size_t index, std::string markdown) {
     markdown_[index] = std::move(markdown);
-    markdown_read_[index] = 1;
+    markdown_held_[index] = Held::adopted;
+}
+
+std::size_t Analysis::markdown_let_go() const {
+    return static_cast<std::size_t>(std::count(let_go_.begin(), let_go_.end(), 1));
 }
 
 std::string Analysis::markdown_of(const Library& library, const Report& report) const {
@@ -84,7 +91,8 @@ void Analysis::forget_markdown(const Library& library, const Report& report) con
     auto index = static_cast<std::size_t>(&report - library.reports.data());
     if (index >= bodies_.size()) return;
     std::lock_guard guard(lock_for(index));
-    if (body_state_[index] != Body::whole) drop_markdown_locked(index);
+    // Adopted Markdown stays for the page, which lets it go.
+    if (body_state_[index] != Body::whole && markdown_held_[index] == Held::read_again) drop_markdown_locked(index);
 }
 
 std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {

@@ -78,6 +78,8 @@ struct Analysis {
     // goes once the report's page is made (release_body), and is read again (read_markdown) if
     // asked after that. Before any page renders.
     void adopt_markdown(std::size_t index, std::string markdown);
+    // How many reports' adopted Markdown was let go with their bodies; with no page rendering.
+    std::size_t markdown_let_go() const;
     // Lets go of the report's Markdown if it was read again from git and no page holds its body
     // (the data downloads, once an entry is made); it is read again if asked.
     void forget_markdown(const Library& library, const Report& report) const;
@@ -86,8 +88,8 @@ struct Analysis {
     // thread.
     RenderedMarkdown body_of(const Library& library, const Report& report) const;
     // A page is done with a report's body: once every page that shows it is (one, or more after
-    // share_body), its HTML is freed, with its Markdown if that was read again from git, and its
-    // sections kept. body_of renders it again if asked.
+    // share_body), its HTML is freed, with its Markdown if that was read again from git or
+    // adopted, and its sections kept. body_of renders it again if asked.
     void release_body(const Library& library, const Report& report) const;
     // One more page shows the report's body (and will release it). Call before pages render.
     void share_body(const Library& library, const Report& report) const;
@@ -116,8 +118,10 @@ private:
     mutable std::vector<RenderedMarkdown> bodies_;
     mutable std::vector<Body> body_state_;
     mutable std::vector<std::uint8_t> body_users_;  // pages yet to release each body
+    enum class Held : char { none, read_again, adopted };  // what markdown_ holds of a report
     mutable std::vector<std::string> markdown_;     // read again or adopted, by library index
-    mutable std::vector<char> markdown_read_;
+    mutable std::vector<Held> markdown_held_;
+    mutable std::vector<char> let_go_;              // adopted Markdown let go with its body
     const std::string& markdown_locked(std::size_t index, const Report& report) const;
     void drop_markdown_locked(std::size_t index) const;  // Markdown read again, if any, goes
     // A report's body is guarded by one of these, chosen by its index.

@@ -639,7 +639,7 @@ private:
                 if (!copy[first + k]) {
                     std::string_view bytes = parts[k];
                     if (const SpooledEntry* s = spool ? spool->find(first + k) : nullptr) {
-                        if (auto kept = spool->read(*s)) {
+                        if (auto kept = spool->read(first + k)) {
                             bytes = *kept;
                             sums[k] = s->sum;
                         } else {  // not as it was put: made again

@@ -16,7 +16,7 @@ std::unique_ptr<EntrySpool> EntrySpool::open(const std::filesystem::path& folder
     return std::unique_ptr<EntrySpool>(new EntrySpool(fd, count));
 }
 
-EntrySpool::EntrySpool(int fd, std::size_t count) : fd_(fd), entries_(count), kept_(count, 0) {}
+EntrySpool::EntrySpool(int fd, std::size_t count) : fd_(fd), entries_(count), kept_(count, 0), read_(count, 0) {}
 
 EntrySpool::~EntrySpool() { ::close(fd_); }
 
@@ -39,11 +39,14 @@ void EntrySpool::put(std::size_t index, std::string_view entry, const Hash128& s
     kept_[index] = 1;
 }
 
-std::size_t EntrySpool::count() const {
-    return static_cast<std::size_t>(std::count(kept_.begin(), kept_.end(), 1));
+std::size_t EntrySpool::count_read() const {
+    return static_cast<std::size_t>(std::count(read_.begin(), read_.end(), 1));
 }
 
-std::optional<std::string_view> EntrySpool::read(const SpooledEntry& entry) {
+std::optional<std::string_view> EntrySpool::read(std::size_t index) {
+    const SpooledEntry* kept = find(index);
+    if (!kept) return std::nullopt;
+    const SpooledEntry& entry = *kept;
     const auto in_window = [&] {
         return entry.offset >= window_at_ && entry.size <= window_.size() &&
                entry.offset - window_at_ <= window_.size() - entry.size;
@@ -60,6 +63,7 @@ std::optional<std::string_view> EntrySpool::read(const SpooledEntry& entry) {
         window_at_ = start;
         if (!in_window()) return std::nullopt;
     }
+    read_[index] = 1;
     return std::string_view(window_).substr(static_cast<std::size_t>(entry.offset - window_at_),
                                             static_cast<std::size_t>(entry.size));
 }

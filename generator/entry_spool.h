@@ -42,13 +42,14 @@ public:
     const SpooledEntry* find(std::size_t index) const {
         return index < kept_.size() && kept_[index] ? &entries_[index] : nullptr;
     }
-    // How many entries were kept.
-    std::size_t count() const;
 
-    // An entry's bytes, read back through a window of the file: entries of reports next to each
-    // other were put at about the same time, so a window holds the next ones too. The view lasts
-    // until the next read; nothing when the file holds fewer bytes. One thread at a time.
-    std::optional<std::string_view> read(const SpooledEntry& entry);
+    // Report index's entry's bytes, if it was kept, read back through a window of the file:
+    // entries of reports next to each other were put at about the same time, so a window holds
+    // the next ones too. The view lasts until the next read; nothing when the file holds fewer
+    // bytes. One thread at a time, once every put has returned.
+    std::optional<std::string_view> read(std::size_t index);
+    // How many entries were read back at least once.
+    std::size_t count_read() const;
 
 private:
     EntrySpool(int fd, std::size_t count);
@@ -57,6 +58,7 @@ private:
     std::uint64_t end_ = 0;
     std::vector<SpooledEntry> entries_;
     std::vector<char> kept_;
+    std::vector<char> read_;  // by index: read back
     std::string window_;
     std::uint64_t window_at_ = 0;
 };
