@@ -142,6 +142,13 @@ std::string reason(int err) {
 
 [[noreturn]] void fail(const std::string& what, int err) { throw WriteError(what + ": " + reason(err)); }
 
+// fail for the system call that just failed: errno is read before the message is made, whose
+// allocations may change it.
+[[noreturn]] void fail_errno(std::string_view doing, const fs::path& path) {
+    const int err = errno;
+    fail(std::string(doing) + path.string(), err);
+}
+
 // What a stat of a file says, into its entry.
 void set_stat(const struct stat& st, OutputEntry& entry) {
     entry.size = static_cast<std::uint64_t>(st.st_size);
@@ -206,7 +213,7 @@ public:
             unlink_if_there(place);
             fd_ = create(place);
         }
-        if (fd_ < 0) fail("cannot create " + path_.string(), errno);
+        if (fd_ < 0) fail_errno("cannot create ", path_);
     }
     ~OpenFile() {
         if (fd_ >= 0) ::close(fd_);
@@ -220,7 +227,10 @@ public:
         while (left > 0) {
             ssize_t n = ::write(fd_, p, left);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) fail("cannot write " + path_.string(), n < 0 ? errno : ENOSPC);
+            if (n <= 0) {
+                const int err = n < 0 ? errno : ENOSPC;
+                fail("cannot write " + path_.string(), err);
+            }
             p += n;
             left -= static_cast<std::size_t>(n);
         }
@@ -264,7 +274,7 @@ public:
     // Drops the bytes from at on, and writes on from there.
     void cut_back(std::uint64_t at) {
         if (::ftruncate(fd_, static_cast<off_t>(at)) != 0 || ::lseek(fd_, static_cast<off_t>(at), SEEK_SET) < 0)
-            fail("cannot write " + path_.string(), errno);
+            fail_errno("cannot write ", path_);
     }
 
     // What stat says of the file as written. Taken before close, which on local file systems
@@ -272,14 +282,14 @@ public:
     // times, the next build finds the file changed and only writes it again.
     void stat_into(OutputEntry& entry) const {
         struct stat st {};
-        if (::fstat(fd_, &st) != 0) fail("cannot read back " + path_.string(), errno);
+        if (::fstat(fd_, &st) != 0) fail_errno("cannot read back ", path_);
         set_stat(st, entry);
     }
 
     void close() {
         int fd = fd_;
         fd_ = -1;
-        if (::close(fd) != 0) fail("cannot write " + path_.string(), errno);
+        if (::close(fd) != 0) fail_errno("cannot write ", path_);
     }
 
 private:
@@ -350,7 +360,7 @@ void write_file(const fs::path& path, const std::string& data) { write_pieces(pa
 
 void make_dir(const Place& place) {
     if (::mkdirat(place.dir, place.name.c_str(), 0755) != 0 && errno != EEXIST)
-        fail("cannot create the folder " + place.shown.string(), errno);
+        fail_errno("cannot create the folder ", place.shown);
 }
 
 // Removes the folders of paths (files just removed) of the folder open at dir that are left
@@ -367,7 +377,7 @@ void remove_empty_parents(int dir, const std::vector<std::string>& paths) {
 void record_stat(const Place& place, OutputEntry& entry) {
     struct stat st {};
     if (::fstatat(place.dir, place.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-        fail("cannot read back " + place.shown.string(), errno);
+        fail_errno("cannot read back ", place.shown);
     set_stat(st, entry);
 }
 
@@ -486,10 +496,12 @@ void put_back_aside(const fs::path& out) {
     }
     if (latest.empty()) return;
     // A new site published now would leave the previous one to be cleared away as stale.
-    if (::rename(latest.c_str(), out.c_str()) != 0)
+    if (::rename(latest.c_str(), out.c_str()) != 0) {
+        const int err = errno;
         throw WriteError("cannot move the previous site back into " + out.string() + " from " + latest.string() +
-                             ": " + reason(errno) + "; move it back by hand",
+                             ": " + reason(err) + "; move it back by hand",
                          true);
+    }
 }
 
 // Clears the working folders of earlier builds that were killed before they finished: only
@@ -870,7 +882,7 @@ void restat(const fs::path& path, OutputEntry& entry) { record_stat(Place(path),
 
 void restat_linked(const fs::path& path, OutputEntry& entry) {
     struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) fail("cannot read back " + path.string(), errno);
+    if (::lstat(path.c_str(), &st) != 0) fail_errno("cannot read back ", path);
     restat_linked(st, entry);
 }
 
@@ -1002,8 +1014,10 @@ std::vector<std::string> remove_strays(const fs::path& folder, const FolderTimes
             continue;  // went with what was removed above it
         struct stat st {};
         if (!handle.lstat(*dir, st) || S_ISDIR(st.st_mode)) continue;
-        if (::unlink((folder / *dir).c_str()) != 0 && errno != ENOENT)
-            fail("cannot remove " + (folder / *dir).string(), errno);
+        if (::unlink((folder / *dir).c_str()) != 0 && errno != ENOENT) {
+            const int err = errno;
+            fail("cannot remove " + (folder / *dir).string(), err);
+        }
         removed.push_back(*dir);
     }
     return removed;
@@ -1096,7 +1110,7 @@ fs::path prepare_output(const fs::path& out_arg, const WriteOptions& options) {
 void make_site_folder(const fs::path& folder) {
     std::error_code ec;
     fs::remove_all(folder, ec);
-    if (::mkdir(folder.c_str(), 0755) != 0) fail("cannot create " + folder.string(), errno);
+    if (::mkdir(folder.c_str(), 0755) != 0) fail_errno("cannot create ", folder);
     try {
         write_file(folder / site_marker, "This folder was written by gongkai. It is replaced whole by every build.\n");
     } catch (...) {
@@ -1120,15 +1134,18 @@ fs::path new_site_folder(const fs::path& out) {
 bool swap_in(const fs::path& out, const fs::path& folder) {
     std::error_code ec;
     if (!fs::exists(out, ec)) {
-        if (::rename(folder.c_str(), out.c_str()) != 0) fail("cannot create " + out.string(), errno);
+        if (::rename(folder.c_str(), out.c_str()) != 0) fail_errno("cannot create ", out);
         return false;
     }
     if (::renameat2(AT_FDCWD, folder.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) return true;
-    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) fail("cannot replace " + out.string(), errno);
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) fail_errno("cannot replace ", out);
     // A file system without an atomic exchange: move the old site aside, then the new one in.
     fs::path old = working_folder(out, "old");
     fs::remove_all(old, ec);
-    if (::rename(out.c_str(), old.c_str()) != 0) fail("cannot move the previous site aside", errno);
+    if (::rename(out.c_str(), old.c_str()) != 0) {
+        const int err = errno;
+        fail("cannot move the previous site aside", err);
+    }
     if (::rename(folder.c_str(), out.c_str()) != 0) {
         const int err = errno;
         if (::rename(old.c_str(), out.c_str()) != 0) {

@@ -158,8 +158,10 @@ void write_atomically(const fs::path& path, const std::string& identity, const s
         ::unlink(tmp.c_str());
         throw;
     }
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
-        throw WriteError("cannot write the build cache " + path.string() + ": " + std::strerror(errno));
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        throw WriteError("cannot write the build cache " + path.string() + ": " + std::strerror(err));
+    }
 }
 
 // The content file an entry is kept in: a report with its project, departments together.
@@ -471,8 +473,10 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
                       const std::vector<CachedFile>& files, const BuildCache* previous) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
-        if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST)
-            throw WriteError("cannot create the build cache " + folder.string() + ": " + std::strerror(errno));
+        if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+            const int err = errno;
+            throw WriteError("cannot create the build cache " + folder.string() + ": " + std::strerror(err));
+        }
     }
     ::chmod(folder.c_str(), 0700);
     // The lock every build into the output folder takes (see build_site), there from the first.

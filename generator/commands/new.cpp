@@ -87,14 +87,18 @@ void write_new_file(const fs::path& path, const std::string& shown, const std::s
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0 && errno == EEXIST)
         throw Refused(shown + " already exists; gongkai new never replaces a file: edit it, or choose another name");
-    if (fd < 0) throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(errno));
+    if (fd < 0) {
+        const int err = errno;
+        throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(err));
+    }
     std::size_t done = 0;
     while (done < text.size()) {
         ssize_t n = ::write(fd, text.data() + done, text.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
+            const int err = errno;  // before close, which may change it
             ::close(fd);
-            throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(errno));
+            throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(err));
         }
         done += static_cast<std::size_t>(n);
     }

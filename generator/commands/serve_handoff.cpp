@@ -64,8 +64,8 @@ int hand_over_to_serve(char** argv, const ServeOptions& options, Console& consol
     release_huge_pages();  // gongkai-serve holds them off itself, and allows them as gongkai does
     for (const auto& program : places) {
         ::execv(program.c_str(), pointers.data());
-        if (errno != ENOENT && errno != ENOTDIR) {
-            console.fatal("cannot run " + program.string() + " for gongkai serve: " + std::strerror(errno));
+        if (const int err = errno; err != ENOENT && err != ENOTDIR) {
+            console.fatal("cannot run " + program.string() + " for gongkai serve: " + std::strerror(err));
             return 2;
         }
     }
