@@ -1,6 +1,5 @@
 #include "analysis.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -12,34 +11,23 @@ void Analysis::prepare_bodies(std::size_t count) {
     body_users_.assign(count, 1);
     body_locks_ = std::make_shared<std::array<std::mutex, 64>>();
     markdown_.assign(count, {});
-    markdown_held_.assign(count, Held::none);
-    let_go_.assign(count, 0);
+    markdown_read_.assign(count, 0);
 }
 
 const std::string& Analysis::markdown_locked(std::size_t index, const Report& report) const {
     if (!report.body_unread) return report.body;
-    if (markdown_held_[index] == Held::none) {
+    if (!markdown_read_[index]) {
         if (!read_markdown) throw std::logic_error("no way to read " + report.path + " again");
         markdown_[index] = read_markdown(report);
-        markdown_held_[index] = Held::read_again;
+        markdown_read_[index] = 1;
     }
     return markdown_[index];
 }
 
 void Analysis::drop_markdown_locked(std::size_t index) const {
-    if (markdown_held_[index] == Held::none) return;
-    if (markdown_held_[index] == Held::adopted) let_go_[index] = 1;
+    if (!markdown_read_[index]) return;
     std::string().swap(markdown_[index]);
-    markdown_held_[index] = Held::none;
-}
-
-void Analysis::adopt_markdown(std::size_t index, std::string markdown) {
-    markdown_[index] = std::move(markdown);
-    markdown_held_[index] = Held::adopted;
-}
-
-std::size_t Analysis::markdown_let_go() const {
-    return static_cast<std::size_t>(std::count(let_go_.begin(), let_go_.end(), 1));
+    markdown_read_[index] = 0;
 }
 
 std::string Analysis::markdown_of(const Library& library, const Report& report) const {
@@ -91,8 +79,7 @@ void Analysis::forget_markdown(const Library& library, const Report& report) con
     auto index = static_cast<std::size_t>(&report - library.reports.data());
     if (index >= bodies_.size()) return;
     std::lock_guard guard(lock_for(index));
-    // Adopted Markdown stays for the page, which lets it go.
-    if (body_state_[index] != Body::whole && markdown_held_[index] == Held::read_again) drop_markdown_locked(index);
+    if (body_state_[index] != Body::whole) drop_markdown_locked(index);
 }
 
 std::vector<Section> Analysis::sections_of(const Library& library, const Report& report) const {

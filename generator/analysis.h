@@ -30,7 +30,6 @@ struct ReportJson {
     Hash128 sum;
 };
 class PublishedFile;
-class EntrySpool;
 struct ReportJsonCache {
     std::vector<ReportJson> previous;  // by library index, where the last build wrote each
     std::vector<ReportJson> made;      // by library index, filled by add_open_data
@@ -62,9 +61,6 @@ struct Analysis {
     // The sections of every report, in library order (for the cache); call with no page rendering.
     const std::vector<Section>& sections_at(std::size_t index) const { return bodies_[index].sections; }
     ReportJsonCache* report_json = nullptr;  // optional
-    // Where report pages put their reports' entries of data/reports.json as they are rendered,
-    // when the file is made after the pages (optional; see EntrySpool).
-    EntrySpool* spool = nullptr;
     // Reads a report's Markdown again, for the reports taken from the build cache (body_unread);
     // called from any thread.
     std::function<std::string(const Report&)> read_markdown;
@@ -74,12 +70,6 @@ struct Analysis {
     // let the text read again go (release_body) while the data downloads make an entry beside
     // it; that text is copied under the report's lock.
     std::string markdown_of(const Library& library, const Report& report) const;
-    // Takes report index's Markdown from the report, which the caller then marks body_unread: it
-    // goes once the report's page is made (release_body), and is read again (read_markdown) if
-    // asked after that. Before any page renders.
-    void adopt_markdown(std::size_t index, std::string markdown);
-    // How many reports' adopted Markdown was let go with their bodies; with no page rendering.
-    std::size_t markdown_let_go() const;
     // Lets go of the report's Markdown if it was read again from git and no page holds its body
     // (the data downloads, once an entry is made); it is read again if asked.
     void forget_markdown(const Library& library, const Report& report) const;
@@ -88,8 +78,8 @@ struct Analysis {
     // thread.
     RenderedMarkdown body_of(const Library& library, const Report& report) const;
     // A page is done with a report's body: once every page that shows it is (one, or more after
-    // share_body), its HTML is freed, with its Markdown if that was read again from git or
-    // adopted, and its sections kept. body_of renders it again if asked.
+    // share_body), its HTML is freed, with its Markdown if that was read again from git, and its
+    // sections kept. body_of renders it again if asked.
     void release_body(const Library& library, const Report& report) const;
     // One more page shows the report's body (and will release it). Call before pages render.
     void share_body(const Library& library, const Report& report) const;
@@ -118,10 +108,8 @@ private:
     mutable std::vector<RenderedMarkdown> bodies_;
     mutable std::vector<Body> body_state_;
     mutable std::vector<std::uint8_t> body_users_;  // pages yet to release each body
-    enum class Held : char { none, read_again, adopted };  // what markdown_ holds of a report
-    mutable std::vector<std::string> markdown_;     // read again or adopted, by library index
-    mutable std::vector<Held> markdown_held_;
-    mutable std::vector<char> let_go_;              // adopted Markdown let go with its body
+    mutable std::vector<std::string> markdown_;     // of reports read again, by library index
+    mutable std::vector<char> markdown_read_;
     const std::string& markdown_locked(std::size_t index, const Report& report) const;
     void drop_markdown_locked(std::size_t index) const;  // Markdown read again, if any, goes
     // A report's body is guarded by one of these, chosen by its index.

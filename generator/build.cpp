@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <future>
@@ -21,7 +20,6 @@
 #include "cache/build_cache.h"
 #include "content/frontmatter.h"
 #include "content/library.h"
-#include "entry_spool.h"
 #include "markdown.h"
 #include "parallel.h"
 #include "schedule.h"
@@ -349,26 +347,6 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         }
         analysis.report_json = &report_json;
     }
-    // Report pages put their entries of data/reports.json into a spool beside the new site, and in
-    // a full build a report's Markdown goes once its page and entry are made (read again from git,
-    // by its blob id, if anything asks after that): neither waits in memory for the rest of the
-    // pages. (A build that copies entries from the published file makes the few others beside the
-    // pages, from the Markdown it holds; see render_site.)
-    std::unique_ptr<EntrySpool> spool = EntrySpool::open(target, n);
-    if (spool) {
-        analysis.spool = spool.get();
-        const bool can_read_again = std::all_of(report_file.begin(), report_file.end(), [](const SourceFile* f) {
-            return f && !f->oid.empty();  // read from a commit
-        });
-        if (can_read_again && !report_json.published)
-            for (std::size_t i = 0; i < n; ++i) {
-                Report& r = library->reports[i];
-                if (r.body_unread) continue;
-                analysis.adopt_markdown(i, std::move(r.body));
-                r.body = {};
-                r.body_unread = true;
-            }
-    }
     RenderStats stats;
     stats.want_keys = use_cache;
     // Files made or linked from here on have a ctime after this (with a second to spare for the
@@ -387,10 +365,6 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         report_json.published = nullptr;
         published.reset();
         analysis.report_json = nullptr;
-        if (spool) result.entries_spooled = spool->count_read();
-        result.markdown_let_go = analysis.markdown_let_go();
-        analysis.spool = nullptr;
-        spool.reset();
         source.done_reading();  // lets go of what reading reports' Markdown again held
         progress("render-write", 1, 1);
         result.diagnostics.sort();

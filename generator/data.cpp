@@ -11,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "entry_spool.h"
 #include "html.h"
 #include "markdown.h"
 #include "cache/serial.h"
@@ -351,16 +350,6 @@ public:
         }
     }
 
-    // A report's entry as the file holds it, at a list item's depth (2).
-    std::string entry(const Report& r) const {
-        std::string markdown = analysis_.markdown_of(lib_, r);
-        std::string bytes;
-        bytes.reserve(markdown.size() + markdown.size() / 4 + 2048);
-        report_json(r, std::move(markdown)).write(bytes, 2);
-        analysis_.forget_markdown(lib_, r);  // read again from git for this entry only
-        return bytes;
-    }
-
 private:
     std::string schema_url(const char* name) const { return base_url_ + "data/" + name + ".schema.json"; }
     std::string project_url(const Project& p) const { return base_url_ + "projects/" + p.id + "/"; }
@@ -572,9 +561,8 @@ private:
     // hundred entries at a time: each report's entry is made on its own, on all cores, at the
     // depth it has in the file, and the whole is never made in memory at once. With a cache, the
     // entries of unchanged reports are copied from the published file, where the last build wrote
-    // them, without being read; those that report pages made as they were rendered are read back
-    // from the spool (see EntrySpool). Where each entry went, with its checksum, is noted for the
-    // next build.
+    // them, without being read; where each entry went, with its checksum, is noted for the next
+    // build.
     void add_reports_file(SiteFiles& files, const std::string& path) const {
         const std::size_t n = lib_.reports.size();
         ReportJsonCache* cache = analysis_.report_json;
@@ -618,7 +606,6 @@ private:
                 copy[i] = published && i < cache->previous.size() && cache->previous[i].key == key &&
                           within(cache->previous[i]);
             });
-        EntrySpool* spool = analysis_.spool;  // the entries made beside the pages
         constexpr std::size_t batch = 256;
         std::vector<std::string> parts;
         std::vector<Hash128> sums;
@@ -629,27 +616,20 @@ private:
             sums.assign(count, {});
             to_make.clear();
             for (std::size_t k = 0; k < count; ++k)
-                if (!copy[first + k] && !(spool && spool->find(first + k))) to_make.push_back(k);
+                if (!copy[first + k]) to_make.push_back(k);
             parallel_for(to_make.size(), workers_, [&](std::size_t m, unsigned) {
                 const std::size_t k = to_make[m];
-                parts[k] = entry(lib_.reports[first + k]);
+                const Report& r = lib_.reports[first + k];
+                std::string markdown = analysis_.markdown_of(lib_, r);
+                parts[k].reserve(markdown.size() + markdown.size() / 4 + 2048);
+                report_json(r, std::move(markdown)).write(parts[k], 2);
+                analysis_.forget_markdown(lib_, r);  // read again from git for this entry only
                 sums[k] = hash_bytes(parts[k]);
             });
             for (std::size_t k = 0; k < count;) {
                 if (!copy[first + k]) {
-                    std::string_view bytes = parts[k];
-                    if (const SpooledEntry* s = spool ? spool->find(first + k) : nullptr) {
-                        if (auto kept = spool->read(first + k)) {
-                            bytes = *kept;
-                            sums[k] = s->sum;
-                        } else {  // not as it was put: made again
-                            parts[k] = entry(lib_.reports[first + k]);
-                            sums[k] = hash_bytes(parts[k]);
-                            bytes = parts[k];
-                        }
-                    }
-                    const std::uint64_t at = list.put(bytes, sums[k]);
-                    if (cache) note_entry(cache->made[first + k], at, bytes.size(), sums[k]);
+                    const std::uint64_t at = list.put(parts[k], sums[k]);
+                    if (cache) note_entry(cache->made[first + k], at, parts[k].size(), sums[k]);
                     ++k;
                     continue;
                 }
@@ -891,11 +871,6 @@ void add_open_data(const Library& lib, const Analysis& analysis, const std::stri
 void add_open_data_file(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files,
                         std::size_t index, unsigned workers) {
     OpenData(lib, analysis, base_url, workers).add_file(files, index);
-}
-
-std::string report_entry(const Library& lib, const Analysis& analysis, const std::string& base_url,
-                         const Report& report) {
-    return OpenData(lib, analysis, base_url, 1).entry(report);
 }
 
 const std::vector<std::string>& open_data_paths() {

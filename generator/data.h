@@ -19,9 +19,6 @@ void add_open_data(const Library& lib, const Analysis& analysis, const std::stri
 // finds as it renders the body; the other files need nothing from the pages.
 void add_open_data_file(const Library& lib, const Analysis& analysis, const std::string& base_url, SiteFiles& files,
                         std::size_t index, unsigned workers = 1);
-// A report's entry of data/reports.json, as that file holds it (see EntrySpool).
-std::string report_entry(const Library& lib, const Analysis& analysis, const std::string& base_url,
-                         const Report& report);
 // The files add_open_data writes.
 const std::vector<std::string>& open_data_paths();
 

@@ -10,7 +10,6 @@
 #include "analysis.h"
 #include "charts.h"
 #include "data.h"
-#include "entry_spool.h"
 #include "feeds.h"
 #include "content/library.h"
 #include "html.h"
@@ -141,10 +140,6 @@ public:
                 set(extra, "report", std::move(report));
                 out.add(id, page(id, "report", report_title(r, p), std::move(extra), is_sample(p) || r.sample_data),
                         id);
-                if (spool_) {  // while the body is rendered and its Markdown at hand
-                    const std::string entry = report_entry(lib_, analysis_, base_url_, r);
-                    spool_->put(static_cast<std::size_t>(&r - lib_.reports.data()), entry, hash_bytes(entry));
-                }
                 analysis_.release_body(lib_, r);
             }});
         }
@@ -187,9 +182,6 @@ public:
             for (std::size_t i = 0; i < lib_.reports.size(); ++i) lacking += analysis_.has_sections(i) ? 0 : 1;
             reports_json_beside = lacking <= std::max<std::size_t>(16, lib_.reports.size() / 16);
         }
-        // Otherwise each report page rendered makes its report's entry, into the spool if there is
-        // one: the file is then made of the spool's entries, and of the published file's.
-        spool_ = reports_json_beside ? nullptr : analysis_.spool;
         // The sitemap's pages: each job's page is at its id, and static files may be pages too
         // (one at a page's path is an error, below).
         std::vector<std::string_view> pages;
@@ -1077,7 +1069,6 @@ private:
     Diagnostics& diagnostics_;
     Strings strings_;
     std::optional<Templates> templates_;  // freed once the pages are made
-    EntrySpool* spool_ = nullptr;          // where report pages put their data entries, if anywhere
     std::string base_url_;
     data shared_;
     std::map<std::string, const Report*> latest_;

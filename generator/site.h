@@ -80,8 +80,6 @@ struct BuildResult {
     std::size_t pages_rendered = 0; // page jobs rendered (when written with the cache)
     std::size_t pages_total = 0;
     std::size_t entries_kept = 0;   // reports' entries of data/reports.json taken as the last build wrote them
-    std::size_t entries_spooled = 0;  // entries of data/reports.json made beside their pages (EntrySpool)
-    std::size_t markdown_let_go = 0;  // reports whose Markdown went once their page and entry were made
     std::string full_reason;        // why the cache could not be used, for a full build
     bool ok() const { return !diagnostics.has_errors(); }
 };

@@ -25,6 +25,10 @@ namespace gongkai {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Reads size bytes at offset of the file open at fd into out; returns how many it read (fewer
+// where the file ends sooner, or cannot be read).
 std::size_t read_at(int fd, std::uint64_t offset, std::size_t size, char* out) {
     std::size_t got = 0;
     while (got < size) {
@@ -35,8 +39,6 @@ std::size_t read_at(int fd, std::uint64_t offset, std::size_t size, char* out) {
     }
     return got;
 }
-
-namespace {
 
 // A file made piece by piece into memory.
 class StringSink final : public ByteSink {

@@ -71,10 +71,6 @@ private:
     OutputEntry as_written_;
 };
 
-// Reads size bytes at offset of the file open at fd into out; returns how many it read (fewer
-// where the file ends sooner, or cannot be read).
-std::size_t read_at(int fd, std::uint64_t offset, std::size_t size, char* out);
-
 // Where a file made piece by piece goes (see MakeBytes).
 class ByteSink {
 public:
