@@ -57,7 +57,8 @@ def git(repo, *args, date=None):
                GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.invalid")
     if date:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+    # No automatic gc in the background: bench/run packs the repository itself, before timing.
+    subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "gc.auto=0", *args],
                    cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
