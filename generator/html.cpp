@@ -47,6 +47,25 @@ void append_escaped_html(std::string& out, std::string_view text) {
 }
 
 std::string format_number(double value) {
+    // Up to 10^13 in magnitude, the value rounded to hundredths is a whole number of hundredths
+    // that a double holds exactly, and its nearest double is within 0.004 of it: the digits of
+    // that whole number are those to_chars writes below. A site writes hundreds of thousands of
+    // numbers (completions, chart points), and to_chars with a precision is slow.
+    const double hundredths = std::round(value * 100);
+    if (std::fabs(hundredths) < 1e15) {
+        const auto whole = static_cast<long long>(hundredths);
+        const unsigned long long magnitude = whole < 0 ? 0ULL - static_cast<unsigned long long>(whole) : whole;
+        char buf[32];
+        char* end = buf;
+        if (whole < 0) *end++ = '-';
+        end = std::to_chars(end, buf + sizeof buf, magnitude / 100).ptr;
+        if (const unsigned fraction = magnitude % 100; fraction != 0) {
+            *end++ = '.';
+            *end++ = static_cast<char>('0' + fraction / 10);
+            if (fraction % 10 != 0) *end++ = static_cast<char>('0' + fraction % 10);
+        }
+        return std::string(buf, end);
+    }
     char buf[400];  // the longest double in fixed notation, with two decimals
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, std::round(value * 100) / 100, std::chars_format::fixed, 2);
     std::string s(buf, ec == std::errc() ? end : buf);

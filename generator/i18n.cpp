@@ -36,13 +36,49 @@ std::string Strings::fill(const std::string& pattern, std::initializer_list<Valu
     return out;
 }
 
+Pattern::Pattern(std::string text, std::initializer_list<std::string_view> names) : text_(std::move(text)) {
+    // The places fill() of Strings would find: the same search, noting each place for later.
+    std::size_t done = 0;
+    for (std::size_t open = text_.find('{'); open != std::string::npos; open = text_.find('{', open + 1)) {
+        std::size_t close = text_.find('}', open);
+        if (close == std::string::npos) break;
+        std::string_view name(text_.data() + open + 1, close - open - 1);
+        int index = 0;
+        for (std::string_view n : names) {
+            if (n == name) {
+                pieces_.push_back(Piece{done, open - done, index});
+                done = close + 1;
+                open = close;
+                break;
+            }
+            ++index;
+        }
+    }
+    pieces_.push_back(Piece{done, text_.size() - done, -1});
+}
+
+std::string Pattern::fill(std::initializer_list<std::string_view> values) const {
+    const std::string_view* value = values.begin();
+    auto given = [&](const Piece& p) { return p.name >= 0 && static_cast<std::size_t>(p.name) < values.size(); };
+    std::size_t size = text_.size();
+    for (const Piece& p : pieces_)
+        if (given(p)) size += value[p.name].size();
+    std::string out;
+    out.reserve(size);
+    for (const Piece& p : pieces_) {
+        out.append(text_, p.from, p.size);
+        if (given(p)) out += value[p.name];
+    }
+    return out;
+}
+
 void Strings::remember() {
     for (int m = 1; m <= 12; ++m) months_[m - 1] = get("month_" + std::to_string(m));
-    date_ = get("date");
-    period_month_ = get("period_month");
-    period_months_ = get("period_months");
-    period_dates_ = get("period_dates");
-    percent_ = get("percent");
+    date_ = Pattern(get("date"), {"year", "month", "day", "month_name"});
+    period_month_ = Pattern(get("period_month"), {"year", "month", "month_name"});
+    period_months_ = Pattern(get("period_months"), {"year", "from", "to", "from_name", "to_name"});
+    period_dates_ = Pattern(get("period_dates"), {"from", "to"});
+    percent_ = Pattern(get("percent"), {"value"});
 }
 
 std::string Strings::month_name(int month) const {
@@ -65,29 +101,21 @@ struct Digits {
 
 std::string Strings::date(const Date& d) const {
     Digits year(d.year), month(d.month), day(d.day);
-    return fill(date_, {{"year", year.view()},
-                        {"month", month.view()},
-                        {"day", day.view()},
-                        {"month_name", month_name(d.month)}});
+    return date_.fill({year.view(), month.view(), day.view(), month_name(d.month)});
 }
 
 std::string Strings::period(const Date& start, const Date& end) const {
     bool whole_months = start.day == 1 && Date::from_days(end.days() + 1).day == 1;
     if (whole_months && start.year == end.year) {
         Digits year(end.year), from(start.month), to(end.month);
-        if (start.month == end.month)
-            return fill(period_month_,
-                        {{"year", year.view()}, {"month", to.view()}, {"month_name", month_name(end.month)}});
-        return fill(period_months_, {{"year", year.view()},
-                                     {"from", from.view()},
-                                     {"to", to.view()},
-                                     {"from_name", month_name(start.month)},
-                                     {"to_name", month_name(end.month)}});
+        if (start.month == end.month) return period_month_.fill({year.view(), to.view(), month_name(end.month)});
+        return period_months_.fill(
+            {year.view(), from.view(), to.view(), month_name(start.month), month_name(end.month)});
     }
-    return fill(period_dates_, {{"from", date(start)}, {"to", date(end)}});
+    return period_dates_.fill({date(start), date(end)});
 }
 
-std::string Strings::percent(double value) const { return fill(percent_, {{"value", format_number(value)}}); }
+std::string Strings::percent(double value) const { return percent_.fill({format_number(value)}); }
 
 std::string Strings::item_number(const std::string& number) const {
     if (number.empty()) return "";

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 
 using namespace gongkai;
@@ -101,4 +103,39 @@ TEST_CASE("append_escaped_html: escapes onto the end of what is there", "[html]"
         append_escaped_html(out, text);
         CHECK(out == expected);
     }
+}
+
+TEST_CASE("format_number: the same digits as printf's %.2f at every magnitude", "[html]") {
+    // Whole hundredths are written from an integer up to 10^13; beyond, to_chars writes them.
+    auto by_printf = [](double value) {
+        char buf[400];
+        std::snprintf(buf, sizeof buf, "%.2f", std::round(value * 100) / 100);
+        std::string s = buf;
+        while (!s.empty() && s.back() == '0') s.pop_back();
+        if (!s.empty() && s.back() == '.') s.pop_back();
+        if (s == "-0") s = "0";
+        return s;
+    };
+    std::uint64_t state = 0x9E3779B97F4A7C15u;  // a fixed sequence: the same values every run
+    auto next = [&] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    for (int exponent = -4; exponent <= 17; ++exponent) {
+        for (int k = 0; k < 2000; ++k) {
+            const double mantissa = 1.0 + static_cast<double>(next() % 1000000007) / 1000000007.0 * 9.0;
+            for (double value : {mantissa * std::pow(10.0, exponent), -mantissa * std::pow(10.0, exponent)}) {
+                INFO(value);
+                REQUIRE(format_number(value) == by_printf(value));
+            }
+        }
+    }
+    for (double value : {9.999999999999e12, 1e13, 1e13 + 0.005, 9.99999999999999e14, 1e15, 4503599627370495.5,
+                         -1e15, 0.005, -0.005, 0.015, 1.005, 2.675}) {
+        INFO(value);
+        CHECK(format_number(value) == by_printf(value));
+    }
+    CHECK(format_number(std::numeric_limits<double>::infinity()) == by_printf(std::numeric_limits<double>::infinity()));
 }

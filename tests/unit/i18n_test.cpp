@@ -89,3 +89,49 @@ TEST_CASE("strings: dates and percentages in a theme that lacks some strings", "
     s = Strings();
     CHECK(copy.date(Date{2021, 1, 5}) == "month_1 5, {2021} {");
 }
+
+TEST_CASE("strings: dates, periods and percentages fill as format() fills the same string", "[i18n]") {
+    // date(), period() and percent() split their strings once; format() looks for the places
+    // each time. Both must give the same text for any string a theme may hold.
+    const char* patterns[] = {"{year} 年 {month} 月 {day} 日",
+                              "{day} {month_name} {year}",
+                              "{{year}}",
+                              "{year}{year}{",
+                              "}{month}{",
+                              "{ {day} }",
+                              "{month_name{day}}",
+                              "{}{year}{unknown}{day",
+                              "",
+                              "no places at all",
+                              "{year} {from} {to} {from_name} {to_name} {value} {month} {month_name} {day}"};
+    const Date dates[] = {Date{2020, 10, 21}, Date{2021, 1, 5}, Date{1999, 12, 31}};
+    for (const char* pattern : patterns) {
+        INFO(pattern);
+        Strings s(std::map<std::string, std::string>{{"date", pattern},
+                                                     {"period_month", pattern},
+                                                     {"period_months", pattern},
+                                                     {"period_dates", pattern},
+                                                     {"percent", pattern},
+                                                     {"month_1", "一月"},
+                                                     {"month_10", "October"},
+                                                     {"month_12", "December"}});
+        for (const Date& d : dates) {
+            const std::string year = std::to_string(d.year), month = std::to_string(d.month),
+                              day = std::to_string(d.day);
+            const std::string name = s.get("month_" + month);
+            CHECK(s.date(d) == s.format("date", {{"year", year}, {"month", month}, {"day", day}, {"month_name", name}}));
+            // Several whole months, one whole month, and two dates.
+            CHECK(s.period(Date{d.year, 1, 1}, Date{d.year, 12, 31}) ==
+                  s.format("period_months", {{"year", year},
+                                             {"from", "1"},
+                                             {"to", "12"},
+                                             {"from_name", s.get("month_1")},
+                                             {"to_name", s.get("month_12")}}));
+            CHECK(s.period(Date{d.year, 10, 1}, Date{d.year, 10, 31}) ==
+                  s.format("period_month", {{"year", year}, {"month", "10"}, {"month_name", s.get("month_10")}}));
+            CHECK(s.period(d, Date{2030, 2, 3}) ==
+                  s.format("period_dates", {{"from", s.date(d)}, {"to", s.date(Date{2030, 2, 3})}}));
+        }
+        CHECK(s.percent(87.5) == s.format("percent", {{"value", "87.5"}}));
+    }
+}
