@@ -64,6 +64,14 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
                 continue;
             }
         }
+        // A character of three bytes whose second byte may be any continuation byte, as most
+        // Chinese characters are, without the general case's checks.
+        if (const auto c = static_cast<unsigned char>(s[i]);
+            ((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && i + 3 <= s.size() &&
+            (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80 && (static_cast<unsigned char>(s[i + 2]) & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         std::size_t len = sequence_length(s, i);
         if (len == 0) return i;
         i += len;

@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 using namespace gongkai;
 
@@ -20,4 +22,55 @@ TEST_CASE("first_invalid_utf8 finds a bad byte wherever it falls after ASCII tex
         CHECK(first_invalid_utf8(ascii + "\xED\xA0\x80") == pad);
         CHECK(first_invalid_utf8(ascii + "\xE5") == pad);
     }
+}
+
+namespace {
+
+// The well-formed byte sequences of the Unicode Standard's table 3-7, read one at a time.
+std::optional<std::size_t> first_invalid_by_table(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0x100u; };
+        const auto in = [](unsigned v, unsigned lo, unsigned hi) { return v >= lo && v <= hi; };
+        const unsigned c = b(0);
+        std::size_t len = 0;
+        if (c <= 0x7F) len = 1;
+        else if (in(c, 0xC2, 0xDF) && in(b(1), 0x80, 0xBF)) len = 2;
+        else if (c == 0xE0 && in(b(1), 0xA0, 0xBF) && in(b(2), 0x80, 0xBF)) len = 3;
+        else if ((in(c, 0xE1, 0xEC) || in(c, 0xEE, 0xEF)) && in(b(1), 0x80, 0xBF) && in(b(2), 0x80, 0xBF)) len = 3;
+        else if (c == 0xED && in(b(1), 0x80, 0x9F) && in(b(2), 0x80, 0xBF)) len = 3;
+        else if (c == 0xF0 && in(b(1), 0x90, 0xBF) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF)) len = 4;
+        else if (in(c, 0xF1, 0xF3) && in(b(1), 0x80, 0xBF) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF)) len = 4;
+        else if (c == 0xF4 && in(b(1), 0x80, 0x8F) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF)) len = 4;
+        if (len == 0) return i;
+        i += len;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("first_invalid_utf8 agrees with the standard's table on every short sequence of telling bytes",
+          "[utf8]") {
+    // Each edge of table 3-7, and bytes on either side of it.
+    const unsigned char bytes[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2,
+                                   0xDF, 0xE0, 0xE1, 0xE4, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+    std::size_t checked = 0;
+    for (unsigned char a : bytes)
+        for (unsigned char b : bytes)
+            for (unsigned char c : bytes)
+                for (unsigned char d : bytes) {
+                    const std::string four{static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                                           static_cast<char>(d)};
+                    // Cut short by the end, after text, and before more text.
+                    for (const std::string& text : {four, four.substr(0, 3), std::string("完成") + four,
+                                                    "ab" + four + "率" + four.substr(0, 2) + "aaaaaaaa"}) {
+                        if (first_invalid_utf8(text) != first_invalid_by_table(text)) {
+                            INFO("bytes: " << std::hex << unsigned(a) << ' ' << unsigned(b) << ' ' << unsigned(c) << ' '
+                                           << unsigned(d) << "; text of " << std::dec << text.size() << " bytes");
+                            REQUIRE(first_invalid_utf8(text) == first_invalid_by_table(text));
+                        }
+                        ++checked;
+                    }
+                }
+    CHECK(checked == 4 * 26 * 26 * 26 * 26);
 }
