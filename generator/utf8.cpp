@@ -1,5 +1,6 @@
 #include "utf8.h"
 
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -59,10 +60,14 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
         if (i + 8 <= s.size()) {  // eight ASCII bytes at a time
             std::uint64_t word;
             std::memcpy(&word, s.data() + i, 8);
-            if ((word & 0x8080808080808080u) == 0) {
+            const std::uint64_t high = word & 0x8080808080808080u;
+            if (high == 0) {
                 i += 8;
                 continue;
             }
+            // Else past the ASCII bytes before the first that is not, as English words between
+            // Chinese ones are.
+            if constexpr (std::endian::native == std::endian::little) i += std::countr_zero(high) / 8;
         }
         // A character of three bytes whose second byte may be any continuation byte, as most
         // Chinese characters are, without the general case's checks.
