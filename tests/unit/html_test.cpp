@@ -68,18 +68,24 @@ TEST_CASE("format_number: as people write percentages", "[html]") {
     CHECK(format_number(99.999) == "100");
 }
 
+namespace {
+
+// What format_number must write: printf's "%.2f" of the value rounded to hundredths, trimmed.
+std::string by_printf(double value) {
+    char buf[400];
+    std::snprintf(buf, sizeof buf, "%.2f", std::round(value * 100) / 100);
+    std::string s = buf;
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    if (s == "-0") s = "0";
+    return s;
+}
+
+}  // namespace
+
 TEST_CASE("format_number: the same digits as printf's %.2f, trimmed, at every hundredth and between",
           "[html]") {
     // format_number writes with std::to_chars; a page's figures must not change with that.
-    auto by_printf = [](double value) {
-        char buf[400];
-        std::snprintf(buf, sizeof buf, "%.2f", std::round(value * 100) / 100);
-        std::string s = buf;
-        while (!s.empty() && s.back() == '0') s.pop_back();
-        if (!s.empty() && s.back() == '.') s.pop_back();
-        if (s == "-0") s = "0";
-        return s;
-    };
     for (int i = -20000; i <= 20000; ++i) {
         for (double value : {i / 100.0, i / 100.0 + 0.005, i / 1000.0, i * 7.77}) {
             INFO(value);
@@ -107,15 +113,6 @@ TEST_CASE("append_escaped_html: escapes onto the end of what is there", "[html]"
 
 TEST_CASE("format_number: the same digits as printf's %.2f at every magnitude", "[html]") {
     // Whole hundredths are written from an integer up to 10^13; beyond, to_chars writes them.
-    auto by_printf = [](double value) {
-        char buf[400];
-        std::snprintf(buf, sizeof buf, "%.2f", std::round(value * 100) / 100);
-        std::string s = buf;
-        while (!s.empty() && s.back() == '0') s.pop_back();
-        if (!s.empty() && s.back() == '.') s.pop_back();
-        if (s == "-0") s = "0";
-        return s;
-    };
     std::uint64_t state = 0x9E3779B97F4A7C15u;  // a fixed sequence: the same values every run
     auto next = [&] {
         state ^= state << 13;
