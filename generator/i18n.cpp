@@ -46,7 +46,7 @@ Pattern::Pattern(std::string text, std::initializer_list<std::string_view> names
         int index = 0;
         for (std::string_view n : names) {
             if (n == name) {
-                pieces_.push_back(Piece{done, open - done, index});
+                pieces_.push_back(Piece{done, open - done, index, close + 1 - open});
                 done = close + 1;
                 open = close;
                 break;
@@ -54,7 +54,7 @@ Pattern::Pattern(std::string text, std::initializer_list<std::string_view> names
             ++index;
         }
     }
-    pieces_.push_back(Piece{done, text_.size() - done, -1});
+    pieces_.push_back(Piece{done, text_.size() - done, -1, 0});
 }
 
 std::string Pattern::fill(std::initializer_list<std::string_view> values) const {
@@ -67,7 +67,10 @@ std::string Pattern::fill(std::initializer_list<std::string_view> values) const 
     out.reserve(size);
     for (const Piece& p : pieces_) {
         out.append(text_, p.from, p.size);
-        if (given(p)) out += value[p.name];
+        if (given(p))
+            out += value[p.name];
+        else if (p.name >= 0)
+            out.append(text_, p.from + p.size, p.place);
     }
     return out;
 }

@@ -19,13 +19,16 @@ class Pattern {
 public:
     Pattern() = default;
     Pattern(std::string text, std::initializer_list<std::string_view> names);
-    // The text with the place of each name given its value: values in the order of names.
+    // The text with the place of each name given its value: values in the order of names. A
+    // name left without a value (fewer values than names) keeps its "{name}", as format() keeps
+    // a place it is given no value for.
     std::string fill(std::initializer_list<std::string_view> values) const;
 
 private:
     struct Piece {
         std::size_t from = 0, size = 0;  // text as it stands
-        int name = -1;                   // then the value of this name, if any
+        int name = -1;                   // then the value of this name, if any,
+        std::size_t place = 0;           // in place of its "{name}", of this many bytes
     };
     std::string text_;
     std::vector<Piece> pieces_;

@@ -23,15 +23,16 @@ void ensure_initialised() {
         // bad_input_test); an object file swapped for another whole object is read as it stands,
         // as git would read it.
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-        // gongkai reads each tree and commit once, or twice in a row in the git record's walk:
-        // a mebibyte of cached objects does as well as libgit2's default of 256 and holds less.
+        // gongkai reads each commit once, or twice in a row in the git record's walk: a
+        // mebibyte of cached objects does as well as libgit2's default of 256 and holds less.
         git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(1 << 20));
-        // But trees are not cached at all. The git record's walk reads every folder a commit
-        // changed, tens of thousands of small trees in a large archive, which kept that mebibyte
-        // full: each tree stored made libgit2 evict others, at a cost that grew faster than the
-        // trees. Reading a tree again from the pack costs less: at 100,000 reports the walk took
-        // 3.6 billion instructions so, against 5.9 with the trees cached (22 times its count at
-        // 10,000 reports; bench/RESULTS.md, the twentieth round).
+        // Trees are not cached at all: each is read from the pack whenever it is asked for. The
+        // git record's walk asks twice for each folder a commit changed, tens of thousands of
+        // small trees in a large archive, which kept that mebibyte full: each tree stored made
+        // libgit2 evict others, at a cost that grew faster than the trees. Reading a tree again
+        // costs less: at 100,000 reports the walk took 3.6 billion instructions so, against 5.9
+        // with the trees cached (22 times its count at 10,000 reports; bench/RESULTS.md, the
+        // twentieth round). A tree over 4 KiB, as a wide root is, was never cached anyway.
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<size_t>(0));
     });
 }

@@ -134,5 +134,7 @@ TEST_CASE("format_number: the same digits as printf's %.2f at every magnitude", 
         INFO(value);
         CHECK(format_number(value) == by_printf(value));
     }
+    CHECK(format_number(-0.0) == "0");
     CHECK(format_number(std::numeric_limits<double>::infinity()) == by_printf(std::numeric_limits<double>::infinity()));
+    CHECK(format_number(-std::numeric_limits<double>::infinity()) == by_printf(-std::numeric_limits<double>::infinity()));
 }

@@ -135,3 +135,11 @@ TEST_CASE("strings: dates, periods and percentages fill as format() fills the sa
         CHECK(s.percent(87.5) == s.format("percent", {{"value", "87.5"}}));
     }
 }
+
+TEST_CASE("strings: a pattern given fewer values than names keeps the places left without one", "[i18n]") {
+    const Pattern date("{year} 年 {month} 月 {day} 日", {"year", "month", "day"});
+    CHECK(date.fill({"2020", "10", "21"}) == "2020 年 10 月 21 日");
+    CHECK(date.fill({"2020"}) == "2020 年 {month} 月 {day} 日");
+    CHECK(date.fill({}) == "{year} 年 {month} 月 {day} 日");
+    CHECK(Pattern().fill({"x"}) == "");
+}
