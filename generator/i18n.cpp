@@ -15,45 +15,53 @@ std::string Strings::format(const std::string& key, std::initializer_list<Value>
     return fill(get(key), values);
 }
 
-std::string Strings::fill(const std::string& pattern, std::initializer_list<Value> values) {
-    std::string out;
-    out.reserve(pattern.size() + 16);
-    std::size_t done = 0;
-    for (std::size_t open = pattern.find('{'); open != std::string::npos; open = pattern.find('{', open + 1)) {
-        std::size_t close = pattern.find('}', open);
-        if (close == std::string::npos) break;
-        std::string_view name(pattern.data() + open + 1, close - open - 1);
-        for (const auto& [k, v] : values) {
-            if (k != name) continue;
-            out.append(pattern, done, open - done);
-            out += v;
-            done = close + 1;
+namespace {
+
+// The places of text that names fill, in order: each "{name}" whose name is name_of(i) for an i
+// below count, passed to found(open, close, i) with the offsets of its braces. Any other brace
+// stays text, and a place may start within one ("{{year}}").
+template <class NameOf, class Found>
+void for_each_place(std::string_view text, std::size_t count, NameOf name_of, Found found) {
+    for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+        const std::size_t close = text.find('}', open);
+        if (close == std::string_view::npos) return;
+        const std::string_view name = text.substr(open + 1, close - open - 1);
+        for (std::size_t i = 0; i < count; ++i) {
+            if (name_of(i) != name) continue;
+            found(open, close, i);
             open = close;
             break;
         }
     }
+}
+
+}  // namespace
+
+std::string Strings::fill(const std::string& pattern, std::initializer_list<Value> values) {
+    std::string out;
+    out.reserve(pattern.size() + 16);
+    std::size_t done = 0;
+    const Value* value = values.begin();
+    for_each_place(
+        pattern, values.size(), [&](std::size_t i) { return value[i].first; },
+        [&](std::size_t open, std::size_t close, std::size_t i) {
+            out.append(pattern, done, open - done);
+            out += value[i].second;
+            done = close + 1;
+        });
     out.append(pattern, done);
     return out;
 }
 
 Pattern::Pattern(std::string text, std::initializer_list<std::string_view> names) : text_(std::move(text)) {
-    // The places fill() of Strings would find: the same search, noting each place for later.
     std::size_t done = 0;
-    for (std::size_t open = text_.find('{'); open != std::string::npos; open = text_.find('{', open + 1)) {
-        std::size_t close = text_.find('}', open);
-        if (close == std::string::npos) break;
-        std::string_view name(text_.data() + open + 1, close - open - 1);
-        int index = 0;
-        for (std::string_view n : names) {
-            if (n == name) {
-                pieces_.push_back(Piece{done, open - done, index, close + 1 - open});
-                done = close + 1;
-                open = close;
-                break;
-            }
-            ++index;
-        }
-    }
+    const std::string_view* name = names.begin();
+    for_each_place(
+        text_, names.size(), [&](std::size_t i) { return name[i]; },
+        [&](std::size_t open, std::size_t close, std::size_t i) {
+            pieces_.push_back(Piece{done, open - done, static_cast<int>(i), close + 1 - open});
+            done = close + 1;
+        });
     pieces_.push_back(Piece{done, text_.size() - done, -1, 0});
 }
 

@@ -54,7 +54,6 @@ TEST_CASE("first_invalid_utf8 agrees with the standard's table on every short se
     // Each edge of table 3-7, and bytes on either side of it.
     const unsigned char bytes[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2,
                                    0xDF, 0xE0, 0xE1, 0xE4, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
-    std::size_t checked = 0;
     for (unsigned char a : bytes)
         for (unsigned char b : bytes)
             for (unsigned char c : bytes)
@@ -69,8 +68,6 @@ TEST_CASE("first_invalid_utf8 agrees with the standard's table on every short se
                                            << unsigned(d) << "; text of " << std::dec << text.size() << " bytes");
                             REQUIRE(first_invalid_utf8(text) == first_invalid_by_table(text));
                         }
-                        ++checked;
                     }
                 }
-    CHECK(checked == 4 * 26 * 26 * 26 * 26);
 }
