@@ -47,11 +47,17 @@ std::uint64_t inode_of(const fs::path& path) {
 // with the process, however it ends.
 class CacheLock {
 public:
-    // create: make the lock file if the folder lacks one (a build without the cache leaves the
-    // folder as it is).
+    // create: make the folder and its lock file if they are missing, so that two first builds
+    // take turns too (a build without the cache leaves the folder as it is, and one into a folder
+    // without it takes no lock: it changes only the published site, which swap_in replaces whole).
     CacheLock(const fs::path& folder, bool create) {
         std::error_code ec;
-        if (!fs::is_directory(folder, ec)) return;  // a first build: nothing to share yet
+        if (create) {
+            fs::create_directories(folder.parent_path(), ec);
+            if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) return;  // save_build_cache says why
+        } else if (!fs::is_directory(folder, ec)) {
+            return;
+        }
         fd_ = ::open((folder / "lock").c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
         if (fd_ < 0) return;
         while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {

@@ -1136,8 +1136,13 @@ fs::path new_site_folder(const fs::path& out) {
 bool swap_in(const fs::path& out, const fs::path& folder) {
     std::error_code ec;
     if (!fs::exists(out, ec)) {
-        if (::rename(folder.c_str(), out.c_str()) != 0) fail_errno("cannot create ", out);
-        return false;
+        if (::rename(folder.c_str(), out.c_str()) == 0) return false;
+        // Another build published a site there since (two first builds at once take no lock:
+        // there is no cache folder yet to hold one); it is replaced as any previous site is. What
+        // gongkai did not write is left alone, as check_output leaves it.
+        const int err = errno;
+        if ((err != ENOTEMPTY && err != EEXIST) || !fs::exists(out / site_marker, ec))
+            fail("cannot create " + out.string(), err);
     }
     if (::renameat2(AT_FDCWD, folder.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) return true;
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) fail_errno("cannot replace ", out);

@@ -3,12 +3,16 @@
 // right for the next build.
 #include <catch2/catch.hpp>
 
+#include <csignal>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cache/build_cache.h"
 #include "fixture.h"
+#include "git/repository.h"
 #include "git_repo.h"
+#include "site.h"
 #include "site_files.h"
 
 using namespace gongkai;
@@ -121,4 +125,33 @@ TEST_CASE("cache lock: after a build without the cache, the next cached build is
     cached(commits[1]);
     CHECK(cached(commits[2]).find("incremental build") != std::string::npos);
     CHECK(differences(clean, out).empty());
+}
+
+TEST_CASE("cache lock: two first builds at once take turns too", "[integration][incremental][cache-lock]") {
+    // There is no cache folder yet when both start: the first makes it, with its lock, and holds
+    // the lock; the second waits for it rather than publishing a site and saving a cache while the
+    // first does the same. The second is started, under a time limit, while the first (in this
+    // process) holds the lock.
+    GitRepo repo;
+    std::vector<std::string> commits = commit_versions(repo, 2);
+    TempDir dir;
+    fs::path out = dir / "site";
+    fs::path clean = clean_build(repo, commits[1], dir / "clean");
+    std::optional<CommandResult> second;
+    git::Repository repository(repo.dir());
+    git::CommitSource source(repository, "HEAD", "", false);
+    BuildOptions options;
+    options.out = out;
+    options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
+        if (stage != "read" || done != 0 || second) return;
+        second = run("timeout -s KILL 5 " + shell_quote(GONGKAI_TEST_BINARY) + " build --repo " +
+                     shell_quote(repo.dir()) + " --ref " + commits[0] + " --quiet --out " + shell_quote(out.string()));
+    };
+    BuildResult first = build_site(source, options);
+    REQUIRE(first.ok());
+    REQUIRE(second);
+    INFO("the second build: " << second->output);
+    CHECK(second->status == 128 + SIGKILL);  // still waiting for the lock when its time ran out
+    CHECK(differences(clean, out).empty());
+    CHECK(fs::exists(cache_folder(out) / "state"));
 }

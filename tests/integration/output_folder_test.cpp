@@ -6,10 +6,12 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
@@ -514,7 +516,8 @@ TEST_CASE("output folder: a write that runs out of space leaves the previous sit
                              " || { echo no-mount; exit 0; }; cp -a " + test::shell_quote((out / "site").string()) +
                              " " + q_disk + "/site;" + run_build + "; echo status=$?; diff -r " +
                              test::shell_quote((out / "site").string()) + " " + q_disk +
-                             "/site && echo unchanged; echo left:; ls -A " + q_disk;
+                             "/site && echo unchanged; echo left:; ls -A " + q_disk + "; echo cache:; ls -A " +
+                             q_disk + "/.site.gongkai-cache";
         auto r = test::run("unshare -m sh -c " + test::shell_quote(script));
         INFO(r.output);
         if (says(r, "no-mount")) {
@@ -525,7 +528,8 @@ TEST_CASE("output folder: a write that runs out of space leaves the previous sit
         CHECK(says(r, "the disk is full"));
         CHECK(says(r, "the previous site was left as it was"));
         CHECK(says(r, "unchanged"));
-        CHECK(r.output.substr(r.output.find("left:")) == "left:\nsite\n");
+        // Beside the site, only the build cache's folder, made for its lock before the build began.
+        CHECK(r.output.substr(r.output.find("left:")) == "left:\n.site.gongkai-cache\nsite\ncache:\nlock\n");
     }
     CHECK(test::read_tree(out / "site") == previous);
     for (const auto& e : entries(out.path())) CHECK_FALSE(e.starts_with(".site.gongkai-"));
@@ -566,9 +570,72 @@ TEST_CASE("output folder: where two folders cannot be exchanged at once (NFS), t
     }
 }
 
-TEST_CASE_METHOD(Published,
-                 "output folder: without an exchange, a new site that cannot be moved in leaves the previous one in place",
-                 "[integration][output]") {
+TEST_CASE("output folder: a site another build publishes while a first build writes is replaced whole",
+          "[integration][output]") {
+    // Two first builds at once take no lock (there is no cache folder yet): the other one's site
+    // appears between this build's look for a previous site and its move of the new one in.
+    const bool no_exchange = GENERATE(false, true);
+    const bool cache = GENERATE(false, true);
+    CAPTURE(no_exchange, cache);
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+    TempDir out;
+    const fs::path site = out / "site";
+    const std::string other = "another build's site\n";
+    // Whether the rename moving the new site in finds the other build's site there: its rule makes
+    // that site (with calls that cannot throw) just before the kernel renames.
+    std::atomic<int> published{0};
+    auto publish_another = [&](const std::string& from, const std::string& to) {
+        if (fs::path(to).filename() != "site" || from.find(".gongkai-new-") == std::string::npos ||
+            published.fetch_add(1) != 0)
+            return 0;
+        ::mkdir(to.c_str(), 0755);
+        for (const std::string& name : {std::string("/") + site_marker, std::string("/index.html")}) {
+            const int fd = ::open((to + name).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            if (fd < 0) continue;
+            [[maybe_unused]] auto n = ::write(fd, other.data(), other.size());
+            ::close(fd);
+        }
+        return 0;
+    };
+    {
+        test::RenameFaults faults(no_exchange, publish_another);
+        BuildResult result = build_here(repo, site, cache);
+        CHECK(result.ok());
+        CHECK(published.load() >= 1);
+        CHECK(faults.exchanges_refused() == (no_exchange ? 1 : 0));
+    }
+    TempDir clean;
+    REQUIRE(build(repo, clean / "site", {"--no-cache"}).status == 0);
+    CHECK(test::differences(clean / "site", site).empty());
+    CHECK(entries(out.path()) == std::vector<std::string>{"site"});  // the other site is not left aside
+
+    // What gongkai did not write is never replaced, even when it appears at that moment.
+    TempDir out2;
+    const fs::path site2 = out2 / "site";
+    {
+        test::RenameFaults faults(no_exchange, [&](const std::string& from, const std::string& to) {
+            if (fs::path(to).filename() == "site" && from.find(".gongkai-new-") != std::string::npos &&
+                ::mkdir(to.c_str(), 0755) == 0) {
+                const int fd = ::open((to + "/notes.txt").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+                if (fd >= 0) ::close(fd);
+            }
+            return 0;
+        });
+        auto [status, printed] = run_build_here(repo, site2);
+        INFO(printed);
+        CHECK(status == 2);
+        CHECK_THAT(printed, Catch::Contains("cannot create " + site2.string()));
+    }
+    CHECK(entries(site2) == std::vector<std::string>{"notes.txt"});
+    CHECK(entries(out2.path()) == std::vector<std::string>{"site"});
+}
+
+TEST_CASE_METHOD(
+    Published,
+    "output folder: without an exchange, a new site that cannot be moved in leaves the previous one in place",
+    "[integration][output]") {
     test::RenameFaults faults(true, fail_moving_in);
     auto [status, printed] = run_build_here(repo, site);
     INFO(printed);
