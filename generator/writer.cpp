@@ -1133,16 +1133,25 @@ fs::path new_site_folder(const fs::path& out) {
     return tmp;
 }
 
+namespace {
+
+// Whether a rename onto out failed (with err) because another build published a site there
+// meanwhile: builds into one folder take turns on the lock in the cache's folder, but one without
+// the cache takes none while there is no such folder yet. Such a site is replaced as any previous
+// site is; what gongkai did not write is left alone, as check_output leaves it.
+bool published_meanwhile(const fs::path& out, int err) {
+    std::error_code ec;
+    return (err == ENOTEMPTY || err == EEXIST) && fs::exists(out / site_marker, ec);
+}
+
+}  // namespace
+
 bool swap_in(const fs::path& out, const fs::path& folder) {
     std::error_code ec;
     if (!fs::exists(out, ec)) {
         if (::rename(folder.c_str(), out.c_str()) == 0) return false;
-        // Another build published a site there since (two first builds at once take no lock:
-        // there is no cache folder yet to hold one); it is replaced as any previous site is. What
-        // gongkai did not write is left alone, as check_output leaves it.
         const int err = errno;
-        if ((err != ENOTEMPTY && err != EEXIST) || !fs::exists(out / site_marker, ec))
-            fail("cannot create " + out.string(), err);
+        if (!published_meanwhile(out, err)) fail("cannot create " + out.string(), err);
     }
     if (::renameat2(AT_FDCWD, folder.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) return true;
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) fail_errno("cannot replace ", out);
@@ -1155,6 +1164,11 @@ bool swap_in(const fs::path& out, const fs::path& folder) {
     }
     if (::rename(folder.c_str(), out.c_str()) != 0) {
         const int err = errno;
+        if (published_meanwhile(out, err)) {
+            // The site aside is older than the one now published, which is moved aside in turn.
+            fs::remove_all(old, ec);
+            return swap_in(out, folder);
+        }
         if (::rename(old.c_str(), out.c_str()) != 0) {
             const int back = errno;
             throw WriteError("cannot replace " + out.string() + ": " + reason(err) +

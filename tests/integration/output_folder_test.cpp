@@ -31,6 +31,7 @@ using gongkai::test::CommandResult;
 using gongkai::test::Files;
 using gongkai::test::GitRepo;
 using gongkai::test::TempDir;
+using gongkai::test::spawn;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -69,22 +70,6 @@ CommandResult build(const GitRepo& repo, const fs::path& out, std::vector<std::s
     auto args = build_args(repo, out, std::move(more));
     args.erase(args.begin());
     return test::gongkai_cli(args, fs::temp_directory_path());
-}
-
-// Starts gongkai without waiting for it.
-pid_t spawn(const std::vector<std::string>& args) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        int devnull = ::open("/dev/null", O_WRONLY);
-        ::dup2(devnull, 1);
-        ::dup2(devnull, 2);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    return pid;
 }
 
 // True when the process is still running (not yet reaped).
@@ -160,6 +145,27 @@ struct Published {
         add_december_report(repo);
     }
 };
+
+// The site in out is a clean build of the repository's HEAD, with nothing left beside it. With the
+// cache, the cache left describes it: after a commit that writes report with text, the next build
+// is an incremental one, and equal to a clean build.
+void check_published(GitRepo& repo, const fs::path& out, bool cache, const std::string& report,
+                     const std::string& text) {
+    const fs::path site = out / "site";
+    TempDir clean;
+    REQUIRE(build(repo, clean / "site", {"--no-cache"}).status == 0);
+    CHECK(test::differences(clean / "site", site).empty());
+    CHECK(entries(out) == std::vector<std::string>{"site"});
+    if (!cache) return;
+    repo.write(report, text);
+    repo.commit("A report written");
+    BuildResult next = build_here(repo, site, true);
+    REQUIRE(next.ok());
+    CHECK(next.incremental);
+    TempDir clean_next;
+    REQUIRE(build(repo, clean_next / "site", {"--no-cache"}).status == 0);
+    CHECK(test::differences(clean_next / "site", site).empty());
+}
 
 // The second rename of the swap without an exchange: the new site's folder to the output folder.
 int fail_moving_in(const std::string& from, const std::string& to) {
@@ -516,8 +522,8 @@ TEST_CASE("output folder: a write that runs out of space leaves the previous sit
                              " || { echo no-mount; exit 0; }; cp -a " + test::shell_quote((out / "site").string()) +
                              " " + q_disk + "/site;" + run_build + "; echo status=$?; diff -r " +
                              test::shell_quote((out / "site").string()) + " " + q_disk +
-                             "/site && echo unchanged; echo left:; ls -A " + q_disk + "; echo cache:; ls -A " +
-                             q_disk + "/.site.gongkai-cache";
+                             "/site && echo unchanged; echo left:; LC_ALL=C ls -A " + q_disk +
+                             "; echo cache:; LC_ALL=C ls -A " + q_disk + "/.site.gongkai-cache";
         auto r = test::run("unshare -m sh -c " + test::shell_quote(script));
         INFO(r.output);
         if (says(r, "no-mount")) {
@@ -551,44 +557,37 @@ TEST_CASE("output folder: where two folders cannot be exchanged at once (NFS), t
         REQUIRE(build_here(repo, site, cache).ok());
         CHECK(faults.exchanges_refused() == 1);
     }
-    TempDir clean;
-    REQUIRE(build(repo, clean / "site", {"--no-cache"}).status == 0);
-    CHECK(test::differences(clean / "site", site).empty());
-    CHECK(entries(out.path()) == std::vector<std::string>{"site"});
-    if (cache) {
-        // The previous site, moved aside and then into the cache's second copy, serves the next
-        // build as a copy exchanged in would.
-        repo.write("reports/2020-001/2020-12.md",
-                   "+++\nperiod_start = 2020-12-01\nperiod_end = 2020-12-31\ndate = 2020-12-20\ncompletion = 95\n+++\n");
-        repo.commit("December, corrected");
-        BuildResult next = build_here(repo, site, true);
-        REQUIRE(next.ok());
-        CHECK(next.incremental);
-        TempDir clean_next;
-        REQUIRE(build(repo, clean_next / "site", {"--no-cache"}).status == 0);
-        CHECK(test::differences(clean_next / "site", site).empty());
-    }
+    // With the cache, the previous site, moved aside and then into the cache's second copy, serves
+    // the next build as a copy exchanged in would.
+    check_published(repo, out.path(), cache, "reports/2020-001/2020-12.md",
+                    "+++\nperiod_start = 2020-12-01\nperiod_end = 2020-12-31\ndate = 2020-12-20\ncompletion = 95\n+++\n");
 }
 
-TEST_CASE("output folder: a site another build publishes while a first build writes is replaced whole",
+TEST_CASE("output folder: a site another build publishes while this one moves its own in is replaced whole",
           "[integration][output]") {
-    // Two first builds at once take no lock (there is no cache folder yet): the other one's site
-    // appears between this build's look for a previous site and its move of the new one in.
-    const bool no_exchange = GENERATE(false, true);
+    // Builds into one folder take turns on the lock in the cache's folder, but one without the
+    // cache takes none while there is no such folder yet. So another build's site can appear
+    // where this one found none, or, without an exchange, where it has just moved the previous
+    // site aside.
+    const auto [previous, no_exchange] =
+        GENERATE(table<bool, bool>({{false, false}, {false, true}, {true, true}}));
     const bool cache = GENERATE(false, true);
-    CAPTURE(no_exchange, cache);
+    CAPTURE(previous, no_exchange, cache);
     GitRepo repo;
     repo.write(test::basic_site());
     repo.commit("Seed");
     TempDir out;
     const fs::path site = out / "site";
+    if (previous) {
+        REQUIRE(build_here(repo, site, cache).ok());
+        add_december_report(repo);
+    }
     const std::string other = "another build's site\n";
-    // Whether the rename moving the new site in finds the other build's site there: its rule makes
-    // that site (with calls that cannot throw) just before the kernel renames.
-    std::atomic<int> published{0};
+    // The rule makes the other build's site (with calls that cannot throw) just before the kernel
+    // is asked to move the new site in (from a new folder, or the cache's copy), the first time.
+    std::atomic<int> moves_in{0};
     auto publish_another = [&](const std::string& from, const std::string& to) {
-        if (fs::path(to).filename() != "site" || from.find(".gongkai-new-") == std::string::npos ||
-            published.fetch_add(1) != 0)
+        if (to != site.string() || from.find(".gongkai-old-") != std::string::npos || moves_in.fetch_add(1) != 0)
             return 0;
         ::mkdir(to.c_str(), 0755);
         for (const std::string& name : {std::string("/") + site_marker, std::string("/index.html")}) {
@@ -603,17 +602,25 @@ TEST_CASE("output folder: a site another build publishes while a first build wri
         test::RenameFaults faults(no_exchange, publish_another);
         BuildResult result = build_here(repo, site, cache);
         CHECK(result.ok());
-        CHECK(published.load() >= 1);
-        CHECK(faults.exchanges_refused() == (no_exchange ? 1 : 0));
+        CHECK(moves_in.load() == 2);  // once onto the other site, once more to replace it
+        // Without an exchange, the other site was moved aside in turn when it had come in place of
+        // the previous one.
+        CHECK(faults.exchanges_refused() == (no_exchange ? (previous ? 2 : 1) : 0));
     }
-    TempDir clean;
-    REQUIRE(build(repo, clean / "site", {"--no-cache"}).status == 0);
-    CHECK(test::differences(clean / "site", site).empty());
-    CHECK(entries(out.path()) == std::vector<std::string>{"site"});  // the other site is not left aside
+    // Neither other site is left aside, and the cache left describes the site published.
+    check_published(repo, out.path(), cache, "reports/2020-001/2020-11.md",
+                    "+++\nperiod_start = 2020-11-01\nperiod_end = 2020-11-30\ndate = 2020-11-20\ncompletion = 85\n+++\n");
+}
 
-    // What gongkai did not write is never replaced, even when it appears at that moment.
-    TempDir out2;
-    const fs::path site2 = out2 / "site";
+TEST_CASE("output folder: what gongkai did not write is not replaced, even when it appears as the new site moves in",
+          "[integration][output]") {
+    const bool no_exchange = GENERATE(false, true);
+    CAPTURE(no_exchange);
+    GitRepo repo;
+    repo.write(test::basic_site());
+    repo.commit("Seed");
+    TempDir out;
+    const fs::path site = out / "site";
     {
         test::RenameFaults faults(no_exchange, [&](const std::string& from, const std::string& to) {
             if (fs::path(to).filename() == "site" && from.find(".gongkai-new-") != std::string::npos &&
@@ -623,13 +630,13 @@ TEST_CASE("output folder: a site another build publishes while a first build wri
             }
             return 0;
         });
-        auto [status, printed] = run_build_here(repo, site2);
+        auto [status, printed] = run_build_here(repo, site);
         INFO(printed);
         CHECK(status == 2);
-        CHECK_THAT(printed, Catch::Contains("cannot create " + site2.string()));
+        CHECK_THAT(printed, Catch::Contains("cannot create " + site.string()));
     }
-    CHECK(entries(site2) == std::vector<std::string>{"notes.txt"});
-    CHECK(entries(out2.path()) == std::vector<std::string>{"site"});
+    CHECK(entries(site) == std::vector<std::string>{"notes.txt"});
+    CHECK(entries(out.path()) == std::vector<std::string>{"site"});
 }
 
 TEST_CASE_METHOD(

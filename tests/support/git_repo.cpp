@@ -1,7 +1,9 @@
 #include "git_repo.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <catch2/catch.hpp>
@@ -32,6 +34,23 @@ std::string shell_quote(const std::string& s) {
             out += c;
     }
     return out + "'";
+}
+
+pid_t spawn(const std::vector<std::string>& args) {
+    // Made before the fork: the child of a process with threads only calls what is safe there.
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    if (devnull >= 0) ::close(devnull);
+    return pid;
 }
 
 CommandResult run(const std::string& command) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,6 +18,10 @@ struct CommandResult {
 // Runs a shell command line and waits for it.
 CommandResult run(const std::string& command);
 std::string shell_quote(const std::string& s);
+
+// Starts a program (args[0], a path) without waiting for it, its output thrown away; returns its
+// pid, for waitpid.
+pid_t spawn(const std::vector<std::string>& args);
 
 // True when a line of the output starts with prefix ("departments/a.toml:2:") and contains text;
 // on failure the test's message shows the output.
