@@ -129,6 +129,52 @@ std::string write_strings(const std::string& text, const std::map<std::string, s
     return out;
 }
 
+// What a space of a page template's text is written as where mark_spaces marks it: a byte that no
+// UTF-8 text holds, so no value a page shows can hold it either.
+constexpr char space_mark = '\xff';
+
+// kainjow's parser makes every space of a template's text a part of its own, and the renderer
+// takes a step for each part: six in ten of a report page's parts were spaces. Here a space next
+// to other text, in the same stretch between two tags and on the same line, is written as
+// space_mark, which the parser keeps within its word; render() turns each back into a space, so
+// the page is the same. Such a space is rendered exactly when its neighbour is, so a line that
+// shows it shows other text too, and the renderer's rule for a line that holds nothing but a
+// section tag and blanks decides as it did. Spaces between a tag or a line's end and another
+// blank are left as written. The text keeps its length, so an error's position is unchanged.
+std::string mark_spaces(const std::string& text) {
+    if (changes_delimiters(text)) return text;  // custom delimiters: leave as written
+    std::string out = text;
+    auto blank = [](char c) { return spaces.find(c) != std::string_view::npos; };
+    auto mark = [&](std::size_t begin, std::size_t end) {  // text between two tags
+        for (std::size_t i = begin; i < end;) {
+            if (out[i] != ' ') {
+                ++i;
+                continue;
+            }
+            std::size_t j = i;
+            while (j < end && out[j] == ' ') ++j;
+            if ((i > begin && !blank(out[i - 1])) || (j < end && !blank(out[j])))
+                std::fill(out.begin() + static_cast<std::ptrdiff_t>(i), out.begin() + static_cast<std::ptrdiff_t>(j),
+                          space_mark);
+            i = j;
+        }
+    };
+    std::size_t pos = 0;
+    while (true) {
+        const std::size_t open = text.find("{{", pos);
+        if (open == std::string::npos) {
+            mark(pos, text.size());
+            break;
+        }
+        mark(pos, open);
+        const std::string_view closer = text.compare(open, 3, "{{{") == 0 ? "}}}" : "}}";
+        const std::size_t close = text.find(closer, open);
+        if (close == std::string::npos) break;  // an unclosed tag: the parser says so
+        pos = close + closer.size();
+    }
+    return out;
+}
+
 // A link is held as a partial, the one kind of kainjow value that can carry a C++ object, and
 // is found again by its type.
 struct Link {
@@ -238,7 +284,8 @@ Templates::Templates(const std::map<std::string, std::string>& theme, const std:
         }
         if (!is_page(name)) continue;
         std::vector<std::string> stack{name};
-        auto expanded = std::make_unique<mustache::mustache>(write_strings(expand_partials(text, sources_, stack), strings));
+        auto expanded = std::make_unique<mustache::mustache>(
+            mark_spaces(write_strings(expand_partials(text, sources_, stack), strings)));
         expanded->set_custom_escape([](const std::string& s) { return escape_html(s); });
         if (expanded->is_valid()) pages_.emplace(name, std::move(expanded));
         else diagnostics.error(origin[name], 0, 0, "", "template error with its partials: " + expanded->error_message());
@@ -270,6 +317,7 @@ std::string Templates::render(const std::string& name, const mustache::data& sha
     PageText out;
     out.text.reserve(32 * 1024);
     it->second->render(ctx, out);
+    for (char& c : out.text) c = c == space_mark ? ' ' : c;  // see mark_spaces
     return std::move(out.text);
 }
 

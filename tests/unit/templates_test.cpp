@@ -1,8 +1,10 @@
 #include "templates.h"
 
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "fixture.h"
+#include "html.h"
 
 using namespace gongkai;
 using gongkai::test::has_error;
@@ -19,6 +21,18 @@ Sources theme() {
         out[name] = std::string("<p>theme ") + name + "</p>{{> footer}}";
     out["footer"] = "<footer>theme footer</footer>";
     return out;
+}
+
+// text with its line breaks and tabs shown, for a message.
+std::string shown(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\t') out += "\\t";
+        else out += c;
+    }
+    return "\"" + out + "\"";
 }
 
 mustache::data page_data(const std::string& title) {
@@ -228,4 +242,72 @@ TEST_CASE("templates: strings are not written into a template that changes its d
     const std::string expected = looked_up.render("index", a);
     CHECK(expected == "进展|进展|{{t.plain}}|进展");
     CHECK(written.render("index", b) == expected);
+}
+
+TEST_CASE("templates: a page renders as kainjow renders its text, blanks and line rules included", "[templates]") {
+    // The page templates' spaces are written otherwise for the renderer (see mark_spaces in
+    // templates.cpp); a page must still be exactly what kainjow makes of the template as written.
+    // Templates drawn at random from pieces that test its rules for blanks: spaces and tabs beside
+    // text, tags and line ends, lines that hold only a section tag and blanks (left out), comments,
+    // values with spaces and line breaks, sections that are lists, true, false or missing.
+    const std::vector<std::string> pieces = {" ",     "  ",       "\t",      "\n",      "\r\n",   "a",       "进展",
+                                             "<li>",  "{{x}}",    "{{{y}}}", "{{& z}}", "{{ x }}", "{{!c c}}", "x=\"1\""};
+    const std::vector<std::string> sections = {"s", "t", "f", "missing"};
+    auto data = [] {
+        mustache::data d;
+        d.set("x", std::string("v  v"));
+        d.set("y", std::string("<b> </b>\n"));
+        d.set("z", std::string(" "));
+        mustache::data s(mustache::data::type::list);
+        for (const char* x : {"一 二", ""}) {
+            mustache::data item;
+            item.set("x", std::string(x));
+            s.push_back(item);
+        }
+        d.set("s", s);
+        d.set("t", true);
+        d.set("f", false);
+        return d;
+    };
+    std::mt19937 random(20201020);
+    int differing = 0;
+    for (int round = 0; round < 3000 && differing < 5; ++round) {
+        std::string text;
+        std::vector<std::string> open;
+        const int length = 1 + static_cast<int>(random() % 24);
+        for (int i = 0; i < length; ++i) {
+            const auto pick = random() % 10;
+            if (pick == 0) {
+                const std::string& name = sections[random() % sections.size()];
+                text += (random() % 2 ? "{{#" : "{{^") + name + "}}";
+                open.push_back(name);
+            } else if (pick == 1 && !open.empty()) {
+                text += "{{/" + open.back() + "}}";
+                open.pop_back();
+            } else {
+                text += pieces[random() % pieces.size()];
+            }
+        }
+        while (!open.empty()) {
+            text += "{{/" + open.back() + "}}";
+            open.pop_back();
+        }
+        Sources s = theme();
+        s["index"] = text;
+        Diagnostics diagnostics;
+        Templates templates(s, "themes/default/templates", {}, "templates", diagnostics);
+        REQUIRE(diagnostics.items().empty());
+        mustache::mustache plain(text);
+        plain.set_custom_escape([](const std::string& v) { return escape_html(v); });
+        REQUIRE(plain.is_valid());
+        const mustache::data page = data();
+        const std::string expected = plain.render(page);
+        const std::string got = templates.render("index", mustache::data(mustache::data::type::object), page);
+        if (got != expected) {
+            ++differing;
+            UNSCOPED_INFO("template: " << shown(text) << "\nexpected: " << shown(expected)
+                                       << "\ngot:      " << shown(got));
+        }
+    }
+    CHECK(differing == 0);
 }
