@@ -129,22 +129,26 @@ std::string write_strings(const std::string& text, const std::map<std::string, s
     return out;
 }
 
-// What a space of a page template's text is written as where mark_spaces marks it: a byte that no
-// UTF-8 text holds, so no value a page shows can hold it either.
+// What a space and a line break of a page template's text are written as where mark_blanks marks
+// them: bytes that no UTF-8 text holds, so no value a page shows can hold them either.
 constexpr char space_mark = '\xff';
+constexpr char line_mark = '\xfe';
 
-// kainjow's parser makes every space of a template's text a part of its own, and the renderer
-// takes a step for each part: six in ten of a report page's parts were spaces. Here a space next
-// to other text, in the same stretch between two tags and on the same line, is written as
-// space_mark, which the parser keeps within its word; render() turns each back into a space, so
-// the page is the same. Such a space is rendered exactly when its neighbour is, so a line that
-// shows it shows other text too, and the renderer's rule for a line that holds nothing but a
-// section tag and blanks decides as it did. Spaces between a tag or a line's end and another
-// blank are left as written. The text keeps its length, so an error's position is unchanged.
-std::string mark_spaces(const std::string& text) {
+// kainjow's parser makes every space and line break of a template's text a part of its own, and
+// the renderer takes a step for each (six in ten of a report page's parts were spaces), and two
+// more for a line break. Here the blanks between pieces of other text are marked, and render()
+// turns the marks back, so the page is the same:
+// - a space next to other text, in the same stretch between two tags and on the same line;
+// - a line break ('\n' alone) with other text before it on its line and after it on the next,
+//   in the same stretch between two tags.
+// A marked blank is rendered exactly when the text beside it is, so every line it is on shows other
+// text too, and the renderer's rule for a line that holds nothing but a section tag and blanks
+// decides as it did. Other blanks are left as written. The text keeps its length, so an error's
+// position is unchanged.
+std::string mark_blanks(const std::string& text) {
     if (changes_delimiters(text)) return text;  // custom delimiters: leave as written
     std::string out = text;
-    auto blank = [](char c) { return spaces.find(c) != std::string_view::npos; };
+    auto blank = [](char c) { return c == space_mark || c == line_mark || spaces.find(c) != std::string_view::npos; };
     auto mark = [&](std::size_t begin, std::size_t end) {  // text between two tags
         for (std::size_t i = begin; i < end;) {
             if (out[i] != ' ') {
@@ -157,6 +161,15 @@ std::string mark_spaces(const std::string& text) {
                 std::fill(out.begin() + static_cast<std::ptrdiff_t>(i), out.begin() + static_cast<std::ptrdiff_t>(j),
                           space_mark);
             i = j;
+        }
+        auto in_line = [](char c) { return c == ' ' || c == '\t' || c == space_mark; };
+        for (std::size_t i = begin; i < end; ++i) {
+            if (out[i] != '\n' || (i > begin && out[i - 1] == '\r')) continue;
+            std::size_t before = i;
+            while (before > begin && in_line(out[before - 1])) --before;
+            std::size_t after = i + 1;
+            while (after < end && in_line(out[after])) ++after;
+            if (before > begin && !blank(out[before - 1]) && after < end && !blank(out[after])) out[i] = line_mark;
         }
     };
     std::size_t pos = 0;
@@ -285,7 +298,7 @@ Templates::Templates(const std::map<std::string, std::string>& theme, const std:
         if (!is_page(name)) continue;
         std::vector<std::string> stack{name};
         auto expanded = std::make_unique<mustache::mustache>(
-            mark_spaces(write_strings(expand_partials(text, sources_, stack), strings)));
+            mark_blanks(write_strings(expand_partials(text, sources_, stack), strings)));
         expanded->set_custom_escape([](const std::string& s) { return escape_html(s); });
         if (expanded->is_valid()) pages_.emplace(name, std::move(expanded));
         else diagnostics.error(origin[name], 0, 0, "", "template error with its partials: " + expanded->error_message());
@@ -317,7 +330,7 @@ std::string Templates::render(const std::string& name, const mustache::data& sha
     PageText out;
     out.text.reserve(32 * 1024);
     it->second->render(ctx, out);
-    for (char& c : out.text) c = c == space_mark ? ' ' : c;  // see mark_spaces
+    for (char& c : out.text) c = c == space_mark ? ' ' : c == line_mark ? '\n' : c;  // see mark_blanks
     return std::move(out.text);
 }
 

@@ -245,8 +245,9 @@ TEST_CASE("templates: strings are not written into a template that changes its d
 }
 
 TEST_CASE("templates: a page renders as kainjow renders its text, blanks and line rules included", "[templates]") {
-    // The page templates' spaces are written otherwise for the renderer (see mark_spaces in
-    // templates.cpp); a page must still be exactly what kainjow makes of the template as written.
+    // The page templates' spaces and line breaks are written otherwise for the renderer (see
+    // mark_blanks in templates.cpp); a page must still be exactly what kainjow makes of the
+    // template as written.
     // Templates drawn at random from pieces that test its rules for blanks: spaces and tabs beside
     // text, tags and line ends, lines that hold only a section tag and blanks (left out), comments,
     // values with spaces and line breaks, sections that are lists, true, false or missing.
