@@ -135,9 +135,9 @@ constexpr char space_mark = '\xff';
 constexpr char line_mark = '\xfe';
 
 // kainjow's parser makes every space and line break of a template's text a part of its own, and
-// the renderer takes a step for each (six in ten of a report page's parts were spaces), and two
-// more for a line break. Here the blanks between pieces of other text are marked, and render()
-// turns the marks back, so the page is the same:
+// the renderer takes a step for each, and two more for a line break (the default theme's report
+// page has 2,448 parts: 1,368 spaces and 270 line breaks). Here the blanks between pieces of other
+// text are marked, and render() turns the marks back, so the page is the same:
 // - a space next to other text, in the same stretch between two tags and on the same line;
 // - a line break ('\n' alone) with other text before it on its line and after it on the next,
 //   in the same stretch between two tags.
