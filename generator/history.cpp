@@ -10,6 +10,7 @@
 #include "content/toml_reader.h"
 #include "diagnostics.h"
 #include "git/repository.h"
+#include "utf8.h"
 
 namespace gongkai {
 
@@ -155,13 +156,24 @@ void compare(const std::string& before, const std::string& after, Revision& rev)
     rev.body_changed = a.body != b.body;
 }
 
+// The first line of a commit's message, as UTF-8. git keeps a message's bytes as written, with the
+// encoding's name in the commit when it is not UTF-8 (i18n.commitEncoding, such as GBK): such a
+// message is converted from it. Bytes that are still not UTF-8 are shown as U+FFFD.
+std::string summary_of(git_commit* c) {
+    const char* summary = git_commit_summary(c);
+    if (!summary) return "";
+    const char* encoding = git_commit_message_encoding(c);
+    if (encoding && *encoding)
+        if (auto converted = from_encoding(summary, encoding)) return valid_utf8(*converted);
+    return valid_utf8(summary);
+}
+
 Revision revision_of(git_commit* c) {
     Revision r;
     r.commit = git::oid_string(git_commit_id(c));
     r.time = static_cast<std::int64_t>(git_commit_time(c));
     r.offset = git_commit_time_offset(c);
-    const char* summary = git_commit_summary(c);
-    r.summary = summary ? summary : "";
+    r.summary = summary_of(c);
     return r;
 }
 

@@ -20,7 +20,9 @@ constexpr std::string_view spaces = " \t\n\v\f\r";  // what the renderer trims f
 // the braces, as the renderer reads it): such a template is left as written.
 bool changes_delimiters(std::string_view text) {
     for (auto open = text.find("{{"); open != std::string_view::npos; open = text.find("{{", open + 2)) {
-        auto first = text.find_first_not_of(spaces, open + 2);
+        // A tag of three braces ("{{{=<% %>=}}}") is read from after the third, and also changes them.
+        const std::size_t contents = open + 2 < text.size() && text[open + 2] == '{' ? open + 3 : open + 2;
+        auto first = text.find_first_not_of(spaces, contents);
         if (first != std::string_view::npos && text[first] == '=') return true;
     }
     return false;
@@ -144,9 +146,9 @@ constexpr char line_mark = '\xfe';
 // A marked blank is rendered exactly when the text beside it is, so every line it is on shows other
 // text too, and the renderer's rule for a line that holds nothing but a section tag and blanks
 // decides as it did. Other blanks are left as written. The text keeps its length, so an error's
-// position is unchanged.
+// position is unchanged. (A lambda would see the marks in a section's text; gongkai's page data
+// holds none.)
 std::string mark_blanks(const std::string& text) {
-    if (changes_delimiters(text)) return text;  // custom delimiters: leave as written
     std::string out = text;
     auto blank = [](char c) { return c == space_mark || c == line_mark || spaces.find(c) != std::string_view::npos; };
     auto mark = [&](std::size_t begin, std::size_t end) {  // text between two tags
@@ -186,6 +188,13 @@ std::string mark_blanks(const std::string& text) {
         pos = close + closer.size();
     }
     return out;
+}
+
+// Whether mark_blanks may mark text: not where the delimiters change (the tags are then not where
+// it looks for them), nor where the text holds either mark's byte already (a theme's template
+// need not be UTF-8), which render() would turn into a blank.
+bool can_mark(const std::string& text) {
+    return !changes_delimiters(text) && text.find_first_of("\xfe\xff") == std::string::npos;
 }
 
 // A link is held as a partial, the one kind of kainjow value that can carry a C++ object, and
@@ -297,10 +306,11 @@ Templates::Templates(const std::map<std::string, std::string>& theme, const std:
         }
         if (!is_page(name)) continue;
         std::vector<std::string> stack{name};
-        auto expanded = std::make_unique<mustache::mustache>(
-            mark_blanks(write_strings(expand_partials(text, sources_, stack), strings)));
+        std::string prepared = write_strings(expand_partials(text, sources_, stack), strings);
+        const bool marked = can_mark(prepared);
+        auto expanded = std::make_unique<mustache::mustache>(marked ? mark_blanks(prepared) : prepared);
         expanded->set_custom_escape([](const std::string& s) { return escape_html(s); });
-        if (expanded->is_valid()) pages_.emplace(name, std::move(expanded));
+        if (expanded->is_valid()) pages_.emplace(name, Page{std::move(expanded), marked});
         else diagnostics.error(origin[name], 0, 0, "", "template error with its partials: " + expanded->error_message());
     }
     for (const char* name : page_names) {
@@ -329,8 +339,11 @@ std::string Templates::render(const std::string& name, const mustache::data& sha
     ctx.push(&page);
     PageText out;
     out.text.reserve(32 * 1024);
-    it->second->render(ctx, out);
-    for (char& c : out.text) c = c == space_mark ? ' ' : c == line_mark ? '\n' : c;  // see mark_blanks
+    it->second.parsed->render(ctx, out);
+    // The marks back into blanks (see mark_blanks). Every value a page shows is UTF-8, so none
+    // holds either byte.
+    if (it->second.marked)
+        for (char& c : out.text) c = c == space_mark ? ' ' : c == line_mark ? '\n' : c;
     return std::move(out.text);
 }
 

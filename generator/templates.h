@@ -42,7 +42,11 @@ public:
 
 private:
     std::map<std::string, std::string> sources_;
-    std::map<std::string, std::unique_ptr<mustache::mustache>> pages_;
+    struct Page {
+        std::unique_ptr<mustache::mustache> parsed;
+        bool marked = false;  // its blanks marked (see mark_blanks in templates.cpp)
+    };
+    std::map<std::string, Page> pages_;
 };
 
 }  // namespace gongkai

@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include <iconv.h>
+
 #include <bit>
 #include <cstdint>
 #include <cstdio>
@@ -82,6 +84,33 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
         i += len;
     }
     return std::nullopt;
+}
+
+std::string valid_utf8(std::string_view text) {
+    std::string out;
+    while (const auto bad = first_invalid_utf8(text)) {
+        out.append(text.substr(0, *bad));
+        out += "\xEF\xBF\xBD";
+        text.remove_prefix(*bad + 1);
+    }
+    out.append(text);
+    return out;
+}
+
+std::optional<std::string> from_encoding(std::string_view text, const std::string& encoding) {
+    iconv_t cd = ::iconv_open("UTF-8", encoding.c_str());
+    if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+    std::string out(text.size() * 4 + 4, '\0');  // no character takes more than four bytes of UTF-8
+    char* in = const_cast<char*>(text.data());
+    std::size_t in_left = text.size();
+    char* to = out.data();
+    std::size_t to_left = out.size();
+    const bool whole = ::iconv(cd, &in, &in_left, &to, &to_left) != static_cast<std::size_t>(-1) &&
+                       ::iconv(cd, nullptr, nullptr, &to, &to_left) != static_cast<std::size_t>(-1);
+    ::iconv_close(cd);
+    if (!whole) return std::nullopt;
+    out.resize(out.size() - to_left);
+    return out;
 }
 
 TextPosition position_of(std::string_view text, std::size_t offset) {

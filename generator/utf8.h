@@ -10,6 +10,14 @@ namespace gongkai {
 // Position of the first byte that is not part of valid UTF-8, if any.
 std::optional<std::size_t> first_invalid_utf8(std::string_view text);
 
+// text as UTF-8: each byte at which no valid sequence begins is replaced by U+FFFD, as a browser
+// shows it. For text gongkai did not check, such as a commit message, before it is published.
+std::string valid_utf8(std::string_view text);
+
+// text converted to UTF-8 from the encoding named (as iconv names them: "GBK", "ISO-8859-1"), or
+// nothing if the name is unknown or the text is not in that encoding.
+std::optional<std::string> from_encoding(std::string_view text, const std::string& encoding);
+
 // 1-based line and column (in bytes) of a byte offset.
 struct TextPosition {
     std::size_t line = 1;

@@ -4,6 +4,7 @@
 
 #include "git_repo.h"
 #include "site_files.h"
+#include "utf8.h"
 
 using namespace gongkai;
 using gongkai::test::commit_at;
@@ -205,6 +206,41 @@ TEST_CASE("history: changes to other keys and to the text are named", "[integrat
     CHECK(says(site, "projects/2020-007/index.html", "<dt>最近更新</dt> <dd>2020 年 11 月 6 日</dd>"));
     CHECK(report_json(site, "2020-007", "2020-10")
               .find("{ \"key\": \"addressee\", \"before\": \"\", \"after\": \"区府办\" }") != std::string::npos);
+}
+
+TEST_CASE("history: a commit message in another encoding is shown in UTF-8", "[integration][history]") {
+    // git keeps a message's bytes as written, and names their encoding in the commit when it is
+    // set (i18n.commitEncoding). Latin-1's þ and ÿ are also the bytes the page templates' blanks
+    // are marked with (see mark_blanks).
+    Amended a;
+    struct Message {
+        std::string bytes, encoding, shown;
+    };
+    const std::string r = "\uFFFD";
+    const std::vector<Message> messages = {
+        {"\xbd\xf8\xd5\xb9\xb8\xfc\xd5\xfd", "GBK", "进展更正"},
+        {"Sk\xfdrsla \xferi\xf0ja \xff", "ISO-8859-1", "Skýrsla þriðja ÿ"},
+        {"Sk\xfdrsla \xfe", "x-no-such-encoding", "Sk" + r + "rsla " + r},  // shown as a browser would
+    };
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        a.repo.write("reports/2020-007/2020-10.md", october(std::to_string(90 + i)));
+        ids.push_back(commit_at(a.repo, messages[i].bytes, "2020-11-0" + std::to_string(6 + i) + "T10:00:00+08:00",
+                                messages[i].encoding));
+    }
+    TempDir out;
+    auto site = out / "site";
+    REQUIRE(build(a.repo.dir(), site).status == 0);
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        INFO(messages[i].encoding);
+        CHECK(says(site, october_page, "<code>" + ids[i].substr(0, 7) + "</code> " + messages[i].shown + "</p>"));
+        CHECK(report_json(site, "2020-007", "2020-10").find("\"summary\": \"" + messages[i].shown + "\"") !=
+              std::string::npos);
+    }
+    for (const std::string& file : {october_page, std::string("data/reports.json"), std::string("atom.xml")}) {
+        INFO(file);
+        CHECK_FALSE(first_invalid_utf8(read_file(site / file)));
+    }
 }
 
 TEST_CASE("history: an older commit is built with the history up to it", "[integration][history]") {

@@ -120,14 +120,16 @@ std::string GitRepo::commit(const std::string& message) {
     return id;
 }
 
-std::string commit_at(const GitRepo& repo, const std::string& message, const std::string& when) {
+std::string commit_at(const GitRepo& repo, const std::string& message, const std::string& when,
+                      const std::string& encoding) {
     std::string env =
         "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME='Gongkai Test' "
         "GIT_AUTHOR_EMAIL=test@example.org GIT_COMMITTER_NAME='Gongkai Test' "
         "GIT_COMMITTER_EMAIL=test@example.org GIT_AUTHOR_DATE=" +
         shell_quote(when) + " GIT_COMMITTER_DATE=" + shell_quote(when) + "; ";
     auto r =
-        run("cd " + shell_quote(repo.dir()) + " && " + env + "git add -A && git -c commit.gpgsign=false commit -q " +
+        run("cd " + shell_quote(repo.dir()) + " && " + env + "git add -A && git -c commit.gpgsign=false " +
+            (encoding.empty() ? "" : "-c i18n.commitEncoding=" + shell_quote(encoding) + " ") + "commit -q " +
             "--allow-empty -m " + shell_quote(message) + " && git rev-parse HEAD");
     INFO(r.output);
     REQUIRE(r.status == 0);

@@ -54,7 +54,9 @@ private:
 };
 
 // Commits everything (or nothing new) with author and committer at when
-// ("2020-11-05T12:00:00+08:00"); returns the commit's id.
-std::string commit_at(const GitRepo& repo, const std::string& message, const std::string& when);
+// ("2020-11-05T12:00:00+08:00"); returns the commit's id. encoding: the message's bytes are in it
+// (git's i18n.commitEncoding, such as "GBK"), not UTF-8.
+std::string commit_at(const GitRepo& repo, const std::string& message, const std::string& when,
+                      const std::string& encoding = "");
 
 }  // namespace gongkai::test

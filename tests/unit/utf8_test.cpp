@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -70,4 +71,25 @@ TEST_CASE("first_invalid_utf8 agrees with the standard's table on every short se
                         }
                     }
                 }
+}
+
+TEST_CASE("valid_utf8 keeps UTF-8 as it is and replaces every other byte with U+FFFD", "[utf8]") {
+    for (const std::string& text : {std::string(), std::string("ASCII only"), std::string("进展 progress 完成"),
+                                   std::string("\xF0\x9F\x93\x88 \xC3\xA9")})
+        CHECK(valid_utf8(text) == text);
+    const std::string r = "\xEF\xBF\xBD";
+    CHECK(valid_utf8("a\xFF" "b") == "a" + r + "b");
+    CHECK(valid_utf8("Sk\xFDrsla \xFEri\xF0ja") == "Sk" + r + "rsla " + r + "ri" + r + "ja");
+    CHECK(valid_utf8("\xE4\xB8") == r + r);             // cut short at the end
+    CHECK(valid_utf8("\xE4\xB8" "a\xE5\xAE\x8C") == r + r + "a\xE5\xAE\x8C");
+    CHECK(valid_utf8("\xED\xA0\x80") == r + r + r);     // a UTF-16 surrogate
+    // Whatever the bytes, the result is UTF-8, and the same again when made valid twice.
+    std::mt19937 random(7);
+    for (int round = 0; round < 2000; ++round) {
+        std::string bytes(random() % 16, '\0');
+        for (char& c : bytes) c = static_cast<char>(random() % 4 == 0 ? random() % 0x80 : 0x80 + random() % 0x80);
+        const std::string valid = valid_utf8(bytes);
+        CHECK_FALSE(first_invalid_utf8(valid));
+        CHECK(valid_utf8(valid) == valid);
+    }
 }
