@@ -35,7 +35,17 @@ data flag(bool b) { return b ? data(data::type::bool_true) : data(data::type::bo
 void set(data& object, const std::string& key, data value) { object[key] = std::move(value); }
 void add(data& list, data item) {
     // The list a data holds is its own, not const; kainjow only offers it read-only.
-    const_cast<mustache::list&>(list.list_value()).push_back(std::move(item));
+    auto& items = const_cast<mustache::list&>(list.list_value());
+    // A data's move constructor is not noexcept, so a std::vector that grows copies every item it
+    // holds (a project page's ten reports, each a tree of data, were copied fifteen times over: a
+    // fortieth of a build's instructions). It grows here by moving them instead.
+    if (items.size() == items.capacity()) {
+        mustache::list larger;
+        larger.reserve(items.empty() ? 4 : 2 * items.size());
+        for (auto& item_before : items) larger.push_back(std::move(item_before));
+        items.swap(larger);
+    }
+    items.push_back(std::move(item));
 }
 // A string's text is moved in too: pages carry whole report bodies and charts.
 data text(std::string&& value) {
