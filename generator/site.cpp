@@ -756,8 +756,8 @@ private:
         return nullptr;
     }
 
-    data report_data(const Report& r, bool with_body) const {
-        const Project& p = *lib_.project(r.project);
+    // A report's fields that a list of reports shows as well as its page: a project page's table.
+    data report_row(const Report& r, const Project& p) const {
         data out = object();
         set(out, "id", r.id);
         set(out, "url", report_url(r));
@@ -772,21 +772,46 @@ private:
         set(out, "on_schedule", flag(r.on_schedule.value_or(false)));
         if (r.on_schedule)
             set(out, "on_schedule_label", strings_.get(*r.on_schedule ? "on_schedule_yes" : "on_schedule_no"));
-        put(out, "addressee", r.addressee);
-        put(out, "signed_by", r.signed_by);
-        set(out, "leader_signature", flag(r.leader_signature));
-        set(out, "has_contacts", flag(!r.contacts.empty()));
-        set(out, "contacts", contact_list(r.contacts));
+        set(out, "sample_data", flag(is_sample(p) || r.sample_data));
+        double expected = expected_progress(p, std::min(r.period_end, analysis_.today));
+        set(out, "expected_label", strings_.percent(std::round(expected * 10) / 10));
+        return out;
+    }
+
+    // The names report_rest may set, sorted: a row of a list of reports makes them only if its
+    // template asks for one (see later_link).
+    static constexpr std::array<std::string_view, 15> rest_names = {
+        "addressee",    "body",         "contact_names",       "contact_phones", "contacts",
+        "department",   "goal_completion", "has_contacts",     "has_goal_completion", "has_sections",
+        "history",      "leader_signature", "project",         "sections",       "signed_by"};
+    static_assert(std::is_sorted(rest_names.begin(), rest_names.end()));
+
+    // The rest of a report's fields (and with_body, its body), into out: only the names in
+    // rest_names, which a row relies on to tell what it lacks (a logic_error says otherwise).
+    void report_rest(data& out, const Report& r, const Project& p, bool with_body) const {
+        auto keep = [&](std::string_view key, data value) {
+            if (!std::binary_search(rest_names.begin(), rest_names.end(), key))
+                throw std::logic_error("report_rest sets a name rest_names lacks: " + std::string(key));
+            set(out, std::string(key), std::move(value));
+        };
+        auto keep_text = [&](std::string_view key, std::string value) {
+            if (!value.empty()) keep(key, text(std::move(value)));
+        };
+        keep_text("addressee", r.addressee);
+        keep_text("signed_by", r.signed_by);
+        keep("leader_signature", flag(r.leader_signature));
+        keep("has_contacts", flag(!r.contacts.empty()));
+        keep("contacts", contact_list(r.contacts));
         std::vector<std::string> names, phones;
         for (const auto& c : r.contacts) {
             names.push_back(c.name);
             if (!c.phone.empty()) phones.push_back(c.phone);
         }
-        put(out, "contact_names", strings_.join(names));
-        put(out, "contact_phones", strings_.join(phones));
+        keep_text("contact_names", strings_.join(names));
+        keep_text("contact_phones", strings_.join(phones));
         if (with_body) {
             RenderedMarkdown md = analysis_.body_of(lib_, r);
-            set(out, "body", text(std::move(md.html)));
+            keep("body", text(std::move(md.html)));
             data sections = list();
             for (const auto& s : md.sections) {
                 data item = object();
@@ -794,10 +819,10 @@ private:
                 set(item, "title", s.title);
                 add(sections, std::move(item));
             }
-            set(out, "sections", std::move(sections));
-            set(out, "has_sections", flag(!md.sections.empty()));
+            keep("sections", std::move(sections));
+            keep("has_sections", flag(!md.sections.empty()));
         }
-        set(out, "has_goal_completion", flag(!r.goal_completion.empty()));
+        keep("has_goal_completion", flag(!r.goal_completion.empty()));
         data goals = list();
         for (const auto& gc : r.goal_completion) {
             data item = object();
@@ -809,14 +834,16 @@ private:
                                                                          {{"value", format_number(gc.completion)}})));
             add(goals, std::move(item));
         }
-        set(out, "goal_completion", std::move(goals));
-        set(out, "project", link_to(project_summary(p)));
-        if (const Department* d = lib_.department(p.department))
-            set(out, "department", link_to(department_summary(*d)));
-        set(out, "sample_data", flag(is_sample(p) || r.sample_data));
-        set(out, "history", history_data(r));
-        double expected = expected_progress(p, std::min(r.period_end, analysis_.today));
-        set(out, "expected_label", strings_.percent(std::round(expected * 10) / 10));
+        keep("goal_completion", std::move(goals));
+        keep("project", link_to(project_summary(p)));
+        if (const Department* d = lib_.department(p.department)) keep("department", link_to(department_summary(*d)));
+        keep("history", history_data(r));
+    }
+
+    data report_data(const Report& r, bool with_body) const {
+        const Project& p = *lib_.project(r.project);
+        data out = report_row(r, p);
+        report_rest(out, r, p, with_body);
         return out;
     }
 
@@ -839,7 +866,16 @@ private:
         set(out, "goals", goal_tree(p.goals, last));
         auto reports = lib_.reports_of(p.id);
         data rs = list();
-        for (auto it = reports.rbegin(); it != reports.rend(); ++it) add(rs, report_data(**it, false));
+        // Each row holds what the default theme's table shows; the rest of a report's fields are
+        // made only for a theme whose row asks for one of them.
+        for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
+            const Report& r = **it;
+            add(rs, later_link(report_row(r, p), rest_names, [this, &r, &p] {
+                data rest = object();
+                report_rest(rest, r, p, false);
+                return rest;
+            }));
+        }
         set(out, "has_reports", flag(!reports.empty()));
         set(out, "reports", std::move(rs));
         set(out, "has_latest", flag(last != nullptr));

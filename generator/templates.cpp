@@ -199,9 +199,22 @@ bool can_mark(const std::string& text) {
 
 // A link is held as a partial, the one kind of kainjow value that can carry a C++ object, and
 // is found again by its type.
+struct Later {
+    std::span<const std::string_view> names;
+    std::function<mustache::data()> make;
+    std::optional<mustache::data> made;
+
+    bool may_hold(const std::string& name) const { return std::binary_search(names.begin(), names.end(), name); }
+    const mustache::data* value() {
+        if (!made) made = make();
+        return &*made;
+    }
+};
+
 struct Link {
     const mustache::data* to;
     mustache::data own;
+    std::shared_ptr<Later> later;  // in place of to, for later_link
     std::string operator()() const { return {}; }
 };
 
@@ -213,7 +226,13 @@ const Link* link_of(const mustache::data* value) {
 const mustache::data* member(const mustache::data* value, const std::string& name) {
     while (const Link* link = link_of(value)) {
         if (const mustache::data* own = link->own.get(name)) return own;
-        value = link->to;
+        if (!link->later) {
+            value = link->to;
+        } else if (link->later->may_hold(name)) {
+            value = link->later->value();
+        } else {
+            return nullptr;  // not a name the rest can hold: it is not made for it
+        }
     }
     return value->get(name);
 }
@@ -278,7 +297,13 @@ struct PageText {
 }  // namespace
 
 mustache::data link_to(const mustache::data& value, mustache::data own) {
-    return mustache::data(mustache::partial(Link{&value, std::move(own)}));
+    return mustache::data(mustache::partial(Link{&value, std::move(own), nullptr}));
+}
+
+mustache::data later_link(mustache::data own, std::span<const std::string_view> later,
+                          std::function<mustache::data()> make) {
+    auto rest = std::make_shared<Later>(Later{later, std::move(make), std::nullopt});
+    return mustache::data(mustache::partial(Link{nullptr, std::move(own), std::move(rest)}));
 }
 
 bool Templates::is_page(const std::string& name) {

@@ -2,8 +2,12 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 
 #include "diagnostics.h"
@@ -18,6 +22,12 @@ namespace mustache = kainjow::mustache;
 // one more field. A link renders as an object does ({{#x}} opens it, {{x}} prints nothing). The
 // value must outlive every render of a page that links to it.
 mustache::data link_to(const mustache::data& value, mustache::data own = mustache::data(mustache::data::type::object));
+
+// A value made in two parts: own at once, and the rest by make, only when a template looks for one
+// of the names in later (sorted), which must hold every name make can set. The rest is made at
+// most once, by the thread that renders the page. Read through as link_to's value is.
+mustache::data later_link(mustache::data own, std::span<const std::string_view> later,
+                          std::function<mustache::data()> make);
 
 // The templates of one build: the theme's, with those the content repository supplies by the
 // same name in their place. Page templates are rendered by name; every other template is a

@@ -49,6 +49,35 @@ TEST_CASE("theme: a template in the content's templates/ replaces the theme's", 
     CHECK(file_contains(site, "departments/education/index.html", "class=\"kind-department\""));
 }
 
+TEST_CASE("theme: a project page's rows of reports show every report field its template asks for",
+          "[integration][theme]") {
+    // The default theme's rows show a few of a report's fields, and only those are made at once;
+    // a theme that shows more gets them all, as a report's page has them.
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.write("templates/project.mustache",
+               "<!DOCTYPE html><html><body><ul>\n{{#project}}"
+               "{{#reports}}<li>{{period_label}}|{{addressee}}|{{signed_by}}|{{contact_names}}|"
+               "{{#contacts}}[{{name}} {{phone}}]{{/contacts}}|{{#has_goal_completion}}goals:{{/has_goal_completion}}"
+               "{{#goal_completion}}({{id}} {{title}}){{/goal_completion}}|{{project.title}}|{{department.name}}|"
+               "{{#history}}{{#published}}published{{/published}}{{/history}}|{{title}}</li>\n"
+               "{{/reports}}{{/project}}</ul></body></html>\n");
+    repo.commit("Project page showing every field of each report");
+
+    TempDir out;
+    auto r = build(repo, out.path(), source_themes_dir());
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    auto site = out / "site";
+    const std::string page = "projects/2020-001/index.html";
+    CHECK(file_contains(site, page, "|区府办|测试区教育局|张三"));
+    CHECK(file_contains(site, page, "[张三 11110001][李四 11110002]"));
+    CHECK(file_contains(site, page, "goals:(1 标杆校建设)(1.1 信息化标杆校)(1.2 课程标杆校)(2 人才引进)"));
+    CHECK(file_contains(site, page, "|推进教育优质均衡发展|测试区教育局|published|测试区教育局关于 1-10 月推进情况的反馈</li>"));
+    // The first report has none of them but its project, department and record.
+    CHECK(file_contains(site, page, "<li>2020 年 1–6 月||||||推进教育优质均衡发展|测试区教育局|published|"));
+}
+
 TEST_CASE("theme: a broken template in the content is a content error", "[integration][theme]") {
     GitRepo repo;
     repo.write(basic_site());

@@ -1,6 +1,7 @@
 #include "templates.h"
 
 #include <catch2/catch.hpp>
+#include <array>
 #include <random>
 
 #include "fixture.h"
@@ -173,6 +174,97 @@ TEST_CASE("templates: a link renders as the value it links to, with its own fiel
     mustache::data overridden;
     overridden.set("project", link_to(linked_project, override_own));
     CHECK(t.render("index", overridden).starts_with("<h1>另一个</h1>"));
+}
+
+TEST_CASE("templates: a later link makes its rest only when a template asks for a name it may hold",
+          "[templates]") {
+    // Each template is rendered once with whole rows and once with later links: the pages must be
+    // the same, and the rest is made only for the rows whose template asks for one of its names.
+    Sources s = theme();
+    s["index"] =
+        "{{#rows}}<li>{{title}}|{{root}}|{{note}}|{{#people}}[{{name}}]{{/people}}{{^people}}none{{/people}}"
+        "|{{project.title}}|{{missing}}|{{outer}}</li>{{/rows}}";
+    s["project"] = "{{#rows}}<li>{{title}}|{{root}}|{{outer}}|{{missing}}</li>{{/rows}}";
+    s["report"] = "{{#rows}}{{#note}}<b>{{note}}</b>{{/note}}{{rows.0.title}}{{/rows}}";
+    Diagnostics diags;
+    Templates t(s, "themes/default/templates", {}, "templates", diags);
+    REQUIRE(diags.items().empty());
+
+    // The names the rest may hold, sorted; "outer" is one of them but no rest sets it, so a
+    // template asking for it finds the page's own.
+    static constexpr std::array<std::string_view, 4> later = {"note", "outer", "people", "project"};
+    mustache::data project;
+    project.set("title", "项目 <甲>");
+    auto rest_of = [&](int i) {
+        mustache::data rest;
+        if (i == 0) rest.set("note", "备注 & 说明");
+        mustache::data people(mustache::data::type::list);
+        for (int k = 0; k < i; ++k) {
+            mustache::data person;
+            person.set("name", "联系人" + std::to_string(k));
+            people.push_back(person);
+        }
+        rest.set("people", people);
+        rest.set("project", project);
+        return rest;
+    };
+    auto own_of = [](int i) {
+        mustache::data own;
+        own.set("title", "第" + std::to_string(i) + "期");
+        return own;
+    };
+
+    for (const char* page : {"index", "project", "report"}) {
+        INFO(page);
+        mustache::data whole;
+        whole.set("root", "../../");
+        whole.set("outer", "页面的 outer");
+        mustache::data whole_rows(mustache::data::type::list);
+        mustache::data later_rows(mustache::data::type::list);
+        int made = 0;
+        for (int i = 0; i < 3; ++i) {
+            mustache::data row = own_of(i);
+            mustache::data rest = rest_of(i);
+            for (const char* name : {"note", "people", "project"})
+                if (rest.get(name)) row.set(name, *rest.get(name));
+            whole_rows.push_back(row);
+            later_rows.push_back(later_link(own_of(i), later, [&, i] {
+                ++made;
+                return rest_of(i);
+            }));
+        }
+        mustache::data lazy = whole;
+        whole.set("rows", whole_rows);
+        lazy.set("rows", later_rows);
+        const std::string expected = t.render(page, whole);
+        CHECK(t.render(page, lazy) == expected);
+        if (std::string(page) == "index") {
+            CHECK(expected.find("<li>第0期|../../|备注 &amp; 说明|none|项目 &lt;甲&gt;||页面的 outer</li>") !=
+                  std::string::npos);
+            CHECK(expected.find("[联系人0][联系人1]") != std::string::npos);
+            CHECK(made == 3);  // once for each row, though each row asks for several of its names
+        } else if (std::string(page) == "project") {
+            CHECK(made == 3);  // "outer" may be in the rest: each row makes it to look
+        } else {
+            CHECK(expected.find("<b>备注 &amp; 说明</b>") != std::string::npos);
+        }
+    }
+
+    // A row whose template asks only for its own names and names the rest cannot hold never makes
+    // the rest.
+    s["index"] = "{{#rows}}{{title}}{{root}}{{missing}}{{/rows}}";
+    Templates own_only(s, "themes/default/templates", {}, "templates", diags);
+    int made = 0;
+    mustache::data page;
+    page.set("root", "/");
+    mustache::data rows(mustache::data::type::list);
+    rows.push_back(later_link(own_of(1), later, [&] {
+        ++made;
+        return rest_of(1);
+    }));
+    page.set("rows", rows);
+    CHECK(own_only.render("index", page) == "第1期/");
+    CHECK(made == 0);
 }
 
 TEST_CASE("templates: strings written into the templates render as looked up", "[templates]") {
