@@ -15,8 +15,52 @@
 #include "markdown.h"
 #include "cache/serial.h"
 #include "parallel.h"
+#include "scan.h"
 
 namespace gongkai {
+
+namespace {
+
+void append_escape(std::string& out, unsigned code) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", code);
+    out += buf;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    std::size_t from = 0;  // the start of the run of bytes copied as they are
+    // 0xe2 begins U+2028 and U+2029, and much punctuation that is copied as it is.
+    for (std::size_t i = find_special<'"', '\\', '<', '>', '&', '\x7f', '\xe2'>(s, 0); i < s.size();
+         i = find_special<'"', '\\', '<', '>', '&', '\x7f', '\xe2'>(s, i)) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const bool separator = c == 0xe2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                               (static_cast<unsigned char>(s[i + 2]) == 0xa8 ||
+                                static_cast<unsigned char>(s[i + 2]) == 0xa9);
+        if (c == 0xe2 && !separator) {
+            ++i;
+            continue;
+        }
+        out.append(s.data() + from, i - from);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case 0xe2:
+            append_escape(out, static_cast<unsigned char>(s[i + 2]) == 0xa8 ? 0x2028 : 0x2029);
+            i += 2;
+            break;
+        default: append_escape(out, c); break;  // < > & and the other control characters
+        }
+        from = ++i;
+    }
+    out.append(s.data() + from, s.size() - from);
+    out += '"';
+}
 
 namespace {
 
@@ -60,66 +104,13 @@ private:
     std::vector<std::pair<std::string, Json>> members_;
 };
 
-void append_escape(std::string& out, unsigned code) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "\\u%04x", code);
-    out += buf;
-}
-
-// The bytes write_string copies as they are, as a table: most of a report is such bytes.
-constexpr std::array<bool, 256> plain_bytes = [] {
-    std::array<bool, 256> t{};
-    for (int c = 0; c < 256; ++c)
-        t[static_cast<std::size_t>(c)] = c >= 0x20 && c != 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' &&
-                                          c != '&' && c != 0xe2;
-    return t;
-}();
-inline bool plain(unsigned char c) { return plain_bytes[c]; }
-
-// Escapes < > & too, and U+2028/U+2029, so the text stays inert if pasted into HTML or a script.
-void write_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        // Runs of bytes that need no escape are copied whole.
-        std::size_t run = i;
-        while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
-        if (run > i) {
-            out.append(s.data() + i, run - i);
-            i = run;
-            if (i == s.size()) break;
-        }
-        auto c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '<':
-        case '>':
-        case '&': append_escape(out, c); break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                append_escape(out, c);
-            } else if (c == 0xe2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                       (static_cast<unsigned char>(s[i + 2]) == 0xa8 || static_cast<unsigned char>(s[i + 2]) == 0xa9)) {
-                append_escape(out, static_cast<unsigned char>(s[i + 2]) == 0xa8 ? 0x2028 : 0x2029);
-                i += 2;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    out += '"';
-}
-
 void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
 
 void Json::write(std::string& out, int depth) const {
     switch (kind_) {
     case Kind::null: out += "null"; break;
     case Kind::literal: out += text_; break;
-    case Kind::string: write_string(out, text_); break;
+    case Kind::string: append_json_string(out, text_); break;
     case Kind::array:
         if (items_.empty()) {
             out += "[]";
@@ -142,7 +133,7 @@ void Json::write(std::string& out, int depth) const {
         out += "{\n";
         for (std::size_t i = 0; i < members_.size(); ++i) {
             indent(out, depth + 1);
-            write_string(out, members_[i].first);
+            append_json_string(out, members_[i].first);
             out += ": ";
             members_[i].second.write(out, depth + 1);
             out += i + 1 < members_.size() ? ",\n" : "\n";

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis.h"
@@ -21,5 +22,9 @@ void add_open_data_file(const Library& lib, const Analysis& analysis, const std:
                         std::size_t index, unsigned workers = 1);
 // The files add_open_data writes.
 const std::vector<std::string>& open_data_paths();
+
+// Appends s as a JSON string, quoted. Escapes < > & too, and U+2028/U+2029, so the text stays
+// inert if pasted into HTML or a script.
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace gongkai

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "scan.h"
+
 namespace gongkai {
 
 namespace {
@@ -29,9 +31,10 @@ std::string escape_html(std::string_view text) {
 
 void append_escaped_html(std::string& out, std::string_view text) {
     std::size_t from = 0;  // the start of the run of bytes copied as they are
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = find_special<'&', '<', '>', '"', '\'', '\x7f'>(text, 0); i < text.size();
+         i = find_special<'&', '<', '>', '"', '\'', '\x7f'>(text, i + 1)) {
         const char c = text[i];
-        if (!needs_escape[static_cast<unsigned char>(c)]) continue;
+        if (!needs_escape[static_cast<unsigned char>(c)]) continue;  // a tab or a line end
         out.append(text, from, i - from);
         from = i + 1;
         switch (c) {

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "data.h"
@@ -217,6 +221,74 @@ TEST_CASE("data: JSON escapes quotes, control characters and < > & so it is iner
                    R"("body_markdown": "根据督查通知的要求，“现将”反馈如下：\n\n## （一）目前进展情况\n\n)"
                    R"(### 1. 优质+均衡\n\n\u003c/script\u003e\u0001 line\u2028sep\n\n## （二）存在的困难\n\n无\n",)"));
     CHECK_THAT(reports, Catch::Contains(R"("summary": "更正完成率 \u003cb\u003e",)"));
+}
+
+namespace {
+
+// append_json_string's rule, a character at a time.
+std::string json_by_rule(std::string_view text) {
+    std::string out = "\"";
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        char escaped[8];
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&') {
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+                out += escaped;
+            } else if (text.substr(i, 3) == "\xe2\x80\xa8" || text.substr(i, 3) == "\xe2\x80\xa9") {
+                out += text[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+                i += 2;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+TEST_CASE("data: JSON strings escape every byte as the character-by-character rule has it", "[data]") {
+    auto written = [](std::string_view text) {
+        std::string out = "[";  // appended onto what is there
+        append_json_string(out, text);
+        return out;
+    };
+    std::string all;
+    for (int b = 0; b < 256; ++b) {
+        const std::string one(1, static_cast<char>(b));
+        INFO("byte " << b);
+        CHECK(written(one) == "[" + json_by_rule(one));
+        CHECK(written("进展" + one + "x" + one + one) == "[" + json_by_rule("进展" + one + "x" + one + one));
+        all += one;
+    }
+    CHECK(written(all) == "[" + json_by_rule(all));
+    // Each byte it escapes alone among plain text, at every place in the first blocks.
+    for (const std::string special : {"<", "\"", "\n", "\x01", "\x7f", "\xe2\x80\xa8", "\xe2\x80\xa9"})
+        for (std::size_t at = 0; at < 40; ++at) {
+            const std::string text = std::string(at, 'a') + special + std::string(20, 'b');
+            INFO("at " << at << ": " << text);
+            CHECK(written(text) == "[" + json_by_rule(text));
+        }
+    // Random text, with what it escapes at every place in and across the 16-byte blocks it is
+    // searched in: U+2028 and U+2029 cut at the end, other characters that begin with 0xe2.
+    const std::string pieces[] = {"进", "a", " ", "&", "<", ">", "\"", "\\", "\t", "\n", "\r", "\x01", "\x7f",
+                                  "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\x9c", "\xe2", "\xe2\x80",
+                                  "0123456789abcdef"};
+    std::mt19937 random(20261201);
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        const int count = static_cast<int>(random() % 40);
+        for (int k = 0; k < count; ++k) text += pieces[random() % std::size(pieces)];
+        INFO("text: " << text);
+        CHECK(written(text) == "[" + json_by_rule(text));
+    }
 }
 
 TEST_CASE("data: reports.json holds a report's figures, contacts, sections and its record from git", "[data]") {

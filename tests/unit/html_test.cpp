@@ -5,8 +5,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <limits>
+#include <random>
 #include <string>
+#include <string_view>
 
 using namespace gongkai;
 
@@ -23,26 +26,32 @@ TEST_CASE("escape_html: other text is left as it is", "[html]") {
     CHECK(escape_html("长宁区教育局 {{site.title}} 90%") == "长宁区教育局 {{site.title}} 90%");
 }
 
+namespace {
+
+// escape_html's rule, a character at a time.
+std::string by_rule(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        case '\t':
+        case '\n':
+        case '\r': out += c; break;
+        default:
+            if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 TEST_CASE("escape_html: every byte, alone and among others, as the character-by-character rule has it",
           "[html]") {
-    auto by_rule = [](std::string_view text) {
-        std::string out;
-        for (char c : text) {
-            switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            case '\t':
-            case '\n':
-            case '\r': out += c; break;
-            default:
-                if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) out += c;
-            }
-        }
-        return out;
-    };
     std::string all;
     for (int b = 0; b < 256; ++b) {
         const std::string one(1, static_cast<char>(b));
@@ -53,6 +62,28 @@ TEST_CASE("escape_html: every byte, alone and among others, as the character-by-
     }
     CHECK(escape_html(all) == by_rule(all));
     CHECK(escape_html(all + all) == by_rule(all + all));
+}
+
+TEST_CASE("escape_html: random text, with what it escapes at every place in and across 16-byte blocks",
+          "[html]") {
+    // escape_html looks for the bytes it changes sixteen at a time: each must be found wherever it
+    // falls in a block, first, last or alone, and the blocks must not skip the ones after it.
+    const std::string pieces[] = {"进", "展", "a", " ", "&", "<", ">", "\"", "'", "\t", "\n", "\r", "\x01",
+                                  "\x1f", "\x7f", "\xe2\x80\x9c", "\xff", "0123456789abcdef"};
+    for (const std::string special : {"&", "'", "\t", "\x01", "\x7f"})
+        for (std::size_t at = 0; at < 40; ++at) {
+            const std::string text = std::string(at, 'a') + special + std::string(20, 'b');
+            INFO("at " << at << ": " << text);
+            CHECK(escape_html(text) == by_rule(text));
+        }
+    std::mt19937 random(20261201);
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        const int count = static_cast<int>(random() % 40);
+        for (int k = 0; k < count; ++k) text += pieces[random() % std::size(pieces)];
+        INFO("text: " << text);
+        CHECK(escape_html(text) == by_rule(text));
+    }
 }
 
 TEST_CASE("format_number: as people write percentages", "[html]") {
