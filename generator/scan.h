@@ -4,6 +4,7 @@
 // has SSE2 (every x86-64 does). Escaping the text of a site's pages and data files looked at each
 // byte in turn; most bytes are copied as they are.
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <string_view>
@@ -33,10 +34,15 @@ std::size_t find_special(std::string_view text, std::size_t from) {
             return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
     }
 #endif
-    for (; i < size; ++i) {
-        const char c = data[i];
-        if (static_cast<unsigned char>(c) < 0x20 || ((c == Marks) || ...)) return i;
-    }
+    // The rest (short values are most of the calls) by a table of the bytes looked for.
+    static constexpr std::array<bool, 256> special = [] {
+        std::array<bool, 256> t{};
+        for (unsigned c = 0; c < 0x20; ++c) t[c] = true;
+        ((t[static_cast<unsigned char>(Marks)] = true), ...);
+        return t;
+    }();
+    for (; i < size; ++i)
+        if (special[static_cast<unsigned char>(data[i])]) return i;
     return size;
 }
 
