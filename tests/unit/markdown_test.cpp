@@ -3,10 +3,15 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <random>
+#include <sstream>
+#include <thread>
 #include <utility>
 #include <string>
 #include <vector>
+
+#include "fixture.h"
 
 using namespace gongkai;
 
@@ -291,4 +296,60 @@ TEST_CASE("the scans before a parse see what follows long Chinese text", "[markd
         CHECK(run_limit->problem.find(std::to_string(max_markdown_run + 1)) != std::string::npos);
         CHECK_FALSE(find_render_limit(std::string(max_markdown_run, 'c') + "\n" + chinese).has_value());
     }
+}
+
+TEST_CASE("markdown: each document renders the same whatever its thread rendered before, and on threads at once",
+          "[markdown]") {
+    // cmark's allocations for a thread's documents come from one arena, reused from document to
+    // document: each must render as it does on a thread of its own, the first it renders.
+    std::vector<std::string> documents;
+    std::ifstream hostile(gongkai::test::source_dir() + "/tests/hostile/markdown.txt");
+    std::stringstream all;
+    all << hostile.rdbuf();
+    const std::string text = all.str();
+    for (std::size_t from = text.find("\n%%\n"); from != std::string::npos;) {
+        const std::size_t to = text.find("\n%%\n", from + 4);
+        documents.push_back(text.substr(from + 4, to == std::string::npos ? std::string::npos : to - from - 4));
+        from = to;
+    }
+    REQUIRE(documents.size() > 20);
+    // Larger than the arena's first block, with tables and lists whose buffers grow across blocks.
+    std::string large;
+    for (int i = 0; i < 8000; ++i)
+        large += "## 第" + std::to_string(i) + "节\n\n| 项目 | 完成率 |\n| --- | --- |\n| 学校" + std::to_string(i) +
+                 " | " + std::to_string(i % 100) + "% |\n\n1. **进展** " + std::string(static_cast<std::size_t>(i % 97), 'x') +
+                 "\n2. 下一步\n\n";
+    REQUIRE(large.size() > (std::size_t(1) << 20));
+    documents.push_back(large);
+    documents.push_back("");
+    documents.push_back("一句话。");
+
+    // Each alone, on a thread of its own.
+    std::vector<std::string> expected(documents.size());
+    for (std::size_t i = 0; i < documents.size(); ++i)
+        std::thread([&, i] { expected[i] = render_markdown(documents[i]).html; }).join();
+    CHECK(expected[documents.size() - 3].find("<h2 id=\"section-8000\">第7999节</h2>") != std::string::npos);
+
+    // All on one thread, in turn, twice over.
+    for (int round = 0; round < 2; ++round)
+        for (std::size_t i = 0; i < documents.size(); ++i) {
+            INFO("document " << i << ", round " << round);
+            CHECK(render_markdown(documents[i]).html == expected[i]);
+        }
+    // On four threads at once, each in an order of its own.
+    std::vector<std::vector<std::string>> got(4, std::vector<std::string>(documents.size()));
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            std::vector<std::size_t> order(documents.size());
+            for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+            std::shuffle(order.begin(), order.end(), std::mt19937(t));
+            for (std::size_t i : order) got[t][i] = render_markdown(documents[i]).html;
+        });
+    for (auto& thread : threads) thread.join();
+    for (unsigned t = 0; t < 4; ++t)
+        for (std::size_t i = 0; i < documents.size(); ++i) {
+            INFO("thread " << t << ", document " << i);
+            CHECK(got[t][i] == expected[i]);
+        }
 }
