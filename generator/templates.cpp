@@ -6,6 +6,10 @@
 #include <algorithm>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace gongkai {
 
 namespace {
@@ -190,6 +194,28 @@ std::string mark_blanks(const std::string& text) {
     return out;
 }
 
+// Turns mark_blanks's marks in a rendered page back into the blanks they stand for: sixteen bytes
+// a step with SSE2, where most steps (a report's body, the values) hold no mark and change nothing.
+void unmark(std::string& text) {
+    char* const data = text.data();
+    const std::size_t size = text.size();
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i spaces_marked = _mm_set1_epi8(space_mark), lines_marked = _mm_set1_epi8(line_mark);
+    const __m128i space = _mm_set1_epi8(' '), line = _mm_set1_epi8('\n');
+    for (; i + 16 <= size; i += 16) {
+        auto* at = reinterpret_cast<__m128i*>(data + i);
+        const __m128i bytes = _mm_loadu_si128(at);
+        const __m128i is_space = _mm_cmpeq_epi8(bytes, spaces_marked), is_line = _mm_cmpeq_epi8(bytes, lines_marked);
+        const __m128i marked = _mm_or_si128(is_space, is_line);
+        if (_mm_movemask_epi8(marked) == 0) continue;
+        const __m128i blanks = _mm_or_si128(_mm_and_si128(is_space, space), _mm_and_si128(is_line, line));
+        _mm_storeu_si128(at, _mm_or_si128(_mm_andnot_si128(marked, bytes), blanks));
+    }
+#endif
+    for (; i < size; ++i) data[i] = data[i] == space_mark ? ' ' : data[i] == line_mark ? '\n' : data[i];
+}
+
 // Whether mark_blanks may mark text: not where the delimiters change (the tags are then not where
 // it looks for them), nor where the text holds either mark's byte already (a theme's template
 // need not be UTF-8), which render() would turn into a blank.
@@ -367,8 +393,7 @@ std::string Templates::render(const std::string& name, const mustache::data& sha
     it->second.parsed->render(ctx, out);
     // The marks back into blanks (see mark_blanks). Every value a page shows is UTF-8, so none
     // holds either byte.
-    if (it->second.marked)
-        for (char& c : out.text) c = c == space_mark ? ' ' : c == line_mark ? '\n' : c;
+    if (it->second.marked) unmark(out.text);
     return std::move(out.text);
 }
 
