@@ -9,7 +9,10 @@
 #include <cmark-gfm.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <new>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -102,8 +105,27 @@ private:
 
 thread_local Arena arena;
 
-void* arena_calloc(std::size_t count, std::size_t size) { return arena.allocate(count * size, true); }
-void* arena_realloc(void* p, std::size_t size) { return arena.reallocate(p, size); }
+// Memory cmark-gfm cannot have ends the process, as with its own allocator: an exception must
+// not unwind through its C code.
+[[noreturn]] void out_of_memory() {
+    std::fputs("gongkai: out of memory while rendering Markdown\n", stderr);
+    std::abort();
+}
+void* arena_calloc(std::size_t count, std::size_t size) {
+    if (size != 0 && count > std::numeric_limits<std::size_t>::max() / size) out_of_memory();
+    try {
+        return arena.allocate(count * size, true);
+    } catch (const std::bad_alloc&) {
+        out_of_memory();
+    }
+}
+void* arena_realloc(void* p, std::size_t size) {
+    try {
+        return arena.reallocate(p, size);
+    } catch (const std::bad_alloc&) {
+        out_of_memory();
+    }
+}
 void arena_free(void*) {}
 cmark_mem arena_mem = {arena_calloc, arena_realloc, arena_free};
 

@@ -384,6 +384,11 @@ TEST_CASE("data: reports.json holds a report's figures, contacts, sections and i
       "sample_data": false
     },
 )"));
+    // A report without contacts or goal completion has them empty, not missing.
+    CHECK_THAT(json, Catch::Contains(R"(      "leader_signature": false,
+      "contacts": [],
+      "goal_completion": {},
+      "body_markdown": )"));
     // A shallow clone's oldest visible commit is flagged, not passed off as the first publication.
     CHECK_THAT(json, Catch::Contains(R"(      "first_published": {
         "commit": "cccccccccccccccccccccccccccccccccccccccc",
