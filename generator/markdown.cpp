@@ -41,8 +41,8 @@ void ensure_registered() {
 
 // Where cmark-gfm's parser, nodes and buffers for the documents a thread parses live: allocated
 // from large blocks one after another, and all given back at once when the thread's last document
-// is freed (a parse makes some 250 nodes and buffers, and jemalloc's calloc, realloc and free for
-// them were a twelfth of a build's instructions). Freeing one allocation does nothing; growing the
+// is freed (a parse makes some 250 nodes and buffers, and calloc, realloc and free, most of them
+// cmark's, were about 6% of a build's instructions). Freeing one allocation does nothing; growing the
 // last one grows it in place. cmark_mem's functions take no context, so each thread has its own.
 class Arena {
 public:

@@ -37,8 +37,8 @@ void add(data& list, data item) {
     // The list a data holds is its own, not const; kainjow only offers it read-only.
     auto& items = const_cast<mustache::list&>(list.list_value());
     // A data's move constructor is not noexcept, so a std::vector that grows copies every item it
-    // holds (a project page's ten reports, each a tree of data, were copied fifteen times over: a
-    // fortieth of a build's instructions). It grows here by moving them instead.
+    // holds (a project page's ten reports, each a tree of data, took fifteen copies between them:
+    // about 2.5% of a build's instructions). It grows here by moving them instead.
     if (items.size() == items.capacity()) {
         mustache::list larger;
         larger.reserve(items.empty() ? 4 : 2 * items.size());

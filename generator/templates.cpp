@@ -223,8 +223,7 @@ bool can_mark(const std::string& text) {
     return !changes_delimiters(text) && text.find_first_of("\xfe\xff") == std::string::npos;
 }
 
-// A link is held as a partial, the one kind of kainjow value that can carry a C++ object, and
-// is found again by its type.
+// What a later link makes of itself when a template first asks for a name it may hold.
 struct Later {
     std::span<const std::string_view> names;
     std::function<mustache::data()> make;
@@ -237,6 +236,8 @@ struct Later {
     }
 };
 
+// A link is held as a partial, the one kind of kainjow value that can carry a C++ object, and
+// is found again by its type.
 struct Link {
     const mustache::data* to;
     mustache::data own;
