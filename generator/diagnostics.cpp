@@ -1,5 +1,7 @@
 #include "diagnostics.h"
 
+#include "data.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
@@ -175,26 +177,9 @@ std::string format_github(const Diagnostic& d) {
 }
 
 std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (u < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", u);
-                out += buf;
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out + "\"";
+    std::string out;
+    append_json_string(out, text);
+    return out;
 }
 
 std::string format_json(const Diagnostics& diagnostics) {

@@ -74,7 +74,8 @@ std::string format_github(const Diagnostic& d);
 // line, column, file and key are null when unknown.
 std::string format_json(const Diagnostics& diagnostics);
 
-// Text as a JSON string literal, quotes included.
+// Text as a JSON string literal, quotes included, escaped as the data downloads' strings are
+// (append_json_string): < > & and U+2028/U+2029 too, so the output is safe inside a <script>.
 std::string json_string(std::string_view text);
 
 }  // namespace gongkai

@@ -250,4 +250,11 @@ TEST_CASE("format_github and format_json escape what they must", "[check-format]
           "{\"ok\":true,\"errors\":0,\"warnings\":1,\"diagnostics\":[\n{\"severity\":\"warning\",\"file\":\"a,b:c.md\","
           "\"line\":2,\"column\":null,\"key\":null,\"message\":\"50% done\\nnext\",\"problem\":\"50% done\\nnext\","
           "\"instead\":null}\n]}\n");
+    // As data/reports.json escapes its strings: < > & and the line separators too.
+    Diagnostics odd;
+    odd.add({Severity::error, "<a>&b.md", 1, 0, "", "x\x7f \xe2\x80\xa8 \"\\ \xe6\x94\xbf"});
+    CHECK(format_json(odd) ==
+          "{\"ok\":false,\"errors\":1,\"warnings\":0,\"diagnostics\":[\n{\"severity\":\"error\",\"file\":"
+          "\"\\u003ca\\u003e\\u0026b.md\",\"line\":1,\"column\":null,\"key\":null,\"message\":\"x\\u007f "
+          "\\u2028 \\\"\\\\ \xe6\x94\xbf\",\"problem\":\"x\\u007f \\u2028 \\\"\\\\ \xe6\x94\xbf\",\"instead\":null}\n]}\n");
 }
