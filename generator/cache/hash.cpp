@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstdio>
+#include <cstring>
 #include <new>
 
 namespace gongkai {
@@ -38,21 +39,45 @@ Hash128 hash_pieces(const std::vector<std::string_view>& pieces) {
     return h.digest();
 }
 
-Hasher::Hasher() : state_(XXH3_createState()) {
-    if (!state_) throw std::bad_alloc();
-    XXH3_128bits_reset(state_);
+Hasher::Hasher() = default;
+
+Hasher::~Hasher() {
+    if (state_) XXH3_freeState(state_);
 }
 
-Hasher::~Hasher() { XXH3_freeState(state_); }
+void Hasher::put(const void* bytes, std::size_t size) {
+    if (size <= sizeof buffer_ - used_) {
+        std::memcpy(buffer_ + used_, bytes, size);
+        used_ += size;
+        return;
+    }
+    spill(bytes, size);
+}
+
+void Hasher::spill(const void* bytes, std::size_t size) {
+    if (!state_) {
+        state_ = XXH3_createState();
+        if (!state_) throw std::bad_alloc();
+        XXH3_128bits_reset(state_);
+    }
+    XXH3_128bits_update(state_, buffer_, used_);
+    used_ = 0;
+    if (size >= sizeof buffer_) {
+        XXH3_128bits_update(state_, bytes, size);
+    } else {
+        std::memcpy(buffer_, bytes, size);
+        used_ = size;
+    }
+}
 
 Hasher& Hasher::add(std::string_view text) {
     add(static_cast<std::uint64_t>(text.size()));
-    XXH3_128bits_update(state_, text.data(), text.size());
+    put(text.data(), text.size());
     return *this;
 }
 
 Hasher& Hasher::add(std::uint64_t value) {
-    XXH3_128bits_update(state_, &value, sizeof value);
+    put(&value, sizeof value);
     return *this;
 }
 
@@ -64,7 +89,14 @@ Hasher& Hasher::add(const Hash128& value) {
 }
 
 Hash128 Hasher::digest() const {
-    XXH128_hash_t h = XXH3_128bits_digest(state_);
+    XXH128_hash_t h;
+    if (!state_) {
+        h = XXH3_128bits(buffer_, used_);  // XXH3 in one call gives what its streaming form gives
+    } else {
+        XXH3_128bits_update(state_, buffer_, used_);
+        used_ = 0;
+        h = XXH3_128bits_digest(state_);
+    }
     return {h.low64, h.high64};
 }
 

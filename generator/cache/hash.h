@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,6 +41,12 @@ private:
 // Hashes a sequence of values. Texts are length-prefixed, so ("ab", "c") and ("a", "bc") differ;
 // numbers go in as their 8 bytes, so a list of them needs its count added where the count is not
 // fixed by something else the hash covers.
+//
+// The digest is XXH3's of the bytes added, in order. They are gathered in a buffer first and
+// handed to XXH3 a buffer at a time, and a hash of no more than the buffer is taken in one call
+// with no streaming state at all: keys are made from many small values (a report's key from some
+// forty), and XXH3's streaming update costs about a hundred instructions a call however few bytes
+// it is given.
 class Hasher {
 public:
     Hasher();
@@ -59,7 +66,13 @@ public:
     Hash128 digest() const;
 
 private:
-    XXH3_state_t* state_;
+    void put(const void* bytes, std::size_t size);
+    void spill(const void* bytes, std::size_t size);
+
+    // mutable: digest() hands the buffer on to the state when there is one.
+    mutable XXH3_state_t* state_ = nullptr;  // made when the bytes outgrow the buffer
+    mutable std::size_t used_ = 0;
+    mutable unsigned char buffer_[512];
 };
 
 }  // namespace gongkai

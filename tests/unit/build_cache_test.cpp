@@ -5,6 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <bit>
+#include <cstring>
+#include <random>
+
+#include "cache/hash.h"
 #include "fixture.h"
 
 using namespace gongkai;
@@ -185,4 +190,76 @@ TEST_CASE("build cache: a site of many short paths keeps its cache", "[cache]") 
     REQUIRE(loaded);
     CHECK(loaded->live.size() == 200);
     CHECK(loaded->live.at("i/7.png").size == 7);
+}
+
+TEST_CASE("Hasher: the digest is XXH3's of the bytes added, however they fall in its buffer", "[cache]") {
+    // The keys of caches written before Hasher gathered its bytes were XXH3's streaming digest of
+    // the same bytes, which is XXH3's digest of them in one call: hash_bytes, the reference here.
+    std::mt19937_64 random(512);
+    for (int round = 0; round < 400; ++round) {
+        Hasher h;
+        std::string bytes;
+        auto put_number = [&](std::uint64_t v) {
+            char raw[8];
+            std::memcpy(raw, &v, 8);
+            bytes.append(raw, 8);
+        };
+        const int adds = static_cast<int>(random() % 200);
+        for (int i = 0; i < adds; ++i) {
+            switch (random() % 5) {
+            case 0: {
+                const std::uint64_t v = random();
+                h.add(v);
+                put_number(v);
+                break;
+            }
+            case 1: {
+                // Texts from empty to three times the buffer, so some fill it exactly or pass it whole.
+                const std::size_t size = random() % 4 == 0 ? random() % 1600 : random() % 40;
+                std::string text(size, '\0');
+                for (auto& c : text) c = static_cast<char>(random());
+                h.add(text);
+                put_number(text.size());
+                bytes += text;
+                break;
+            }
+            case 2: {
+                const double v = static_cast<double>(random()) / 7.0;
+                h.add(v);
+                put_number(std::bit_cast<std::uint64_t>(v));
+                break;
+            }
+            case 3: {
+                const Hash128 v{random(), random()};
+                h.add(v);
+                put_number(v.low);
+                put_number(v.high);
+                break;
+            }
+            default: {
+                const bool v = random() % 2 == 1;
+                h.add(v);
+                put_number(v ? 1 : 0);
+                break;
+            }
+            }
+            if (random() % 50 == 0) {
+                INFO("round " << round << ", a digest taken midway after " << bytes.size() << " bytes");
+                REQUIRE(h.digest() == hash_bytes(bytes));  // and adding goes on from there
+            }
+        }
+        INFO("round " << round << ", " << bytes.size() << " bytes");
+        REQUIRE(h.digest() == hash_bytes(bytes));
+        CHECK(h.digest() == hash_bytes(bytes));  // a second digest is the same
+    }
+    // Exactly the buffer, one byte over, and nothing at all.
+    for (std::size_t size : {std::size_t{504}, std::size_t{505}, std::size_t{512}, std::size_t{0}}) {
+        Hasher h;
+        const std::string text(size, 'x');
+        h.add(text);
+        std::string bytes(8, '\0');
+        std::memcpy(bytes.data(), &size, 8);
+        CHECK(h.digest() == hash_bytes(bytes + text));
+    }
+    CHECK(Hasher().digest() == hash_bytes(""));
 }
