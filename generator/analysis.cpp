@@ -98,6 +98,32 @@ std::string rfc3339(std::int64_t seconds, int offset_minutes) {
     const Date day = date_of(seconds, offset_minutes);
     const std::int64_t second_of_day = local - day.days() * 86400;
     const int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    // Written digit by digit (an incremental build writes some 30,000 of these, into the feeds and
+    // data downloads, and snprintf took 6% of its instructions); the rare time that does not fit
+    // two digits a field is left to snprintf below, which prints it as it always has.
+    if (second_of_day >= 0 && second_of_day < 86400 && magnitude / 60 < 100) {
+        auto two = [](std::string& out, std::int64_t n) {
+            out += static_cast<char>('0' + n / 10);
+            out += static_cast<char>('0' + n % 10);
+        };
+        std::string out = day.iso();
+        out.reserve(out.size() + 15);
+        out += 'T';
+        two(out, second_of_day / 3600);
+        out += ':';
+        two(out, second_of_day / 60 % 60);
+        out += ':';
+        two(out, second_of_day % 60);
+        if (offset_minutes == 0) {
+            out += 'Z';
+        } else {
+            out += offset_minutes < 0 ? '-' : '+';
+            two(out, magnitude / 60);
+            out += ':';
+            two(out, magnitude % 60);
+        }
+        return out;
+    }
     char zone[16] = "Z";
     if (offset_minutes != 0)
         std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', magnitude / 60, magnitude % 60);

@@ -579,6 +579,39 @@ TEST_CASE("data: times are RFC 3339 in the committer's own offset", "[data]") {
     CHECK(rfc3339(local_time({2020, 12, 31}, 23, 59, 59), 59) == "2020-12-31T23:59:00+00:59");
 }
 
+TEST_CASE("data: RFC 3339 times read as snprintf wrote them, for any time and offset", "[data]") {
+    // The rule rfc3339 once wrote with snprintf, as it was: the reference for its digit-by-digit
+    // form, over times far from 1970 and offsets of a hundred hours or more.
+    auto reference = [](std::int64_t seconds, int offset_minutes) {
+        const std::int64_t local = seconds + static_cast<std::int64_t>(offset_minutes) * 60;
+        const Date day = date_of(seconds, offset_minutes);
+        const std::int64_t second_of_day = local - day.days() * 86400;
+        const int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+        char zone[16] = "Z";
+        if (offset_minutes != 0)
+            std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', magnitude / 60,
+                          magnitude % 60);
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%s", day.iso().c_str(),
+                      static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
+                      static_cast<int>(second_of_day % 60), zone);
+        return std::string(buf);
+    };
+    std::mt19937_64 random(20261201);
+    std::uniform_int_distribution<std::int64_t> seconds(-80'000'000'000, 250'000'000'000);
+    std::uniform_int_distribution<int> offsets(-7000, 7000);
+    for (int i = 0; i < 20000; ++i) {
+        const std::int64_t t = i % 4 == 0 ? seconds(random) % 100'000'000 : seconds(random);
+        const int offset = i % 3 == 0 ? offsets(random) / 60 * 60 : offsets(random);
+        INFO(t << " at " << offset);
+        REQUIRE(rfc3339(t, offset) == reference(t, offset));
+    }
+    for (int offset : {0, 1, -1, 5999, -5999, 6000, -6000, 59 * 60 + 59})
+        for (std::int64_t t : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{86399}, std::int64_t{253402300799}})
+            CHECK(rfc3339(t, offset) == reference(t, offset));
+    CHECK(rfc3339(0, 6000) == "1970-01-05T04:00:00+100:00");
+}
+
 TEST_CASE("data: a project's last update is its newest revision, whichever file it touched", "[data]") {
     Library lib = open_data_library();
     Analysis a = open_data_analysis(lib);
