@@ -1,5 +1,7 @@
 #include "paths.h"
 
+#include <array>
+
 #include "utf8.h"
 
 namespace gongkai {
@@ -14,10 +16,12 @@ bool is_windows_device_name(std::string_view name) {
     // "con.txt" and "con .txt" are the device too: only the part before the first dot counts.
     name = name.substr(0, name.find('.'));
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-    std::string n;
-    for (char c : name) n += lower(c);
-    if (n == "con" || n == "prn" || n == "aux" || n == "nul") return true;
-    return n.size() == 4 && (n.starts_with("com") || n.starts_with("lpt")) && n[3] >= '1' && n[3] <= '9';
+    if (name.size() != 3 && name.size() != 4) return false;  // every device name is three or four
+    char n[4];
+    for (std::size_t i = 0; i < name.size(); ++i) n[i] = lower(name[i]);
+    const std::string_view first(n, 3);
+    if (name.size() == 3) return first == "con" || first == "prn" || first == "aux" || first == "nul";
+    return (first == "com" || first == "lpt") && n[3] >= '1' && n[3] <= '9';
 }
 
 std::string id_problem(std::string_view id) {
@@ -62,6 +66,19 @@ bool is_valid_goal_id(std::string_view id) {
     return true;
 }
 
+namespace {
+
+// The bytes no file or folder name may hold: the control characters, and what Windows forbids.
+constexpr std::array<bool, 256> not_in_names = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 0x20; ++c) table[c] = true;
+    table[0x7F] = true;
+    for (unsigned char c : std::string_view("\\:<>\"|?*")) table[c] = true;
+    return table;
+}();
+
+}  // namespace
+
 bool is_safe_relative_path(std::string_view path) {
     if (path.empty() || path.front() == '/' || first_invalid_utf8(path)) return false;
     std::size_t start = 0;
@@ -70,10 +87,8 @@ bool is_safe_relative_path(std::string_view path) {
         if (end == std::string_view::npos) end = path.size();
         std::string_view seg = path.substr(start, end - start);
         if (seg.empty() || seg.front() == '.' || seg.back() == '.' || seg.back() == ' ') return false;
-        for (char c : seg) {
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
-            if (std::string_view("\\:<>\"|?*").find(c) != std::string_view::npos) return false;
-        }
+        for (char c : seg)
+            if (not_in_names[static_cast<unsigned char>(c)]) return false;
         if (is_windows_device_name(seg)) return false;
         start = end + 1;
     }
