@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstdio>
@@ -137,6 +138,11 @@ std::optional<std::string> foreign_byte_order_mark(std::string_view text) {
 }
 
 std::string printable(std::string_view s, std::size_t max_bytes, bool keep_tabs) {
+    // Most texts shown are printable ASCII that fits (every content file's path is made printable
+    // as it is read): those come back as they are, as the loop below would give them.
+    if (s.size() <= max_bytes &&
+        std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
+        return std::string(s);
     std::string out;
     char buf[16];
     for (std::size_t i = 0; i < s.size();) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 
@@ -256,7 +257,8 @@ void write_trees(BinaryWriter& w, const TreeListings& trees) {
 // would otherwise fail on it at every build.
 std::string read_oid(BinaryReader& r) {
     std::string oid = r.str();
-    if (oid.size() != 40 || oid.find_first_not_of("0123456789abcdef") != std::string::npos)
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    if (oid.size() != 40 || !std::all_of(oid.begin(), oid.end(), hex))
         throw CacheError("a folder listing holds a malformed object id");
     return oid;
 }
