@@ -303,10 +303,12 @@ private:
     int fd_;
 };
 
-// A file made piece by piece onto disk: pieces are gathered into writes of a mebibyte.
+// A file made piece by piece onto disk: pieces are gathered into writes of 256 KiB. (Writes of a
+// mebibyte held 5% of a small site's peak of memory, and were not measurably faster at 50,000
+// reports: data/reports.json is some 450 MB there.)
 class FileSink final : public ByteSink {
 public:
-    explicit FileSink(OpenFile& file) : file_(file) { buffer_.reserve(1 << 20); }
+    explicit FileSink(OpenFile& file) : file_(file) { buffer_.reserve(256 << 10); }
     void write(std::string_view piece) override {
         if (buffer_.size() + piece.size() > buffer_.capacity()) flush();
         if (piece.size() >= buffer_.capacity()) {
