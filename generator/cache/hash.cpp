@@ -46,6 +46,7 @@ Hasher::~Hasher() {
 }
 
 void Hasher::put(const void* bytes, std::size_t size) {
+    if (size == 0) return;  // an empty view may hold no pointer at all, which memcpy may not take
     if (size <= sizeof buffer_ - used_) {
         std::memcpy(buffer_ + used_, bytes, size);
         used_ += size;

@@ -46,7 +46,8 @@ private:
 // handed to XXH3 a buffer at a time, and a hash of no more than the buffer is taken in one call
 // with no streaming state at all: keys are made from many small values (a report's key from some
 // forty), and XXH3's streaming update costs about a hundred instructions a call however few bytes
-// it is given.
+// it is given. digest() hands the buffer on to XXH3, so one Hasher is not for two threads at
+// once, even through a const reference.
 class Hasher {
 public:
     Hasher();

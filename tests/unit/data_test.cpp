@@ -571,6 +571,51 @@ TEST_CASE("data: unchanged reports' entries are copied from the published report
     }
 }
 
+TEST_CASE("data: entries are copied in runs that cross the batches entries are made in", "[data]") {
+    // 150 reports: batches of 64 (a sixteenth of the reports, at least 64), so the runs of
+    // entries copied from the published file start and end inside batches and across their edges.
+    namespace fs = std::filesystem;
+    Library lib = open_data_library();
+    const Report model = lib.reports.back();  // the last project's: copies keep the order
+    for (int i = 0; i < 147; ++i) {
+        Report r = model;
+        r.id = model.id + "-" + std::to_string(1000 + i);
+        r.path = "reports/" + r.project + "/" + r.id + ".md";
+        r.title = "Report " + std::to_string(i);
+        lib.reports.push_back(r);
+    }
+    Analysis a = open_data_analysis(lib);
+    const std::size_t n = lib.reports.size();
+    REQUIRE(n == 150);
+    ReportJsonCache first;
+    a.report_json = &first;
+    const std::string published = build(lib, a).at("data/reports.json");
+    TempDir dir;
+    const fs::path file = dir / "reports.json";
+    write_file(file, published);
+    OutputEntry as_written;
+    restat(file, as_written);
+
+    // Made anew: the last entry of the first batch, the first of the second, one inside the
+    // second, and the very last; every other entry is copied.
+    const std::vector<std::size_t> changed = {63, 64, 100, 149};
+    ReportJsonCache second;
+    second.previous = first.made;
+    for (std::size_t i : changed) second.previous[i].key = Hash128{};
+    const PublishedFile from(file, as_written);
+    REQUIRE(from.is_open());
+    second.published = &from;
+    a.report_json = &second;
+    CHECK(build(lib, a).at("data/reports.json") == published);
+    CHECK(second.kept == n - changed.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        INFO("report " << i);
+        CHECK(second.made[i].offset == first.made[i].offset);
+        CHECK(second.made[i].size == first.made[i].size);
+        CHECK(second.made[i].sum == first.made[i].sum);
+    }
+}
+
 TEST_CASE("data: times are RFC 3339 in the committer's own offset", "[data]") {
     CHECK(rfc3339(0, 0) == "1970-01-01T00:00:00Z");
     CHECK(rfc3339(-1, 0) == "1969-12-31T23:59:59Z");

@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "utf8.h"
 
@@ -132,4 +133,8 @@ TEST_CASE("printable: plain ASCII that fits comes back as it is; the rest as the
     CHECK(printable("a\nb\x1f", 10) == "a\\nb\\x1F");
     CHECK(printable("教育/a", 100) == "教育/a");
     CHECK(printable("a\xff" "b", 100) == "a\\xFFb");
+    // The edges of plain ASCII: 0x1F and 0x7F are escaped, 0x20 and 0x7E are not.
+    CHECK(printable("a\x1f" "b", 100) == "a\\x1Fb");
+    CHECK(printable(" ~", 100) == " ~");
+    CHECK(printable("\x7f", 100) == "\\x7F");
 }
