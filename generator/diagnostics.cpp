@@ -1,10 +1,9 @@
 #include "diagnostics.h"
 
-#include "data.h"
-
 #include <algorithm>
-#include <cstdio>
 #include <tuple>
+
+#include "data.h"
 
 namespace gongkai {
 
