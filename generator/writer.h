@@ -268,7 +268,8 @@ bool swap_in(const std::filesystem::path& out, const std::filesystem::path& fold
 void write_new_file(const std::filesystem::path& path, const std::string& data);
 // The same, written from pieces in order.
 void write_new_file(const std::filesystem::path& path, const std::vector<std::string_view>& pieces);
-// Removes a working folder, ignoring errors.
+// Removes a folder and all it holds, on all cores, following no link (a link, or a file, at the
+// path is removed itself); errors are ignored: what cannot be removed stays.
 void remove_folder(const std::filesystem::path& folder);
 
 }  // namespace gongkai

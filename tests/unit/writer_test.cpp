@@ -701,3 +701,57 @@ TEST_CASE("unchanged folders: a folder a name was added to, removed from or rena
     CHECK_FALSE(unchanged_folders(site, recorded).contains("e/f"));
     CHECK_FALSE(unchanged_folders(site, recorded).contains("e"));
 }
+
+TEST_CASE("remove folder: removes everything below, at any depth, and follows no link", "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    const fs::path site = dir / "site";
+    // Outside the folder: what links in it point to, which must be left as it is.
+    fs::create_directories(dir / "elsewhere/kept");
+    gongkai::test::write_file(dir / "elsewhere/kept/page.html", "not the site's\n");
+    gongkai::test::write_file(dir / "elsewhere/file.txt", "not the site's\n");
+    // Files at the top, in the folders at the top and two levels down, many of them (the removal is
+    // shared between threads an entry at a time).
+    gongkai::test::write_file(site / "index.html", "top\n");
+    for (int p = 0; p < 40; ++p) {
+        const fs::path project = site / "projects" / ("p" + std::to_string(p));
+        for (int r = 0; r < 3; ++r) gongkai::test::write_file(project / "reports" / std::to_string(r) / "index.html", "r\n");
+        gongkai::test::write_file(project / "index.html", "p\n");
+    }
+    gongkai::test::write_file(site / "data/reports.json", "[]\n");
+    fs::create_directories(site / "empty/also-empty");
+    // Links, at each level: to a folder outside, to a file outside, dangling; and a pipe.
+    fs::create_directory_symlink(dir / "elsewhere/kept", site / "linked-folder");
+    fs::create_directory_symlink(dir / "elsewhere/kept", site / "projects/linked-folder");
+    fs::create_directory_symlink(dir / "elsewhere/kept", site / "projects/p0/linked-folder");
+    fs::create_symlink(dir / "elsewhere/file.txt", site / "data/linked-file");
+    fs::create_symlink(dir / "nowhere", site / "projects/p1/dangling");
+    REQUIRE(::mkfifo((site / "projects/p2/pipe").c_str(), 0600) == 0);
+    // Deeper than the removal walks itself (it hands such a folder to std::filesystem).
+    fs::path deep = site / "deep";
+    for (int i = 0; i < 80; ++i) deep /= "d";
+    gongkai::test::write_file(deep / "index.html", "deep\n");
+
+    remove_folder(site);
+
+    CHECK_FALSE(fs::exists(fs::symlink_status(site)));
+    CHECK(entries(dir.path()) == std::vector<std::string>{"elsewhere"});
+    CHECK(gongkai::test::read_file(dir / "elsewhere/kept/page.html") == "not the site's\n");
+    CHECK(gongkai::test::read_file(dir / "elsewhere/file.txt") == "not the site's\n");
+}
+
+TEST_CASE("remove folder: a link, a file or nothing at the path is removed, not followed", "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    gongkai::test::write_file(dir / "target/page.html", "kept\n");
+    fs::create_directory_symlink(dir / "target", dir / "link");
+    remove_folder(dir / "link");
+    CHECK_FALSE(fs::exists(fs::symlink_status(dir / "link")));
+    CHECK(gongkai::test::read_file(dir / "target/page.html") == "kept\n");
+
+    gongkai::test::write_file(dir / "file", "x\n");
+    remove_folder(dir / "file");
+    CHECK_FALSE(fs::exists(dir / "file"));
+    remove_folder(dir / "missing");  // nothing: no error
+    CHECK(entries(dir.path()) == std::vector<std::string>{"target"});
+}
