@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "parallel.h"
+
 namespace gongkai {
 
 void Analysis::prepare_bodies(std::size_t count) {
@@ -190,15 +192,21 @@ const Revision* last_revision(const Library& lib, const Analysis& analysis, cons
     return newest_revision(lib, analysis, project);
 }
 
-void note_last_revisions(const Library& lib, Analysis& analysis) {
+void note_last_revisions(const Library& lib, Analysis& analysis, unsigned jobs) {
+    // On all cores: each report's record is a path made and looked up, some 0.7 µs a report (33 ms
+    // at 50,000 reports, on one core, between the content's check and the pages).
+    const unsigned workers = worker_count(jobs);
     analysis.report_histories.clear();
-    std::vector<const FileHistory*> histories;
-    histories.reserve(lib.reports.size());
-    for (const auto& r : lib.reports) histories.push_back(analysis.history_of(history_path(r)));
+    std::vector<const FileHistory*> histories(lib.reports.size());
+    parallel_for(lib.reports.size(), workers,
+                 [&](std::size_t i, unsigned) { histories[i] = analysis.history_of(history_path(lib.reports[i])); });
     analysis.report_histories = std::move(histories);
+    std::vector<const Revision*> newest(lib.projects.size());
+    parallel_for(lib.projects.size(), workers,
+                 [&](std::size_t i, unsigned) { newest[i] = newest_revision(lib, analysis, lib.projects[i]); });
     analysis.last_revisions.clear();
     analysis.last_revisions.reserve(lib.projects.size());
-    for (const auto& p : lib.projects) analysis.last_revisions.emplace(p.id, newest_revision(lib, analysis, p));
+    for (std::size_t i = 0; i < lib.projects.size(); ++i) analysis.last_revisions.emplace(lib.projects[i].id, newest[i]);
 }
 
 }  // namespace gongkai

@@ -137,9 +137,9 @@ const Revision* last_revision(const Library& lib, const Analysis& analysis, cons
 // The newest revision of one of lib's reports (as last_revision of its history_path).
 const Revision* last_revision(const Library& lib, const Analysis& analysis, const Report& report);
 // Works out every project's last_revision and every report's record once, into
-// analysis.last_revisions and analysis.report_histories: call when the record no longer
-// changes.
-void note_last_revisions(const Library& lib, Analysis& analysis);
+// analysis.last_revisions and analysis.report_histories, on jobs threads (0: one per core): call
+// when the record no longer changes.
+void note_last_revisions(const Library& lib, Analysis& analysis, unsigned jobs = 0);
 
 
 }  // namespace gongkai

@@ -271,7 +271,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                 "this is a shallow clone: git history is incomplete, so first-publication and "
                 "amendment dates are not shown; fetch the whole history (git fetch --unshallow)");
     }
-    note_last_revisions(*library, analysis);
+    note_last_revisions(*library, analysis, options.jobs);
 
     Theme theme = load_theme(find_themes_dir(options.themes_dir), library->config.theme, result.diagnostics);
     if (result.diagnostics.has_errors()) return result;
