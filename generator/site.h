@@ -34,6 +34,9 @@ struct PageReuse {
     const PageKeys* keys = nullptr;  // the previous build's
     std::function<bool(const std::string& job)> can_keep;
     std::function<const std::vector<const std::string*>&(const std::string& job)> files_of;
+    // The copy written into lacks most of the published files (it was made anew, say), so most
+    // files kept are linked into it rather than found there: they are carried over on all cores.
+    bool fresh_copy = false;
 };
 
 // What a render did: every keyed job's key, and how many jobs it rendered of how many.
