@@ -164,7 +164,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     // known to build (below). They use only the cache's lists of the copies.
     std::future<CheckedCopies> checking;
     if (cache && worker_count(options.jobs) > 1)
-        checking = std::async(std::launch::async, check_copies, out, cache_dir, std::ref(*cache));
+        checking = in_background(check_copies, out, cache_dir, std::ref(*cache));
 
     progress("read", 0, 1);
     Snapshot snapshot = [&] {
@@ -190,7 +190,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
                    : source.history(snapshot, stop);
     };
     std::future<std::optional<History>> walking;
-    if (worker_count(options.jobs) > 1) walking = std::async(std::launch::async, walk);
+    if (worker_count(options.jobs) > 1) walking = in_background(walk);
     struct StopWalk {
         std::stop_source& stop;
         ~StopWalk() { stop.request_stop(); }  // before walking's end waits for the walk
@@ -428,7 +428,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         return folder_times(out, written, &spare_folders, &changed);
     };
     std::future<FolderTimes> timing;
-    if (worker_count(options.jobs) > 1) timing = std::async(std::launch::async, folder_times_now);
+    if (worker_count(options.jobs) > 1) timing = in_background(folder_times_now);
     BuildCache next;
     next.commit = snapshot.commit;
     std::vector<CachedFile> keep;

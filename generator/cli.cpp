@@ -10,6 +10,7 @@
 #include "commands/build.h"
 #include "commands/new.h"
 #include "commands/version.h"
+#include "parallel.h"
 
 namespace gongkai {
 
@@ -94,14 +95,17 @@ int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
     build->add_flag("--no-cache", no_cache,
                     "Neither read nor keep the build cache beside the output folder (every page is rendered)");
     build->add_option("--jobs,-j", options.jobs, "Threads to build with; 0: one per core (the output is the same)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0u, max_workers));
     add_format_option(build, format);
     add_noise_options(build, noise);
 
     CLI::App* check = app.add_subcommand("check", "Validate the content of a commit; write nothing");
     add_source_options(check, source);
     check->add_option("--theme-dir", themes_dir, "The folder that holds themes");
-    check->add_option("--jobs,-j", options.jobs, "Threads to use; 0: one per core")->capture_default_str();
+    check->add_option("--jobs,-j", options.jobs, "Threads to use; 0: one per core")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, max_workers));
     add_format_option(check, format);
     add_noise_options(check, noise);
 

@@ -1,17 +1,29 @@
 #include "parallel.h"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 namespace gongkai {
 
+namespace {
+
+std::atomic<unsigned> budget{0};  // 0: one per core
+
+}  // namespace
+
+ThreadBudget::ThreadBudget(unsigned jobs) : before_(budget.exchange(jobs)) {}
+
+ThreadBudget::~ThreadBudget() { budget.store(before_); }
+
 unsigned worker_count(unsigned jobs) {
-    if (jobs > 0) return jobs;
-    unsigned cores = std::thread::hardware_concurrency();
-    return cores > 0 ? cores : 1;
+    if (jobs == 0) jobs = budget.load(std::memory_order_relaxed);
+    if (jobs == 0) jobs = std::thread::hardware_concurrency();
+    return std::clamp(jobs, 1u, max_workers);
 }
 
 void parallel_for(std::size_t n, unsigned workers, const std::function<void(std::size_t, unsigned)>& fn) {
@@ -35,8 +47,15 @@ void parallel_for(std::size_t n, unsigned workers, const std::function<void(std:
         }
     };
     std::vector<std::thread> threads;
-    unsigned count = static_cast<unsigned>(std::min<std::size_t>(workers, n));
-    for (unsigned w = 1; w < count; ++w) threads.emplace_back(run, w);
+    const unsigned count = static_cast<unsigned>(std::min<std::size_t>(workers, n));
+    threads.reserve(count - 1);
+    for (unsigned w = 1; w < count; ++w) {
+        try {
+            threads.emplace_back(run, w);
+        } catch (const std::system_error&) {
+            break;  // no more threads to be had (a limit on processes or memory): the others share the work
+        }
+    }
     run(0);
     for (auto& t : threads) t.join();
     if (error) std::rethrow_exception(error);

@@ -5,6 +5,7 @@
 
 #include "commands/progress.h"
 #include "huge_pages.h"
+#include "parallel.h"
 #include "theme.h"
 
 namespace gongkai {
@@ -27,6 +28,9 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
                       "' is not a web address: write it like https://example.org/progress/ or /progress/");
         return 2;
     }
+    // Every stage, those build_site is not given a count of threads too (reading the commit,
+    // checking and removing folders, the cache), uses no more threads than --jobs.
+    const ThreadBudget budget(options.jobs);
     try {
         OpenSource open = open_source(source);
         console.detail("reading " + std::string(source.worktree ? "the working tree of " : "") + source.ref + " in " +

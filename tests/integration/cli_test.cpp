@@ -103,6 +103,31 @@ TEST_CASE("cli: an option written with '=' and no value takes no other argument 
     CHECK(given.output.empty());
 }
 
+TEST_CASE("cli: --jobs takes a number of threads up to 1024", "[integration][cli]") {
+    GitRepo repo;
+    repo.write(basic_site());
+    repo.commit("Seed");
+    TempDir cwd;
+    // Asked for 100,000 threads, a build of 10,000 reports ran out of them and ended in
+    // std::terminate.
+    for (const char* jobs : {"100000", "1025", "-1", "two"}) {
+        CAPTURE(jobs);
+        auto r = gongkai_cli({"build", "--repo", repo.dir(), "--out", (cwd / "site").string(), "--jobs", jobs},
+                             cwd.path());
+        CHECK(r.status == 2);
+        CHECK(says(r, "--jobs"));
+        CHECK(test::list_files(cwd.path()).empty());
+    }
+    auto empty = gongkai_cli({"check", "--repo", repo.dir(), "--jobs="}, cwd.path());
+    CHECK(empty.status == 2);
+    CHECK(says(empty, "--jobs"));
+    auto most = gongkai_cli({"build", "--repo", repo.dir(), "--out", (cwd / "site").string(), "-j", "1024",
+                             "--theme-dir", fixture_themes_dir(), "--quiet"},
+                            cwd.path());
+    CHECK(most.status == 0);
+    CHECK(fs::exists(cwd / "site/index.html"));
+}
+
 TEST_CASE("cli: --version and --help exit 0", "[integration][cli]") {
     auto v = gongkai_cli({"--version"});
     CHECK(v.status == 0);
