@@ -225,13 +225,25 @@ public:
         }
         for (std::size_t k = 1; k < open_data_paths().size(); ++k)  // data/reports.json is 0
             tasks.push_back([&, k] { add_open_data_file(lib_, analysis_, base_url_, files, k); });
-        parallel_for(tasks.size() + to_render.size(), workers, [&](std::size_t t, unsigned) {
+        // The pages are handed out in runs of consecutive jobs (up to 32, and at least 64 runs a
+        // thread, so that the last ones still balance). A project's report pages are neighbours,
+        // and each makes its folder in the project's folder, which the kernel locks while it
+        // makes one: handed out one at a time, both threads made folders in the same folder at
+        // once, and in a profile at 50,000 reports, taken while the kernel was slow to make
+        // folders, 3% of the CPU time went to one thread waiting for the other's lock.
+        const std::size_t run_of_pages = std::clamp<std::size_t>(to_render.size() / (64 * std::max(1u, workers)), 1, 32);
+        const std::size_t page_runs = (to_render.size() + run_of_pages - 1) / run_of_pages;
+        parallel_for(tasks.size() + page_runs, workers, [&](std::size_t t, unsigned) {
             if (t < tasks.size()) {
                 tasks[t]();
                 return;
             }
-            const Job& job = jobs[to_render[t - tasks.size()]];
-            job.run(job.id, files);
+            const std::size_t begin = (t - tasks.size()) * run_of_pages;
+            const std::size_t end = std::min(begin + run_of_pages, to_render.size());
+            for (std::size_t k = begin; k < end; ++k) {
+                const Job& job = jobs[to_render[k]];
+                job.run(job.id, files);
+            }
         });
         pages = {};  // views of the jobs' ids, which go next
         if (stats) {
