@@ -1,7 +1,6 @@
 // The whole pipeline of `gongkai build`: read, validate, analyse, render and write, with the
 // build cache that lets a rebuild render and write only what a commit changed.
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "cache/build_cache.h"
+#include "cache/cache_lock.h"
 #include "content/frontmatter.h"
 #include "content/library.h"
 #include "markdown.h"
@@ -41,37 +41,6 @@ std::uint64_t inode_of(const fs::path& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
 }
-
-// Holds the cache folder's lock for a build: two builds into one folder (two pushes close
-// together) take turns, as both would change the cache's second copy of the site. The lock goes
-// with the process, however it ends.
-class CacheLock {
-public:
-    // create: make the folder and its lock file if they are missing, so that two first builds
-    // take turns too (a build without the cache leaves the folder as it is, and one into a folder
-    // without it takes no lock: it changes only the published site, which swap_in replaces whole).
-    CacheLock(const fs::path& folder, bool create) {
-        std::error_code ec;
-        if (create) {
-            fs::create_directories(folder.parent_path(), ec);
-            if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) return;  // save_build_cache says why
-        } else if (!fs::is_directory(folder, ec)) {
-            return;
-        }
-        fd_ = ::open((folder / "lock").c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
-        if (fd_ < 0) return;
-        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-        }
-    }
-    ~CacheLock() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    CacheLock(const CacheLock&) = delete;
-    CacheLock& operator=(const CacheLock&) = delete;
-
-private:
-    int fd_ = -1;
-};
 
 // The cache, if it may be trusted for this build; else why not.
 std::optional<BuildCache> usable_cache(const fs::path& folder, const std::string& identity, const fs::path& out,

@@ -1,16 +1,22 @@
 // Builds into one output folder at the same moment (two pushes close together) take turns on the
 // build cache: each publishes a whole site of the commit it built, and the cache they leave is
 // right for the next build.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "cache/build_cache.h"
+#include "cache/cache_lock.h"
 #include "fixture.h"
 #include "git/repository.h"
 #include "git_repo.h"
@@ -181,4 +187,113 @@ TEST_CASE("cache lock: two first builds at once take turns too", "[integration][
     REQUIRE(next.status == 0);
     CHECK(next.output.find("incremental build") != std::string::npos);
     CHECK(differences(clean_build(repo, commits[2], dir / "clean-2"), out).empty());
+}
+
+TEST_CASE("cache lock: a first build that fails leaves no cache folder, nor the folders it made for one",
+          "[integration][incremental][cache-lock]") {
+    GitRepo repo;
+    std::vector<std::string> commits = commit_versions(repo, 1);
+    repo.write("gongkai.toml", "title = [\n");
+    const std::string broken = commit_at(repo, "坏的设置", "2020-10-22T10:00:00+08:00");
+    TempDir dir;
+    const fs::path out = dir / "new" / "deeper" / "site";
+    auto failed = gongkai_cli({"build", "--repo", repo.dir(), "--ref", broken, "--out", out.string()});
+    INFO(failed.output);
+    CHECK(failed.status == 1);
+    CHECK(failed.output.find("nothing was written") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "new"));  // it left a lock alone in .site.gongkai-cache
+
+    // Into a folder that has a cache, a failed build leaves the cache as it was, and the next
+    // build uses it.
+    auto first = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[0], "--quiet", "--out", out.string()});
+    REQUIRE(first.status == 0);
+    const auto cache_files = list_files(cache_folder(out));
+    REQUIRE(cache_files.size() > 1);
+    CHECK(gongkai_cli({"build", "--repo", repo.dir(), "--ref", broken, "--out", out.string()}).status == 1);
+    CHECK(list_files(cache_folder(out)) == cache_files);
+    auto again = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[0], "-v", "--out", out.string()});
+    INFO(again.output);
+    REQUIRE(again.status == 0);
+    CHECK(again.output.find("incremental build") != std::string::npos);
+}
+
+TEST_CASE("cache lock: a build waiting for a first build that fails takes the lock, and keeps the cache",
+          "[integration][incremental][cache-lock]") {
+    // The first build made the cache folder for its lock and removes it as it fails; the second,
+    // waiting on that lock file, makes them again and builds.
+    GitRepo repo;
+    std::vector<std::string> commits = commit_versions(repo, 2);
+    repo.write("gongkai.toml", "title = [\n");
+    const std::string broken = commit_at(repo, "坏的设置", "2020-10-23T10:00:00+08:00");
+    TempDir dir;
+    const fs::path out = dir / "new" / "site";
+    pid_t second = 0;
+    bool waited = false;
+    git::Repository repository(repo.dir());
+    git::CommitSource source(repository, broken, "", false);
+    BuildOptions options;
+    options.out = out;
+    options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
+        if (stage != "read" || done != 0 || second) return;
+        second = spawn({GONGKAI_TEST_BINARY, "build", "--repo", repo.dir(), "--ref", commits[0], "--quiet", "--out",
+                        out.string()});
+        waited = waits_for_a_lock(second);
+    };
+    BuildResult first = build_site(source, options);
+    REQUIRE_FALSE(first.ok());
+    REQUIRE(second > 0);
+    CHECK(waited);
+    int status = 0;
+    REQUIRE(::waitpid(second, &status, 0) == second);
+    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    CHECK(differences(clean_build(repo, commits[0], dir / "clean-0"), out).empty());
+    auto next = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[1], "-v", "--out", out.string()});
+    INFO(next.output);
+    REQUIRE(next.status == 0);
+    CHECK(next.output.find("incremental build") != std::string::npos);
+    CHECK(differences(clean_build(repo, commits[1], dir / "clean-1"), out).empty());
+}
+
+TEST_CASE("cache lock: a lock file removed by its holder is taken again, not held unseen", "[cache-lock]") {
+    // A second build that waited on the lock file of a first build that then removed it (its
+    // cache folder held nothing else) would hold a lock on a file no later build can find: a
+    // third would make a new one and build at the same time.
+    TempDir dir;
+    const fs::path folder = dir / "new" / ".site.gongkai-cache";
+    // The child starts when the first lock is held (taken after the fork: a child would share
+    // its open file, and the lock with it).
+    int go[2];
+    REQUIRE(::pipe(go) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child != 0) ::close(go[0]);
+    if (child == 0) {
+        ::close(go[1]);
+        char byte;
+        if (::read(go[0], &byte, 1) != 1) ::_exit(2);
+        CacheLock second(folder, true);
+        // A lock taken now through the folder's lock file, by a new open of it, must be refused.
+        const int fd = ::open((folder / "lock").c_str(), O_RDWR | O_CLOEXEC);
+        const bool refused = fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+        ::_exit(second.held() && refused ? 0 : 1);
+    }
+    auto first = std::make_optional<CacheLock>(folder, true);
+    REQUIRE(first->held());
+    REQUIRE(fs::exists(folder / "lock"));
+    REQUIRE(::write(go[1], "x", 1) == 1);
+    ::close(go[1]);
+    CHECK(waits_for_a_lock(child));
+    first.reset();  // the folder holds only its lock: removed, with "new"
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    CHECK(fs::exists(folder / "lock"));  // made again by the second
+
+    // A lock that keeps its folder (the cache was kept in it) leaves it.
+    {
+        CacheLock kept(folder, true);
+        REQUIRE(kept.held());
+        test::write_file(folder / "state", "kept\n");
+    }
+    CHECK(fs::exists(folder / "lock"));
 }
