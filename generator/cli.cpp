@@ -16,6 +16,19 @@ namespace gongkai {
 
 namespace {
 
+// --jobs: a whole number of threads, 0 for one per core, up to max_workers.
+CLI::Validator thread_count() {
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            const bool digits = !value.empty() && value.size() <= 4 &&
+                                value.find_first_not_of("0123456789") == std::string::npos;
+            if (digits && std::stoul(value) <= max_workers) return "";
+            return "takes a whole number of threads from 0 (one per core) to " + std::to_string(max_workers) +
+                   (value.empty() ? ", and was given none" : ", not '" + value + "'");
+        },
+        "0-" + std::to_string(max_workers));
+}
+
 // --quiet and --verbose, which every command takes.
 struct Noise {
     bool quiet = false;
@@ -96,7 +109,7 @@ int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
                     "Neither read nor keep the build cache beside the output folder (every page is rendered)");
     build->add_option("--jobs,-j", options.jobs, "Threads to build with; 0: one per core (the output is the same)")
         ->capture_default_str()
-        ->check(CLI::Range(0u, max_workers));
+        ->check(thread_count());
     add_format_option(build, format);
     add_noise_options(build, noise);
 
@@ -105,7 +118,7 @@ int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
     check->add_option("--theme-dir", themes_dir, "The folder that holds themes");
     check->add_option("--jobs,-j", options.jobs, "Threads to use; 0: one per core")
         ->capture_default_str()
-        ->check(CLI::Range(0u, max_workers));
+        ->check(thread_count());
     add_format_option(check, format);
     add_noise_options(check, noise);
 

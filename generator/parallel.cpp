@@ -4,7 +4,6 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -52,7 +51,7 @@ void parallel_for(std::size_t n, unsigned workers, const std::function<void(std:
     for (unsigned w = 1; w < count; ++w) {
         try {
             threads.emplace_back(run, w);
-        } catch (const std::system_error&) {
+        } catch (...) {
             break;  // no more threads to be had (a limit on processes or memory): the others share the work
         }
     }

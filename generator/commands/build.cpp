@@ -28,8 +28,9 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
                       "' is not a web address: write it like https://example.org/progress/ or /progress/");
         return 2;
     }
-    // Every stage, those build_site is not given a count of threads too (reading the commit,
-    // checking and removing folders, the cache), uses no more threads than --jobs.
+    // Each stage runs on at most --jobs threads, those build_site is not given a count of
+    // threads too (reading the commit, checking and removing folders, the cache). Two may run at
+    // once: the published site is checked while the content is read.
     const ThreadBudget budget(options.jobs);
     try {
         OpenSource open = open_source(source);

@@ -115,12 +115,13 @@ TEST_CASE("cli: --jobs takes a number of threads up to 1024", "[integration][cli
         auto r = gongkai_cli({"build", "--repo", repo.dir(), "--out", (cwd / "site").string(), "--jobs", jobs},
                              cwd.path());
         CHECK(r.status == 2);
-        CHECK(says(r, "--jobs"));
+        CHECK(says(r, "--jobs: takes a whole number of threads from 0 (one per core) to 1024, not '" +
+                          std::string(jobs) + "'"));
         CHECK(test::list_files(cwd.path()).empty());
     }
     auto empty = gongkai_cli({"check", "--repo", repo.dir(), "--jobs="}, cwd.path());
     CHECK(empty.status == 2);
-    CHECK(says(empty, "--jobs"));
+    CHECK(says(empty, "--jobs: takes a whole number of threads from 0 (one per core) to 1024, and was given none"));
     auto most = gongkai_cli({"build", "--repo", repo.dir(), "--out", (cwd / "site").string(), "-j", "1024",
                              "--theme-dir", fixture_themes_dir(), "--quiet"},
                             cwd.path());

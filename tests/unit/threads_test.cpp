@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,22 +77,29 @@ TEST_CASE("threads: where the system starts fewer threads than asked, those it s
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     WARN("skipped: a sanitizer's allocator needs more address space than the test leaves");
 #else
-    // A child process whose address space has room for a few threads' stacks (8 MiB each) and no
-    // more asks for 64 threads. It used to end in std::terminate, the vector of threads destroyed
-    // with threads still running.
-    constexpr std::size_t n = 2000;
+    // A child process whose address space has room for three threads' stacks and no more asks
+    // for 64 threads. It used to end in std::terminate, the vector of threads destroyed with
+    // threads still running. Each item takes long enough (2 ms) that every thread started
+    // takes some: fewer workers than 64 means fewer threads started.
+    constexpr std::size_t n = 400;
     std::vector<std::atomic<int>> calls(n);
     std::vector<std::atomic<int>> by_worker(64);
+    pthread_attr_t defaults;
+    std::size_t stack = 0;
+    REQUIRE(::pthread_getattr_default_np(&defaults) == 0);
+    REQUIRE(::pthread_attr_getstacksize(&defaults, &stack) == 0);
+    ::pthread_attr_destroy(&defaults);
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
     if (child == 0) {
-        const rlim_t room = address_space() + (40u << 20);
+        const rlim_t room = address_space() + 3 * (stack + (64u << 10)) + (4u << 20);
         const rlimit limit{room, room};
         if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(3);
         try {
             parallel_for(n, 64, [&](std::size_t i, unsigned worker) {
                 calls[i]++;
                 by_worker[worker]++;
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
             });
         } catch (...) {
             ::_exit(4);
@@ -100,8 +108,8 @@ TEST_CASE("threads: where the system starts fewer threads than asked, those it s
         for (auto& count : by_worker) workers += count > 0 ? 1 : 0;
         for (auto& count : calls)
             if (count != 1) ::_exit(5);
-        // 1: fewer threads worked than were asked for, so the limit was met; 0: it was not.
-        ::_exit(workers < 64 ? 1 : 0);
+        // 1: the work was done by more than one thread and fewer than were asked for.
+        ::_exit(workers > 1 && workers < 64 ? 1 : 6);
     }
     int status = 0;
     REQUIRE(::waitpid(child, &status, 0) == child);
