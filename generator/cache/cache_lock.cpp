@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "writer.h"
+
 namespace gongkai {
 
 namespace fs = std::filesystem;
@@ -17,7 +19,8 @@ CacheLock::CacheLock(const fs::path& folder, bool create) : lock_file_(folder / 
     // waited for, as that build gave up the lock.
     for (int attempt = 0; attempt < 16; ++attempt) {
         if (create) {
-            make_parents(folder.parent_path());
+            // Where the folders above cannot be made, the build says why when it makes them.
+            if (!make_parents(folder.parent_path())) return;
             made_folder_ = ::mkdir(folder.c_str(), 0700) == 0;
             if (!made_folder_ && errno == ENOENT) continue;  // a parent just removed
             if (!made_folder_ && errno != EEXIST) return;
@@ -32,39 +35,62 @@ CacheLock::CacheLock(const fs::path& folder, bool create) : lock_file_(folder / 
         }
         while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
         }
-        struct stat held {}, named {};
-        if (::fstat(fd_, &held) == 0 && ::stat(lock_file_.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
-            held.st_dev == named.st_dev)
-            return;
+        if (names_held_file()) return;
         ::close(fd_);  // a lock file removed while this build waited for it
         fd_ = -1;
         if (!create) return;  // and the folder with it, or going: there is no cache to guard
     }
+    if (create)
+        throw WriteError("cannot lock the build cache " + folder.string() +
+                         ": its lock file was removed as often as it was taken");
 }
 
 CacheLock::~CacheLock() {
     if (fd_ < 0) return;
-    if (made_folder_) remove_if_bare();
+    if (made_folder_ && is_bare()) {
+        // The lock file goes first, while it is held; a build waiting for it then finds it gone
+        // and begins again. It is closed before its folder is removed: on NFS a file removed
+        // while open is kept, renamed, until it is closed.
+        const bool removed = ::unlink(lock_file_.c_str()) == 0;
+        ::close(fd_);
+        if (removed && ::rmdir(lock_file_.parent_path().c_str()) == 0)
+            for (auto it = made_parents_.rbegin(); it != made_parents_.rend(); ++it)
+                if (::rmdir(it->c_str()) != 0) break;  // not empty: the site, or another build's
+        return;
+    }
     ::close(fd_);
 }
 
-void CacheLock::make_parents(const fs::path& path) {
+bool CacheLock::names_held_file() const {
+    // Opened anew rather than looked up: NFS answers a stat from what it cached, and checks a
+    // file's name again only when it is opened.
+    const int named = ::open(lock_file_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (named < 0) return false;
+    struct stat a {}, b {};
+    const bool same = ::fstat(fd_, &a) == 0 && ::fstat(named, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+    ::close(named);
+    return same;
+}
+
+bool CacheLock::make_parents(const fs::path& path) {
     std::vector<fs::path> missing;
     std::error_code ec;
     for (fs::path p = path; !p.empty() && p != p.parent_path() && !fs::exists(p, ec); p = p.parent_path())
         missing.push_back(p);
-    for (auto it = missing.rbegin(); it != missing.rend(); ++it)
-        if (::mkdir(it->c_str(), 0755) == 0) made_parents_.push_back(*it);
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0755) == 0)
+            made_parents_.push_back(*it);
+        else if (errno != EEXIST)
+            return false;
+    }
+    return true;
 }
 
-void CacheLock::remove_if_bare() {
-    const fs::path folder = lock_file_.parent_path();
+bool CacheLock::is_bare() const {
     std::error_code ec;
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
-        if (it->path().filename() != "lock") return;
-    if (ec || ::unlink(lock_file_.c_str()) != 0 || ::rmdir(folder.c_str()) != 0) return;
-    for (auto it = made_parents_.rbegin(); it != made_parents_.rend(); ++it)
-        if (::rmdir(it->c_str()) != 0) break;  // not empty: the site, or another build's
+    for (fs::directory_iterator it(lock_file_.parent_path(), ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename() != "lock") return false;
+    return !ec;
 }
 
 }  // namespace gongkai

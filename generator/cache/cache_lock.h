@@ -20,7 +20,8 @@ public:
     // take turns too (a build without the cache leaves the folder as it is, and one into a folder
     // without it takes no lock: it changes only the published site, which swap_in replaces whole).
     // Waits for the lock. Holds none if the folder cannot be made (save_build_cache says why) or,
-    // without create, is not there.
+    // without create, is not there; throws WriteError if its lock file is removed each time it
+    // is taken.
     CacheLock(const std::filesystem::path& folder, bool create);
     ~CacheLock();
     CacheLock(const CacheLock&) = delete;
@@ -29,8 +30,9 @@ public:
     bool held() const { return fd_ >= 0; }
 
 private:
-    void make_parents(const std::filesystem::path& path);
-    void remove_if_bare();
+    bool make_parents(const std::filesystem::path& path);  // false: one cannot be made
+    bool names_held_file() const;  // the folder's lock file is the one this holds
+    bool is_bare() const;          // the folder holds only the lock file
 
     std::filesystem::path lock_file_;
     int fd_ = -1;
