@@ -81,6 +81,49 @@ bool waits_for_a_lock(pid_t pid) {
     return false;
 }
 
+// A build of first_ref in this process, and a second build, of second_ref by the program, started
+// as the first begins to read its content (the first then holds the lock): the first's result,
+// whether the second came to wait for a lock, and the second's wait status.
+struct Race {
+    BuildResult first;
+    bool waited = false;
+    int second_status = -1;
+};
+Race race(const GitRepo& repo, const std::string& first_ref, const std::string& second_ref, const fs::path& out) {
+    Race result;
+    pid_t second = 0;
+    git::Repository repository(repo.dir());
+    git::CommitSource source(repository, first_ref, "", false);
+    BuildOptions options;
+    options.out = out;
+    options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
+        if (stage != "read" || done != 0 || second) return;
+        second = spawn({GONGKAI_TEST_BINARY, "build", "--repo", repo.dir(), "--ref", second_ref, "--quiet", "--out",
+                        out.string()});
+        result.waited = waits_for_a_lock(second);
+    };
+    result.first = build_site(source, options);
+    REQUIRE(second > 0);
+    REQUIRE(::waitpid(second, &result.second_status, 0) == second);
+    return result;
+}
+
+// A commit whose settings do not parse: a build of it fails with a content error.
+std::string commit_broken_settings(GitRepo& repo, const std::string& when) {
+    repo.write("gongkai.toml", "title = [\n");
+    return commit_at(repo, "坏的设置", when);
+}
+
+// A build of ref with the cache into out is incremental, and its site is a clean build's.
+void next_build_is_incremental(const GitRepo& repo, const std::string& ref, const fs::path& out,
+                               const fs::path& clean) {
+    auto next = gongkai_cli({"build", "--repo", repo.dir(), "--ref", ref, "-v", "--out", out.string()});
+    INFO(next.output);
+    REQUIRE(next.status == 0);
+    CHECK(next.output.find("incremental build") != std::string::npos);
+    CHECK(differences(clean_build(repo, ref, clean), out).empty());
+}
+
 }  // namespace
 
 TEST_CASE("cache lock: builds of different commits into one folder at once each publish a whole site",
@@ -161,40 +204,20 @@ TEST_CASE("cache lock: two first builds at once take turns too", "[integration][
     std::vector<std::string> commits = commit_versions(repo, 3);
     TempDir dir;
     fs::path out = dir / "site";
-    pid_t second = 0;
-    bool waited = false;
-    git::Repository repository(repo.dir());
-    git::CommitSource source(repository, commits[1], "", false);
-    BuildOptions options;
-    options.out = out;
-    options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
-        if (stage != "read" || done != 0 || second) return;
-        second = spawn({GONGKAI_TEST_BINARY, "build", "--repo", repo.dir(), "--ref", commits[0], "--quiet", "--out",
-                        out.string()});
-        waited = waits_for_a_lock(second);
-    };
-    BuildResult first = build_site(source, options);
-    REQUIRE(first.ok());
-    REQUIRE(second > 0);
-    int status = 0;
-    REQUIRE(::waitpid(second, &status, 0) == second);
-    CHECK(waited);
-    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    const Race r = race(repo, commits[1], commits[0], out);
+    REQUIRE(r.first.ok());
+    CHECK(r.waited);
+    CHECK((WIFEXITED(r.second_status) && WEXITSTATUS(r.second_status) == 0));
     // The second published last, and the cache it left serves the next build.
     CHECK(differences(clean_build(repo, commits[0], dir / "clean-0"), out).empty());
-    auto next = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[2], "-v", "--out", out.string()});
-    INFO(next.output);
-    REQUIRE(next.status == 0);
-    CHECK(next.output.find("incremental build") != std::string::npos);
-    CHECK(differences(clean_build(repo, commits[2], dir / "clean-2"), out).empty());
+    next_build_is_incremental(repo, commits[2], out, dir / "clean-2");
 }
 
 TEST_CASE("cache lock: a first build that fails leaves no cache folder, nor the folders it made for one",
           "[integration][incremental][cache-lock]") {
     GitRepo repo;
     std::vector<std::string> commits = commit_versions(repo, 1);
-    repo.write("gongkai.toml", "title = [\n");
-    const std::string broken = commit_at(repo, "坏的设置", "2020-10-22T10:00:00+08:00");
+    const std::string broken = commit_broken_settings(repo, "2020-10-22T10:00:00+08:00");
     TempDir dir;
     const fs::path out = dir / "new" / "deeper" / "site";
     auto failed = gongkai_cli({"build", "--repo", repo.dir(), "--ref", broken, "--out", out.string()});
@@ -223,35 +246,15 @@ TEST_CASE("cache lock: a build waiting for a first build that fails takes the lo
     // waiting on that lock file, makes them again and builds.
     GitRepo repo;
     std::vector<std::string> commits = commit_versions(repo, 2);
-    repo.write("gongkai.toml", "title = [\n");
-    const std::string broken = commit_at(repo, "坏的设置", "2020-10-23T10:00:00+08:00");
+    const std::string broken = commit_broken_settings(repo, "2020-10-23T10:00:00+08:00");
     TempDir dir;
     const fs::path out = dir / "new" / "site";
-    pid_t second = 0;
-    bool waited = false;
-    git::Repository repository(repo.dir());
-    git::CommitSource source(repository, broken, "", false);
-    BuildOptions options;
-    options.out = out;
-    options.progress = [&](std::string_view stage, std::size_t done, std::size_t) {
-        if (stage != "read" || done != 0 || second) return;
-        second = spawn({GONGKAI_TEST_BINARY, "build", "--repo", repo.dir(), "--ref", commits[0], "--quiet", "--out",
-                        out.string()});
-        waited = waits_for_a_lock(second);
-    };
-    BuildResult first = build_site(source, options);
-    REQUIRE_FALSE(first.ok());
-    REQUIRE(second > 0);
-    CHECK(waited);
-    int status = 0;
-    REQUIRE(::waitpid(second, &status, 0) == second);
-    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    const Race r = race(repo, broken, commits[0], out);
+    REQUIRE_FALSE(r.first.ok());
+    CHECK(r.waited);
+    CHECK((WIFEXITED(r.second_status) && WEXITSTATUS(r.second_status) == 0));
     CHECK(differences(clean_build(repo, commits[0], dir / "clean-0"), out).empty());
-    auto next = gongkai_cli({"build", "--repo", repo.dir(), "--ref", commits[1], "-v", "--out", out.string()});
-    INFO(next.output);
-    REQUIRE(next.status == 0);
-    CHECK(next.output.find("incremental build") != std::string::npos);
-    CHECK(differences(clean_build(repo, commits[1], dir / "clean-1"), out).empty());
+    next_build_is_incremental(repo, commits[1], out, dir / "clean-1");
 }
 
 TEST_CASE("cache lock: a lock file removed by its holder is taken again, not held unseen", "[cache-lock]") {
