@@ -96,6 +96,10 @@ TEST_CASE("cli: an option written with '=' and no value takes no other argument 
     auto bind = gongkai_cli({"serve", "--repo", repo.dir(), "--port", "0", "--bind="}, cwd.path());
     CHECK(bind.status == 2);
     CHECK(says(bind, "--bind is empty"));
+    auto ref = gongkai_cli({"serve", "--repo", repo.dir(), "--port", "0", "--ref="}, cwd.path());
+    CHECK(ref.status == 2);
+    CHECK(says(ref, "--ref is empty: name a branch, tag or commit"));
+    CHECK_FALSE(says(ref, "serving"));
     // "--name=value" is as it was.
     auto given = gongkai_cli({"check", "--repo=" + repo.dir(), "--theme-dir=" + fixture_themes_dir(), "--quiet"},
                              cwd.path());
