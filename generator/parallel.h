@@ -7,7 +7,8 @@
 
 namespace gongkai {
 
-// The most threads a build runs at once, whatever it is asked for (`--jobs` above it is an error).
+// The most threads a stage of a build runs, whatever it is asked for (`--jobs` above it is an
+// error). Two stages may run at once.
 inline constexpr unsigned max_workers = 1024;
 
 // The threads a command uses where it is not told otherwise (`--jobs`; 0: one per core), for as
