@@ -179,11 +179,6 @@ int run_cli(int argc, char** argv, const ServeCommand& serve_command) {
             console.fatal("--bind is empty: name the address to listen on, such as 127.0.0.1");
             return 2;
         }
-        if (serve_options.source.ref.empty()) {
-            // Else the preview starts, and shows the error in the browser until gongkai is stopped.
-            console.fatal("--ref is empty: name a branch, tag or commit");
-            return 2;
-        }
         serve_options.themes_dir = options.themes_dir;
         return serve_command(serve_options, console);
     }

@@ -21,6 +21,7 @@ void add_source_options(CLI::App* command, SourceOptions& o, bool commit) {
 }
 
 OpenSource open_source(const SourceOptions& o) {
+    git::check_ref_given(o.ref);
     OpenSource s;
     s.repo = std::make_unique<git::Repository>(o.repo);
     if (o.worktree) s.repo->workdir();  // says plainly that a bare repository has no working tree

@@ -93,9 +93,13 @@ std::string Repository::workdir() const {
     return dir;
 }
 
+void check_ref_given(const std::string& ref) {
+    if (ref.empty() || ref.find('\0') != std::string::npos) throw Error("--ref is empty: name a branch, tag or commit");
+}
+
 CommitPtr Repository::resolve(const std::string& ref) const {
     const std::string shown = "'" + printable(ref) + "'";
-    if (ref.empty() || ref.find('\0') != std::string::npos) throw Error("--ref is empty: name a branch, tag or commit");
+    check_ref_given(ref);
     using ReferencePtr = std::unique_ptr<git_reference, Deleter<git_reference_free>>;
     git_object* obj = nullptr;
     // A branch, tag or HEAD is looked up here rather than by git_revparse_single: libgit2 1.5's

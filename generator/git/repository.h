@@ -33,6 +33,10 @@ using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob_free>>;
 // Throws Error naming what was attempted when a libgit2 call returns < 0.
 void check(int rc, const std::string& what);
 
+// Throws Error if ref cannot name anything (it is empty, or holds a NUL): said before any work,
+// where a ref is not resolved at once (a preview of the working tree resolves it at each build).
+void check_ref_given(const std::string& ref);
+
 // Initialises libgit2 once per process.
 void ensure_initialised();
 
