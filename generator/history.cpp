@@ -117,8 +117,8 @@ Parsed parse_for_comparison(const std::string& text) {
     Diagnostics ignored;
     std::string toml_text = text;
     if (auto fm = split_front_matter(text, "", ignored)) {
-        toml_text = fm->toml;
-        out.body = fm->body;
+        toml_text = std::move(fm->toml);
+        out.body = std::move(fm->body);
     }
     // The guarded parser: an old revision may hold anything, including TOML deep enough to
     // exhaust the stack.

@@ -159,7 +159,7 @@ std::optional<Project> parse_project(const SourceFile& file, Diagnostics& diagno
     Project p;
     p.id = stem(file.path);
     p.path = file.repo_path;
-    p.body = fm->body;
+    p.body = std::move(fm->body);
     p.body_line = fm->body_line;
     p.title = r.string("title", true).value_or("");
     p.year = static_cast<int>(r.integer("year", true, 1900, 2999).value_or(0));
@@ -212,7 +212,7 @@ std::optional<Report> parse_report(const SourceFile& file, Diagnostics& diagnost
     auto slash = file.path.find('/');
     rep.project = file.path.substr(slash + 1, file.path.rfind('/') - slash - 1);
     rep.path = file.repo_path;
-    rep.body = fm->body;
+    rep.body = std::move(fm->body);
     rep.body_line = fm->body_line;
     rep.title = r.string("title").value_or("");
     auto start = r.date("period_start", true);
