@@ -147,7 +147,6 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
         return source.read(result.diagnostics);
     }();
     progress("read", 1, 1);
-    if (options.content_read) options.content_read(snapshot.files.size());
     // The git record is walked while the content is checked and its Markdown rendered: the walk
     // reads only the repository, and they only the files already read. (One thread: as it was.)
     // A build that ends before it needs the record (the content has errors, or reading it

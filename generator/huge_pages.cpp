@@ -1,12 +1,17 @@
-// The programs built with jemalloc ask it for transparent huge pages (jemalloc_conf.cpp). Built
-// in turn (bench/RESULTS.md, the eighteenth round), they pay only as the content grows: at 1,000
-// reports a full build was no faster with them and 10 MiB larger (36 against 26 MiB), each 2 MiB
-// page being faulted in whole however little of it a small build uses; at 10,000 reports it was
-// about 4% faster for 8 MiB more. So those programs start with huge pages held off, and a build
-// allows them once its content is read and found large. The kernel's switch for this
-// (PR_SET_THP_DISABLE) is the process's own, set and cleared without privileges, and overrides
-// jemalloc's madvise for every page faulted in while it is set; it passes to the programs a
-// process runs. Where the kernel lacks it, or huge pages are off, nothing changes.
+// The gongkai programs hold transparent huge pages off for their whole run. Built with jemalloc, they
+// used to ask jemalloc for them (thp:always) and allow them once a build's content was found
+// large (5,000 files or more), for a build at 10,000 reports measured about 4% faster with them
+// in the eighteenth round (bench/RESULTS.md). Measured again in the twenty-sixth round, builds in
+// turn with and without them at 10,000 and 50,000 reports took the same user time, and with them
+// more of the kernel's (2.9 against 2.2 s at 50,000 reports, where they took 7.41 against 6.79 s
+// of wall time) and more memory (8 to 17 MiB). Each 2 MiB page is zeroed whole when first
+// touched; and on the benchmark's virtual machine, whose host appears to take back free memory
+// the guest reports (blocks of 2 MiB and more), a huge page first touched after that is dear:
+// 400 MiB of them took 1.2 to 2 s of CPU to fault in after 15 idle seconds and 0.1 s right
+// after another such run, where 4 KiB pages took 0.25 s either way. The kernel's switch (PR_SET_THP_DISABLE) is the
+// process's own, set and cleared without privileges, and holds for all the process's memory, the
+// shared libraries' and the threads' stacks too, whatever the system's setting; it passes to the
+// programs a process runs. Where the kernel lacks it, the system's setting applies.
 #include "huge_pages.h"
 
 #include <sys/prctl.h>
@@ -25,10 +30,6 @@ bool hold_huge_pages() {
     if (::prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) != 0) return false;  // off already, or no such switch
     held = ::prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0;
     return held;
-}
-
-void allow_huge_pages_for(std::size_t files) {
-    if (files >= huge_pages_from_files) release_huge_pages();
 }
 
 void release_huge_pages() {

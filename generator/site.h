@@ -72,8 +72,6 @@ struct BuildOptions {
     // The process ends right after the build (the command line's build): what the build holds
     // is left for the operating system to take back at once instead of freed object by object.
     bool ending = false;
-    // Told how many files the content has, once they are read and before they are parsed.
-    std::function<void(std::size_t files)> content_read;
 };
 
 struct BuildResult {

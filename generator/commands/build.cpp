@@ -4,7 +4,6 @@
 #include "utf8.h"
 
 #include "commands/progress.h"
-#include "huge_pages.h"
 #include "parallel.h"
 #include "theme.h"
 
@@ -40,7 +39,6 @@ int run_build(const SourceOptions& source, BuildOptions options, Console& consol
         Progress progress(console.verbosity(), console.err());
         options.progress = progress.callback();
         options.ending = true;  // gongkai exits once the result is reported
-        options.content_read = allow_huge_pages_for;
         BuildResult result = build_site(*open.content, options);
         progress.finish();
         console.diagnostics(result.diagnostics, texts_for(*open.content, source.dir(), result.diagnostics, console));

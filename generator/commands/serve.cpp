@@ -8,7 +8,6 @@
 #include "commands/preview.h"
 #include "commands/preview_server.h"
 #include "commands/watch.h"
-#include "huge_pages.h"
 #include "site.h"
 #include "theme.h"
 
@@ -45,7 +44,6 @@ std::string build_preview(const OpenSource& source, const ServeOptions& o, const
     options.themes_dir = o.themes_dir;
     options.base_url = base_url;
     options.out = out;
-    options.content_read = allow_huge_pages_for;
     auto started = std::chrono::steady_clock::now();
     Diagnostics diagnostics;
     SourceTexts texts;

@@ -231,23 +231,3 @@ TEST_CASE("cli: the programs start libgit2 without setting up its TLS and SSH tr
     }
 }
 
-#ifdef GONGKAI_TEST_BINARY_JEMALLOC
-TEST_CASE("cli: the program's allocator takes its settings from the program", "[integration][cli]") {
-    // Where the kernel says nothing of huge pages, jemalloc reports them as not supported.
-    if (!std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled")) {
-        WARN("skipped: this kernel has no transparent huge pages");
-        return;
-    }
-    // jemalloc prints the settings it runs with at exit when asked to (stats_print; the options
-    // "mdablxe" leave out all but its general information, the settings among them).
-    auto r = test::run("MALLOC_CONF=stats_print:true,stats_print_opts:mdablxe " +
-                       test::shell_quote(GONGKAI_TEST_BINARY) + " --version");
-    REQUIRE(r.status == 0);
-    CHECK(says(r, "opt.thp: \"always\""));
-    // The environment still overrides them.
-    auto off = test::run("MALLOC_CONF=thp:never,stats_print:true,stats_print_opts:mdablxe " +
-                         test::shell_quote(GONGKAI_TEST_BINARY) + " --version");
-    REQUIRE(off.status == 0);
-    CHECK(says(off, "opt.thp: \"never\""));
-}
-#endif

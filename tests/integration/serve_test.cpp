@@ -248,7 +248,7 @@ TEST_CASE("serve: cpp-httplib and libssl are loaded by gongkai-serve, never by g
 }
 
 #ifdef GONGKAI_TEST_BINARY_JEMALLOC
-TEST_CASE("serve: a small site is built without huge pages, held off from the program's start",
+TEST_CASE("serve: a site is built without huge pages, held off from the program's start",
           "[integration][serve]") {
     // The server inherits this process's switch, which leaves huge pages on: a 0 is its own doing.
     const std::string own = status_line("/proc/self", "THP_enabled");

@@ -1,4 +1,4 @@
-// Huge pages held off for small content and allowed for large (generator/huge_pages.cpp).
+// Huge pages held off for the whole of a program's run (generator/huge_pages.cpp).
 #include <sys/prctl.h>
 
 #include <catch2/catch.hpp>
@@ -29,7 +29,7 @@ std::optional<bool> huge_pages_enabled() {
 
 }  // namespace
 
-TEST_CASE("huge pages: held off, then allowed only for content of many files", "[unit][huge_pages]") {
+TEST_CASE("huge pages: held off through a build, and let go of only before an exec", "[unit][huge_pages]") {
     if (!std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled") || huge_pages_enabled() != true) {
         WARN("skipped: this kernel has no huge pages, does not say, or holds them off for this process");
         return;
@@ -39,36 +39,20 @@ TEST_CASE("huge pages: held off, then allowed only for content of many files", "
         return;
     }
     CHECK(huge_pages_enabled() == false);
-    allow_huge_pages_for(0);
-    allow_huge_pages_for(huge_pages_from_files - 1);
-    CHECK(huge_pages_enabled() == false);
-    allow_huge_pages_for(huge_pages_from_files);
-    CHECK(huge_pages_enabled() == true);
-    // A small build after a large one (gongkai serve) leaves them allowed.
-    allow_huge_pages_for(1);
-    CHECK(huge_pages_enabled() == true);
-
-    // Held off by whoever started the process: that choice is kept.
-    REQUIRE(::prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0);
-    CHECK_FALSE(hold_huge_pages());
-    allow_huge_pages_for(huge_pages_from_files);
-    release_huge_pages();
-    CHECK(huge_pages_enabled() == false);
-    REQUIRE(::prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) == 0);
-}
-
-TEST_CASE("huge pages: a build tells how many files its content has, once they are read", "[unit][huge_pages]") {
     Files files = basic_site();
     MemorySource source(files);
     BuildOptions options;
     options.write = false;
     options.themes_dir = source_themes_dir();
-    std::optional<std::size_t> told;
-    options.content_read = [&](std::size_t n) {
-        CHECK_FALSE(told);  // once
-        told = n;
-    };
     REQUIRE(build_site(source, options).ok());
-    REQUIRE(told);
-    CHECK(*told == files.size());
+    CHECK(huge_pages_enabled() == false);
+    release_huge_pages();
+    CHECK(huge_pages_enabled() == true);
+
+    // Held off by whoever started the process: that choice is kept.
+    REQUIRE(::prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0);
+    CHECK_FALSE(hold_huge_pages());
+    release_huge_pages();
+    CHECK(huge_pages_enabled() == false);
+    REQUIRE(::prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) == 0);
 }
