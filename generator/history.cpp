@@ -115,10 +115,12 @@ struct Parsed {
 Parsed parse_for_comparison(const std::string& text) {
     Parsed out;
     Diagnostics ignored;
-    std::string toml_text = text;
+    std::string toml_text;
     if (auto fm = split_front_matter(text, "", ignored)) {
         toml_text = std::move(fm->toml);
         out.body = std::move(fm->body);
+    } else {
+        toml_text = text;
     }
     // The guarded parser: an old revision may hold anything, including TOML deep enough to
     // exhaust the stack.

@@ -1,4 +1,4 @@
-// Transparent huge pages, held off for the whole of a gongkai program's run.
+// Transparent huge pages, held off for the whole of a gongkai program's run (built with jemalloc).
 #pragma once
 
 namespace gongkai {
@@ -8,9 +8,5 @@ namespace gongkai {
 // programs built with jemalloc call it before any shared library's initialiser runs
 // (huge_pages_held.cpp).
 bool hold_huge_pages();
-
-// Lets go of that hold before this process becomes another program (exec), which starts as this
-// one did.
-void release_huge_pages();
 
 }  // namespace gongkai

@@ -9,7 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "huge_pages.h"
 #include "theme.h"
 
 namespace gongkai {
@@ -61,7 +60,6 @@ int hand_over_to_serve(char** argv, const ServeOptions& options, Console& consol
 
     const fs::path places[] = {(here / GONGKAI_SERVE_FROM_BINDIR / "gongkai-serve").lexically_normal(),
                                here / "gongkai-serve"};
-    release_huge_pages();  // gongkai-serve holds them off itself
     for (const auto& program : places) {
         ::execv(program.c_str(), pointers.data());
         if (const int err = errno; err != ENOENT && err != ENOTDIR) {

@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <utility>
@@ -230,4 +229,3 @@ TEST_CASE("cli: the programs start libgit2 without setting up its TLS and SSH tr
         CHECK(served_it->second.find("to " + std::string(GONGKAI_TEST_SERVE_BINARY) + " ") != std::string::npos);
     }
 }
-

@@ -258,7 +258,7 @@ TEST_CASE("serve: a site is built without huge pages, held off from the program'
     }
     GitRepo repo;
     seed(repo);
-    // Started as gongkai-serve, and as gongkai, which lets go of its own hold before it hands over.
+    // Started as gongkai-serve, and as gongkai, whose hold it is started with.
     for (const char* program : {GONGKAI_TEST_SERVE_BINARY, GONGKAI_TEST_BINARY}) {
         CAPTURE(program);
         Server server(repo, program);
