@@ -115,16 +115,11 @@ struct Parsed {
 Parsed parse_for_comparison(const std::string& text) {
     Parsed out;
     Diagnostics ignored;
-    std::string toml_text;
-    if (auto fm = split_front_matter(text, "", ignored)) {
-        toml_text = std::move(fm->toml);
-        out.body = std::move(fm->body);
-    } else {
-        toml_text = text;
-    }
+    auto fm = split_front_matter(text, "", ignored);
+    if (fm) out.body = std::move(fm->body);
     // The guarded parser: an old revision may hold anything, including TOML deep enough to
     // exhaust the stack.
-    auto table = parse_toml(toml_text, "", 1, ignored);
+    auto table = parse_toml(fm ? fm->toml : text, "", 1, ignored);
     if (!table) {
         out.body = text;
         return out;

@@ -1,5 +1,5 @@
-// The gongkai programs built with jemalloc (every build but the sanitizers') hold transparent huge
-// pages off for their whole run. They used to ask jemalloc for them (thp:always) and allow them
+// The gongkai programs built with jemalloc (the default; not the sanitizer builds) hold transparent
+// huge pages off for their whole run. They used to ask jemalloc for them (thp:always) and allow them
 // once a build's content was found large (5,000 files or more), for a build at 10,000 reports
 // measured about 4% faster with them in the eighteenth round (bench/RESULTS.md). Measured again in
 // the twenty-sixth round, builds in turn with and without them at 10,000 and 50,000 reports took
