@@ -884,6 +884,72 @@ TEST_CASE("incremental: report entries are taken from the published data only as
 
 // 5 ---------------------------------------------------------------------------------------------
 
+TEST_CASE("incremental: data/reports.json of many batches, each written while the next is made",
+          "[integration][incremental]") {
+    // 116 reports: data/reports.json is made in four batches of 32 (a thirty-second of the
+    // reports, at least 32), each written while the next batch's entries are made.
+    Series s;
+    for (int p = 0; p < 12; ++p) {
+        const std::string id = "2020-2" + two(p);
+        s.repo.write("projects/" + id + ".md", project_text(id, "批量项目 " + std::to_string(p), "transport"));
+        for (int m = 1; m <= 8; ++m)
+            s.repo.write("reports/" + id + "/2020-" + two(m) + ".md", report_text(m, m * 11 + p, id));
+    }
+    commit_at(s.repo, "新增十二个项目", "2020-10-20T09:30:00+08:00");
+    const unsigned jobs = GENERATE(1u, 2u, 3u);
+    INFO("-j " << jobs);
+    // Each report's entry once, in the order of the reports' paths, with the text it has now
+    // (the clean build each step compares with makes the file the same way).
+    auto entries_in_order = [&] {
+        const std::string json = read_file(s.out() / "data/reports.json");
+        std::vector<fs::path> reports;
+        for (const auto& entry : fs::recursive_directory_iterator(fs::path(s.repo.dir()) / "reports"))
+            if (entry.is_regular_file()) reports.push_back(entry.path());
+        std::sort(reports.begin(), reports.end());
+        REQUIRE(reports.size() == 116);
+        std::size_t at = 0;
+        for (const fs::path& report : reports) {
+            const std::string project = report.parent_path().filename().string(), id = report.stem().string();
+            INFO("the entry of " << project << "/" << id);
+            const std::string url = "\"url\": \"https://example.org/p/projects/" + project + "/reports/" + id + "/\"";
+            const std::size_t found = json.find(url, at);
+            REQUIRE(found != std::string::npos);
+            CHECK(json.find(url, found + 1) == std::string::npos);
+            // The entry's Markdown, as a JSON string holds it: its lines joined by \n.
+            std::string said = read_file(report).substr(read_file(report).find("\n+++\n") + 5);
+            std::string escaped;
+            for (char c : said) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+            const std::size_t text = json.find(escaped);
+            REQUIRE(text != std::string::npos);
+            CHECK(json.rfind("\"url\": ", text) == found);  // within this entry, not another's
+            at = found + url.size();
+        }
+    };
+    BuildResult first = s.step("116 reports", jobs);
+    REQUIRE(first.pages_total > 116);
+    entries_in_order();
+    // Reports changed in the first, a middle and the last batch (by their order in the file,
+    // the order of their paths): those entries are made, the runs between them copied.
+    s.change("2020-101/2020-06", 40);
+    s.repo.write("reports/2020-206/2020-03.md", report_text(3, 77, "2020-206", "中间一批。"));
+    s.repo.write("reports/2020-211/2020-08.md", report_text(8, 99, "2020-211", "最后一批。"));
+    commit_at(s.repo, "修改三份报告", "2020-10-20T11:00:00+08:00");
+    BuildResult r = s.step("three reports changed, in three batches", jobs);
+    CHECK(r.incremental);
+    CHECK(r.entries_kept == 115 - 3);  // 2020-103/2020-05, with its warning, is never cached
+    const std::string json = read_file(s.out() / "data/reports.json");
+    CHECK(json.find("中间一批。") != std::string::npos);
+    CHECK(json.find("最后一批。") != std::string::npos);
+    entries_in_order();
+    // Every report's entry made again, in batches: each is written while the next is made.
+    for (const auto& entry : fs::recursive_directory_iterator(fs::path(s.repo.dir()) / "reports"))
+        if (entry.is_regular_file()) write_file(entry.path(), read_file(entry.path()) + "\n全部补充。\n");
+    commit_at(s.repo, "每份报告补充一句", "2020-10-20T12:00:00+08:00");
+    BuildResult all = s.step("every report changed", jobs);
+    CHECK(all.entries_kept == 0);
+    entries_in_order();
+}
+
 TEST_CASE("incremental: nothing of the cache is in the output; the cache is beside it and private",
           "[integration][incremental]") {
     Series s;
