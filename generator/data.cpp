@@ -680,13 +680,13 @@ private:
         // Each batch is written while the next is made, by the first thread free, which then makes
         // entries too: written between two batches, on one thread, the file left the other cores
         // waiting (at 50,000 reports, some 90 ms of the 300 ms it took). A batch of 256 entries
-        // holds some 2.3 MB while it is written; a small site's batches are smaller (a
-        // thirty-second of its reports, at least 32: two at once hold what one batch of a
-        // sixteenth did), so that they do not set its peak of memory (at 1,000 reports, a fifth
-        // of the heap). Each batch starts its threads once.
+        // holds some 2.3 MB while it is written, and two are held at once; a small site's batches
+        // are smaller (a thirty-second of its reports, at least 32), so that they do not set its
+        // peak of memory (at 1,000 reports, a fifth of the heap): below 4,096 reports, two hold
+        // what one batch of a sixteenth of the reports did. Each batch starts its threads once.
         const std::size_t batch = std::clamp<std::size_t>(n / 32, 32, 256);
         Batch made, next;
-        std::optional<bool> whole;  // the written batch's write_batch, once it is done
+        bool whole = true;  // whether write_batch wrote the batch made
         auto prepare = [&](Batch& b, std::size_t first) {
             b.first = first;
             b.count = std::min(batch, n - first);
@@ -704,12 +704,11 @@ private:
             const bool last = first + batch >= n;
             if (!last) prepare(next, first + batch);
             // Task 0 writes the batch made; the others make the next one's entries.
-            whole.reset();
             parallel_for(1 + (last ? 0 : next.to_make.size()), workers_, [&](std::size_t t, unsigned) {
                 if (t == 0) whole = write_batch(list, made, copy, published, copied);
                 else make_entry(next, t - 1);
             });
-            if (!*whole) return false;
+            if (!whole) return false;
             std::swap(made, next);
         }
         return copied == 0 || published->unchanged();
@@ -750,6 +749,7 @@ private:
             if (!copy[first + k]) {
                 const std::uint64_t at = list.put(parts[k], sums[k]);
                 if (cache) note_entry(cache->made[first + k], at, parts[k].size(), sums[k]);
+                std::string().swap(parts[k]);  // written: not held while the next batch is made
                 ++k;
                 continue;
             }

@@ -572,8 +572,9 @@ TEST_CASE("data: unchanged reports' entries are copied from the published report
 }
 
 TEST_CASE("data: entries are copied in runs that cross the batches entries are made in", "[data]") {
-    // 150 reports: batches of 64 (a sixteenth of the reports, at least 64), so the runs of
-    // entries copied from the published file start and end inside batches and across their edges.
+    // 150 reports: batches of 32 (a thirty-second of the reports, at least 32), each written
+    // while the next is made, so the runs of entries copied from the published file start and end
+    // inside batches and across their edges.
     namespace fs = std::filesystem;
     Library lib = open_data_library();
     const Report model = lib.reports.back();  // the last project's: copies keep the order
@@ -596,8 +597,8 @@ TEST_CASE("data: entries are copied in runs that cross the batches entries are m
     OutputEntry as_written;
     restat(file, as_written);
 
-    // Made anew: the last entry of the first batch, the first of the second, one inside the
-    // second, and the very last; every other entry is copied.
+    // Made anew: the last entry of the second batch, the first of the third, one inside the
+    // fourth, and the very last; every other entry is copied.
     const std::vector<std::size_t> changed = {63, 64, 100, 149};
     ReportJsonCache second;
     second.previous = first.made;
