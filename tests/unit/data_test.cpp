@@ -607,8 +607,17 @@ TEST_CASE("data: entries are copied in runs that cross the batches entries are m
     REQUIRE(from.is_open());
     second.published = &from;
     a.report_json = &second;
+    std::size_t kept = n - changed.size();
+    SECTION("the file as published") {
+    }
+    SECTION("the file cut short once open, as by hand while a build copies from it") {
+        // A run of entries past the first batches comes up short, while the next batch is made:
+        // every entry is made anew.
+        std::filesystem::resize_file(file, published.size() * 3 / 4);
+        kept = 0;
+    }
     CHECK(build(lib, a).at("data/reports.json") == published);
-    CHECK(second.kept == n - changed.size());
+    CHECK(second.kept == kept);
     for (std::size_t i = 0; i < n; ++i) {
         INFO("report " << i);
         CHECK(second.made[i].offset == first.made[i].offset);
