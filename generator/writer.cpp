@@ -639,34 +639,48 @@ FolderStore::~FolderStore() {
     if (live_fd_ >= 0) ::close(live_fd_);
 }
 
-void FolderStore::make_parents(const std::string& path) {
-    // A folder is recorded only once its parents are: when the nearest is known, all are.
+// Where the deepest of path's folders that the store has made or found ends (0: none of them);
+// path's own folder ends at its last slash. A folder is recorded only once its parents are, so
+// those above it are made too.
+std::size_t FolderStore::known_parent_locked(std::string_view path) const {
+    for (std::size_t end = path.rfind('/'); end != std::string_view::npos && end > 0; end = path.rfind('/', end - 1))
+        if (dirs_.contains(path.substr(0, end))) return end;
+    return 0;
+}
+
+// Makes path's folders below the one that ends at known (see known_parent_locked), from the top
+// down; returns them, to be recorded together. Two threads may make the same folder: the second
+// finds it there.
+std::vector<std::string> FolderStore::make_parents_below(const std::string& path, std::size_t known) {
+    std::vector<std::string> made;
     const std::size_t last = path.rfind('/');
-    if (last == std::string::npos) return;
+    if (last == std::string::npos || known == last) return made;
+    for (std::size_t slash = path.find('/', known == 0 ? 0 : known + 1); slash != std::string::npos && slash <= last;
+         slash = path.find('/', slash + 1)) {
+        made.push_back(path.substr(0, slash));
+        make_dir(Place(folder_fd_, made.back(), folder_ / made.back()));
+    }
+    return made;
+}
+
+void FolderStore::record_dirs_locked(std::vector<std::string>& made) {
+    for (auto& dir : made) dirs_.insert(std::move(dir));
+}
+
+void FolderStore::make_parents(const std::string& path) {
+    std::size_t known;
     {
         std::lock_guard guard(lock_);
-        if (dirs_.contains(std::string_view(path).substr(0, last))) return;
+        known = known_parent_locked(path);
     }
-    std::size_t slash = path.find('/');
-    while (slash != std::string::npos) {
-        std::string dir = path.substr(0, slash);
-        bool known;
-        {
-            std::lock_guard guard(lock_);
-            known = dirs_.contains(dir);
-        }
-        if (!known) {
-            make_dir(Place(folder_fd_, dir, folder_ / dir));
-            std::lock_guard guard(lock_);
-            dirs_.insert(dir);
-        }
-        slash = path.find('/', slash + 1);
-    }
+    std::vector<std::string> made = make_parents_below(path, known);
+    if (made.empty()) return;
+    std::lock_guard guard(lock_);
+    record_dirs_locked(made);
 }
 
 // Before a file of the folder is replaced: its inode, which other folders may share, is touched.
-bool FolderStore::holds(const std::string& path, const Hash128& hash, const std::string& job) {
-    std::lock_guard guard(lock_);
+bool FolderStore::holds_locked(const std::string& path, const Hash128& hash, const std::string& job) {
     auto it = current_.find(path);
     if (it == current_.end() || it->second.hash != hash) return false;
     OutputEntry& same = result_[path];
@@ -675,12 +689,21 @@ bool FolderStore::holds(const std::string& path, const Hash128& hash, const std:
     return true;
 }
 
-bool FolderStore::forget(const std::string& path) {
+bool FolderStore::holds(const std::string& path, const Hash128& hash, const std::string& job) {
     std::lock_guard guard(lock_);
+    return holds_locked(path, hash, job);
+}
+
+bool FolderStore::forget_locked(const std::string& path) {
     auto it = current_.find(path);
     if (it == current_.end()) return false;
     touched_.insert(it->second.inode);
     return true;
+}
+
+bool FolderStore::forget(const std::string& path) {
+    std::lock_guard guard(lock_);
+    return forget_locked(path);
 }
 
 void FolderStore::put(const std::string& path, std::string bytes, const std::string& job) {
@@ -692,13 +715,23 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     OutputEntry entry;
     entry.hash = hash_pieces(pieces);
     entry.job = job;
-    if (holds(path, entry.hash, job)) return;
-    make_parents(path);
+    // The store's lists are looked at under one hold of the lock, and written to under one more
+    // once the file is written: the threads that write pages meet there for every file.
+    bool listed;
+    std::size_t known;
+    {
+        std::lock_guard guard(lock_);
+        if (holds_locked(path, entry.hash, job)) return;
+        listed = forget_locked(path);
+        known = known_parent_locked(path);
+    }
+    std::vector<std::string> made = make_parents_below(path, known);
     const Place target(folder_fd_, path, folder_ / path);
     // A file the folder lists is there to replace: unlinked first, it is one call fewer.
-    if (forget(path)) unlink_if_there(target);
+    if (listed) unlink_if_there(target);
     replace_with_pieces(target, pieces, entry);
     std::lock_guard guard(lock_);
+    record_dirs_locked(made);
     result_[path] = std::move(entry);
 }
 

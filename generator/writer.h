@@ -156,13 +156,19 @@ public:
     const std::set<std::uint64_t>& touched() const { return touched_; }
 
 private:
+    // Makes the folders path is in that are not there yet. The _locked functions are called under lock_.
     void make_parents(const std::string& path);
+    std::size_t known_parent_locked(std::string_view path) const;
+    std::vector<std::string> make_parents_below(const std::string& path, std::size_t known);
+    void record_dirs_locked(std::vector<std::string>& made);
     // Whether the folder already holds these bytes at path (by current): if so, they stay as they
     // are and go into the result as job's.
     bool holds(const std::string& path, const Hash128& hash, const std::string& job);
+    bool holds_locked(const std::string& path, const Hash128& hash, const std::string& job);
     // Notes that the file the folder lists at path (if any) is about to be replaced; whether it
     // lists one.
     bool forget(const std::string& path);
+    bool forget_locked(const std::string& path);
     std::filesystem::path folder_;
     int folder_fd_ = -1;  // folder_, open: every file is made, linked and removed from it
     Manifest current_;

@@ -378,6 +378,87 @@ TEST_CASE("folder store: a file written or kept where one already is replaces th
     CHECK(written.size() == 2);
 }
 
+TEST_CASE("folder store: files put in parallel from several threads, into folders they share, are each written once",
+          "[writer]") {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    fs::create_directories(dir / "site");
+    fs::create_directories(dir / "other");
+    // The folder as a build left it: one file the new site holds as it is, one it replaces (shared
+    // with another folder, which keeps its bytes), one it no longer has.
+    Manifest current;
+    {
+        FolderStore store(dir / "site", {});
+        SiteFiles files(&store);
+        files.add("projects/p0/held.html", "held\n", "held");
+        files.add("projects/p1/replaced.html", "old\n", "replaced");
+        files.add("projects/p2/reports/gone/index.html", "gone\n", "gone");
+        current = store.finish();
+    }
+    fs::create_hard_link(dir / "site/projects/p1/replaced.html", dir / "other/replaced.html");
+    const std::uint64_t held_inode = current.at("projects/p0/held.html").inode;
+    const std::uint64_t replaced_inode = current.at("projects/p1/replaced.html").inode;
+
+    // Four threads put pages into the same few projects' folders, each page in a folder of its
+    // own below them (as report pages are), so they race to make the folders they share.
+    FolderStore store(dir / "site", current);
+    SiteFiles files(&store);
+    constexpr int threads = 4, per_thread = 150;
+    auto path_of = [](int t, int i) {
+        return "projects/p" + std::to_string(i % 5) + "/reports/r" + std::to_string(t) + "-" + std::to_string(i) +
+               "/index.html";
+    };
+    std::vector<std::string> errors(threads);
+    {
+        std::vector<std::thread> writers;
+        for (int t = 0; t < threads; ++t)
+            writers.emplace_back([&, t] {
+                try {
+                    for (int i = 0; i < per_thread; ++i)
+                        files.add(path_of(t, i), "page " + path_of(t, i) + "\n", "page");
+                    if (t == 0) files.add("projects/p0/held.html", "held\n", "held");
+                    if (t == 1) files.add("projects/p1/replaced.html", "new\n", "replaced");
+                } catch (const std::exception& e) {
+                    errors[t] = e.what();
+                }
+            });
+        for (auto& w : writers) w.join();
+    }
+    for (const auto& error : errors) CHECK(error == "");
+    Manifest written = store.finish();
+
+    CHECK(written.size() == threads * per_thread + 2);
+    for (int t = 0; t < threads; ++t)
+        for (int i = 0; i < per_thread; ++i) {
+            const std::string path = path_of(t, i);
+            REQUIRE(written.contains(path));
+            CHECK(gongkai::test::read_file(dir / "site" / path) == "page " + path + "\n");
+            CHECK(written.at(path).job == "page");
+        }
+    // The file held is left as it was; the one replaced is a new file, and the folder that shared
+    // the old one keeps it; the one the site no longer has is removed, with its emptied folders.
+    CHECK(written.at("projects/p0/held.html").inode == held_inode);
+    CHECK(gongkai::test::read_file(dir / "site/projects/p1/replaced.html") == "new\n");
+    CHECK(written.at("projects/p1/replaced.html").inode != replaced_inode);
+    CHECK(gongkai::test::read_file(dir / "other/replaced.html") == "old\n");
+    CHECK(store.touched().contains(replaced_inode));
+    CHECK_FALSE(store.touched().contains(held_inode));
+    CHECK_FALSE(fs::exists(dir / "site/projects/p2/reports/gone"));
+    // Nothing else is in the folder: every file on disk is one the manifest lists, as stat says.
+    std::size_t on_disk = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir / "site")) {
+        if (!e.is_regular_file()) continue;
+        ++on_disk;
+        const std::string path = fs::relative(e.path(), dir / "site").string();
+        REQUIRE(written.contains(path));
+        struct stat st {};
+        REQUIRE(::lstat(e.path().c_str(), &st) == 0);
+        CHECK(written.at(path).inode == static_cast<std::uint64_t>(st.st_ino));
+        CHECK(written.at(path).size == static_cast<std::uint64_t>(st.st_size));
+    }
+    CHECK(on_disk == written.size());
+}
+
 TEST_CASE("folder store: a published file changed after it was found as written is kept but not trusted",
           "[writer]") {
     // A build checks the published files first and links the pages it keeps later; a page edited
