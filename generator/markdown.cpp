@@ -201,21 +201,9 @@ void unwrap(cmark_node* node) {
     cmark_node_free(node);
 }
 
-// Links and images whose address a page must not carry.
-void remove_unsafe_links(cmark_node* root) {
-    std::vector<cmark_node*> unsafe;
-    IterPtr iter(cmark_iter_new(root));
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
-        if (ev != CMARK_EVENT_ENTER) continue;
-        cmark_node* node = cmark_iter_get_node(iter.get());
-        auto type = cmark_node_get_type(node);
-        if (type != CMARK_NODE_LINK && type != CMARK_NODE_IMAGE) continue;
-        const char* url = cmark_node_get_url(node);
-        if (url && !is_safe_url(url)) unsafe.push_back(node);
-    }
-    iter.reset();
-    // Innermost first, so a node is never freed before the links inside it are unwrapped.
+// Replaces the links and images whose address a page must not carry by their contents (see
+// unwrap), innermost first, so that a node is never freed before the links inside it are unwrapped.
+void remove_unsafe_links(const std::vector<cmark_node*>& unsafe) {
     for (auto it = unsafe.rbegin(); it != unsafe.rend(); ++it) unwrap(*it);
 }
 
@@ -445,23 +433,37 @@ std::optional<RenderLimit> find_render_limit(std::string_view markdown) {
 RenderedMarkdown render_markdown(std::string_view markdown) {
     Document doc = parse(markdown);
     auto& [hold, parser, root] = doc;
-    remove_unsafe_links(root.get());
-
-    RenderedMarkdown out;
-    // Every level-2 heading, in document order, which is the order cmark writes them in.
-    IterPtr iter(cmark_iter_new(root.get()));
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
-        cmark_node* node = cmark_iter_get_node(iter.get());
-        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_HEADING &&
-            cmark_node_get_heading_level(node) == 2) {
-            Section s;
-            s.id = "section-" + std::to_string(out.sections.size() + 1);
-            append_text(node, s.title);
-            out.sections.push_back(std::move(s));
+    // One walk finds both the links and images whose address a page must not carry, and every
+    // level-2 heading, in document order, which is the order cmark writes them in.
+    std::vector<cmark_node*> unsafe, headings;
+    {
+        IterPtr iter(cmark_iter_new(root.get()));
+        cmark_event_type ev;
+        while ((ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
+            if (ev != CMARK_EVENT_ENTER) continue;
+            cmark_node* node = cmark_iter_get_node(iter.get());
+            switch (cmark_node_get_type(node)) {
+            case CMARK_NODE_LINK:
+            case CMARK_NODE_IMAGE:
+                if (const char* url = cmark_node_get_url(node); url && !is_safe_url(url)) unsafe.push_back(node);
+                break;
+            case CMARK_NODE_HEADING:
+                if (cmark_node_get_heading_level(node) == 2) headings.push_back(node);
+                break;
+            default: break;
+            }
         }
     }
-    iter.reset();
+    // The links go first; a heading is never inside one, and keeps the text of those inside it.
+    remove_unsafe_links(unsafe);
+
+    RenderedMarkdown out;
+    for (cmark_node* heading : headings) {
+        Section s;
+        s.id = "section-" + std::to_string(out.sections.size() + 1);
+        append_text(heading, s.title);
+        out.sections.push_back(std::move(s));
+    }
     // In the document's arena, as all cmark allocates for it.
     char* html = cmark_render_html(root.get(), options, cmark_parser_get_syntax_extensions(parser.get()));
     out.html = add_section_ids(html, out.sections);
