@@ -201,8 +201,9 @@ void unwrap(cmark_node* node) {
     cmark_node_free(node);
 }
 
-// Replaces the links and images whose address a page must not carry by their contents (see
-// unwrap), innermost first, so that a node is never freed before the links inside it are unwrapped.
+// Replaces the links and images whose address a page must not carry (unsafe, in document order)
+// by their contents (see unwrap), last first: a link inside another comes after it, so it is
+// unwrapped before the node that holds it is freed.
 void remove_unsafe_links(const std::vector<cmark_node*>& unsafe) {
     for (auto it = unsafe.rbegin(); it != unsafe.rend(); ++it) unwrap(*it);
 }

@@ -655,7 +655,7 @@ std::vector<std::string> FolderStore::make_parents_below(const std::string& path
     std::vector<std::string> made;
     const std::size_t last = path.rfind('/');
     if (last == std::string::npos || known == last) return made;
-    for (std::size_t slash = path.find('/', known == 0 ? 0 : known + 1); slash != std::string::npos && slash <= last;
+    for (std::size_t slash = path.find('/', known == 0 ? 0 : known + 1); slash != std::string::npos;
          slash = path.find('/', slash + 1)) {
         made.push_back(path.substr(0, slash));
         make_dir(Place(folder_fd_, made.back(), folder_ / made.back()));
@@ -663,7 +663,7 @@ std::vector<std::string> FolderStore::make_parents_below(const std::string& path
     return made;
 }
 
-void FolderStore::record_dirs_locked(std::vector<std::string>& made) {
+void FolderStore::record_dirs_locked(std::vector<std::string>&& made) {
     for (auto& dir : made) dirs_.insert(std::move(dir));
 }
 
@@ -676,7 +676,7 @@ void FolderStore::make_parents(const std::string& path) {
     std::vector<std::string> made = make_parents_below(path, known);
     if (made.empty()) return;
     std::lock_guard guard(lock_);
-    record_dirs_locked(made);
+    record_dirs_locked(std::move(made));
 }
 
 // Before a file of the folder is replaced: its inode, which other folders may share, is touched.
@@ -715,8 +715,10 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     OutputEntry entry;
     entry.hash = hash_pieces(pieces);
     entry.job = job;
-    // The store's lists are looked at under one hold of the lock, and written to under one more
-    // once the file is written: the threads that write pages meet there for every file.
+    // One hold of the lock finds whether the folder holds these bytes already (then they stay),
+    // notes the file it replaces and finds the folders to make; one more, once the file is
+    // written, records it with those folders. The threads that write pages meet here for every
+    // file.
     bool listed;
     std::size_t known;
     {
@@ -731,7 +733,7 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     if (listed) unlink_if_there(target);
     replace_with_pieces(target, pieces, entry);
     std::lock_guard guard(lock_);
-    record_dirs_locked(made);
+    record_dirs_locked(std::move(made));
     result_[path] = std::move(entry);
 }
 

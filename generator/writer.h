@@ -160,7 +160,7 @@ private:
     void make_parents(const std::string& path);
     std::size_t known_parent_locked(std::string_view path) const;
     std::vector<std::string> make_parents_below(const std::string& path, std::size_t known);
-    void record_dirs_locked(std::vector<std::string>& made);
+    void record_dirs_locked(std::vector<std::string>&& made);
     // Whether the folder already holds these bytes at path (by current): if so, they stay as they
     // are and go into the result as job's.
     bool holds(const std::string& path, const Hash128& hash, const std::string& job);

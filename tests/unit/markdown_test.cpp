@@ -107,10 +107,13 @@ TEST_CASE("markdown: level-2 headings are the sections, with ids", "[markdown]")
 TEST_CASE("markdown: a section heading keeps the text of the unsafe links and images removed from it", "[markdown]") {
     auto md = render_markdown(
         "## （一）[进展](javascript:alert(1)) 与 ![图](data:image/png;base64,AAAA) *[计划](vbscript:x)*\n\n"
-        "正文 [链接](https://example.org/)\n\n## [下一步](https://example.org/next)\n");
-    REQUIRE(md.sections.size() == 2);
+        "正文 [链接](https://example.org/)\n\n## [下一步](https://example.org/next)\n\n"
+        "## [![图二](data:image/png;base64,AAAA)](javascript:alert(2)) 在内\n");
+    REQUIRE(md.sections.size() == 3);
     CHECK(md.sections[0].title == "（一）进展 与 图 计划");
     CHECK(md.sections[1].title == "下一步");
+    CHECK(md.sections[2].title == "图二 在内");
+    CHECK(contains(md.html, "<h2 id=\"section-3\">图二 在内</h2>"));
     CHECK(contains(md.html, "<h2 id=\"section-1\">（一）进展 与 图 <em>计划</em></h2>"));
     CHECK(contains(md.html, "<h2 id=\"section-2\"><a href=\"https://example.org/next\">下一步</a></h2>"));
     CHECK(contains(md.html, "<a href=\"https://example.org/\">链接</a>"));

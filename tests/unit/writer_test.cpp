@@ -378,7 +378,7 @@ TEST_CASE("folder store: a file written or kept where one already is replaces th
     CHECK(written.size() == 2);
 }
 
-TEST_CASE("folder store: files put in parallel from several threads, into folders they share, are each written once",
+TEST_CASE("folder store: files put in parallel from several threads, into folders they share, are all written",
           "[writer]") {
     namespace fs = std::filesystem;
     TempDir dir;
