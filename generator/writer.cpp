@@ -679,7 +679,6 @@ void FolderStore::make_parents(const std::string& path) {
     record_dirs_locked(std::move(made));
 }
 
-// Before a file of the folder is replaced: its inode, which other folders may share, is touched.
 bool FolderStore::holds_locked(const std::string& path, const Hash128& hash, const std::string& job) {
     auto it = current_.find(path);
     if (it == current_.end() || it->second.hash != hash) return false;
@@ -694,6 +693,7 @@ bool FolderStore::holds(const std::string& path, const Hash128& hash, const std:
     return holds_locked(path, hash, job);
 }
 
+// Before a file of the folder is replaced: its inode, which other folders may share, is touched.
 bool FolderStore::forget_locked(const std::string& path) {
     auto it = current_.find(path);
     if (it == current_.end()) return false;
@@ -706,6 +706,16 @@ bool FolderStore::forget(const std::string& path) {
     return forget_locked(path);
 }
 
+FolderStore::Claim FolderStore::claim(const std::string& path, const Hash128& hash, const std::string& job) {
+    std::lock_guard guard(lock_);
+    Claim claimed;
+    claimed.held = holds_locked(path, hash, job);
+    if (claimed.held) return claimed;
+    claimed.listed = forget_locked(path);
+    claimed.known = known_parent_locked(path);
+    return claimed;
+}
+
 void FolderStore::put(const std::string& path, std::string bytes, const std::string& job) {
     put_pieces(path, {std::string_view(bytes)}, job);
 }
@@ -715,22 +725,14 @@ void FolderStore::put_pieces(const std::string& path, const std::vector<std::str
     OutputEntry entry;
     entry.hash = hash_pieces(pieces);
     entry.job = job;
-    // One hold of the lock finds whether the folder holds these bytes already (then they stay),
-    // notes the file it replaces and finds the folders to make; one more, once the file is
-    // written, records it with those folders. The threads that write pages meet here for every
-    // file.
-    bool listed;
-    std::size_t known;
-    {
-        std::lock_guard guard(lock_);
-        if (holds_locked(path, entry.hash, job)) return;
-        listed = forget_locked(path);
-        known = known_parent_locked(path);
-    }
-    std::vector<std::string> made = make_parents_below(path, known);
+    // One hold of the lock (claim), and one more once the file is written, to record it with the
+    // folders made for it: the threads that write pages meet here for every file.
+    const Claim claimed = claim(path, entry.hash, job);
+    if (claimed.held) return;
+    std::vector<std::string> made = make_parents_below(path, claimed.known);
     const Place target(folder_fd_, path, folder_ / path);
     // A file the folder lists is there to replace: unlinked first, it is one call fewer.
-    if (listed) unlink_if_there(target);
+    if (claimed.listed) unlink_if_there(target);
     replace_with_pieces(target, pieces, entry);
     std::lock_guard guard(lock_);
     record_dirs_locked(std::move(made));
@@ -784,14 +786,12 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     if (live_manifest_)
         if (auto it = live_manifest_->find(path); it != live_manifest_->end()) live = &it->second;
     if (!live) throw WriteError("cannot carry over " + path + ": the published site does not list it");
-    if (holds(path, live->hash, job)) return;
-    make_parents(path);
+    // As put_pieces: one hold of the lock before, one after.
+    const Claim claimed = claim(path, live->hash, job);
+    if (claimed.held) return;
+    std::vector<std::string> made = make_parents_below(path, claimed.known);
     const Place target(folder_fd_, path, folder_ / path);
-    if (forget(path)) unlink_if_there(target);
-    {
-        std::lock_guard guard(lock_);
-        touched_.insert(live->inode);
-    }
+    if (claimed.listed) unlink_if_there(target);
     // Linked from the published file's folder as opened through folders alone. Where a folder on
     // the way is a symbolic link now (one moved within the file system and linked, say), the file
     // is opened through it first and linked only if it is the very file the build found as written
@@ -848,6 +848,8 @@ void FolderStore::keep(const std::string& path, const std::string& job) {
     entry.job = job;
     restat_linked(st, entry);  // edited since the build found it as written: published, not trusted
     std::lock_guard guard(lock_);
+    touched_.insert(live->inode);
+    record_dirs_locked(std::move(made));
     result_[path] = std::move(entry);
 }
 

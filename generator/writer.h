@@ -169,6 +169,15 @@ private:
     // lists one.
     bool forget(const std::string& path);
     bool forget_locked(const std::string& path);
+    // Under one hold of the lock: whether the folder holds these bytes at path already (then, as
+    // holds does, nothing else); else whether it lists a file there to replace (noted, as forget
+    // does), and where the deepest of path's folders it knows ends (see known_parent_locked).
+    struct Claim {
+        bool held = false;
+        bool listed = false;
+        std::size_t known = 0;
+    };
+    Claim claim(const std::string& path, const Hash128& hash, const std::string& job);
     std::filesystem::path folder_;
     int folder_fd_ = -1;  // folder_, open: every file is made, linked and removed from it
     Manifest current_;
