@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 #include <random>
 #include <string>
@@ -71,6 +73,62 @@ TEST_CASE("first_invalid_utf8 agrees with the standard's table on every short se
                         }
                     }
                 }
+}
+
+TEST_CASE("first_invalid_utf8 agrees with the standard's table within long texts, at every offset of a block",
+          "[utf8]") {
+    // Texts of 64 bytes or more are checked whole first (32 or 64 bytes at a time): telling bytes,
+    // or a whole character, are put at each offset around the blocks' edges, between ASCII or
+    // Chinese text, and the answer must be the table's: whether the text is valid, and where it
+    // goes wrong.
+    const unsigned char bytes[] = {0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF,
+                                   0xE0, 0xE1, 0xE4, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+    const std::string characters[] = {"\xC3\xA9", "\xDF\xBF", "\xE0\xA0\x80", "\xE5\xAE\x8C", "\xED\x9F\xBF",
+                                      "\xEE\x80\x80", "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF3\xA0\x80\x80",
+                                      "\xF4\x8F\xBF\xBF"};
+    // Text of exactly size bytes, of whole characters: Chinese (with one to two ASCII bytes to
+    // make up the size) or ASCII.
+    auto filler = [](std::size_t size, bool chinese) {
+        std::string text(chinese ? size % 3 : size, 'a');
+        while (text.size() < size) text += "率";
+        return text;
+    };
+    std::mt19937 random(11);
+    std::size_t valid = 0, invalid = 0;
+    for (int round = 0; round < 60000; ++round) {
+        std::string telling;
+        if (random() % 2) {
+            telling = characters[random() % std::size(characters)];
+        } else {
+            const std::size_t count = 1 + random() % 4;
+            for (std::size_t k = 0; k < count; ++k) telling += static_cast<char>(bytes[random() % std::size(bytes)]);
+        }
+        const std::size_t length = 64 + random() % 100;
+        // Around the edges of 32 and 64 bytes, at the end of the text, and anywhere.
+        const std::size_t edges[] = {29, 30, 31, 32, 33, 61, 62, 63, 64, 65, 93, 94, 95, 96, 97};
+        const std::size_t room = length - telling.size();
+        const std::size_t choice = random() % 3;
+        const std::size_t at = choice == 0 ? room : std::min(room, choice == 1 ? edges[random() % std::size(edges)]
+                                                                               : random() % (room + 1));
+        const std::string text = filler(at, random() % 2) + telling + filler(room - at, random() % 2);
+        const auto expected = first_invalid_by_table(text);
+        (expected ? invalid : valid) += 1;
+        if (first_invalid_utf8(text) != expected) {
+            INFO("telling bytes at " << at << " of a text of " << text.size() << " bytes");
+            REQUIRE(first_invalid_utf8(text) == expected);
+        }
+    }
+    // Both answers were asked for, many times.
+    CHECK(valid > 10000);
+    CHECK(invalid > 10000);
+    // A long valid text of each length, and one cut short at its very end.
+    for (std::size_t length = 64; length < 200; ++length) {
+        std::string text = filler(length, true);
+        INFO("length " << length);
+        CHECK_FALSE(first_invalid_utf8(text).has_value());
+        text += "\xE5\xAE";
+        CHECK(first_invalid_utf8(text) == text.size() - 2);
+    }
 }
 
 TEST_CASE("valid_utf8 keeps UTF-8 as it is and replaces every other byte with U+FFFD", "[utf8]") {
