@@ -287,6 +287,18 @@ TEST_CASE("the scans before a parse agree with a scan of one byte at a time", "[
     }
 }
 
+TEST_CASE("the scans before a parse count every mark of a very long line", "[markdown]") {
+    // 4,096 marks in a line: 256 in each of the sixteen bytes the line is counted in at a time,
+    // one more than such a count holds.
+    for (const char mark : {'*', '_', '[', '~'}) {
+        const std::string text = "x" + std::string(4096, mark);
+        INFO("mark " << mark);
+        CHECK(may_nest_deeper_than(text, 4096));
+        CHECK_FALSE(may_nest_deeper_than(text, 4097));
+        CHECK(may_nest_deeper_than(text, 40) == reference_may_nest(text, 40));
+    }
+}
+
 TEST_CASE("the scans before a parse see what follows long Chinese text", "[markdown]") {
     const std::string chinese = "根据督查通知的要求现将我单位所涉项目完成情况反馈如下";  // 26 characters, 78 bytes
     // Marks and quote markers after Chinese text at every offset.
