@@ -184,14 +184,15 @@ public:
             out_.append("\": ", 3);
         } else {
             append_json_string(out_, name);
-            out_.append(": ", 2);
+            out_ += ": ";
         }
         return *this;
     }
     JsonWriter& item() {
         Level& level = levels_.back();
         // The comma, the line break and the indentation in one append, from a line of spaces.
-        static constexpr std::string_view line_start = ",\n                                                                ";
+        static constexpr std::string_view line_start =
+            ",\n                                                                ";
         const std::size_t spaces = static_cast<std::size_t>(depth_ + static_cast<int>(levels_.size())) * 2;
         const std::size_t from = level.empty ? 1 : 0;
         if (2 + spaces <= line_start.size()) {

@@ -311,14 +311,6 @@ void for_each_line(std::string_view text, F&& f) {
     }
 }
 
-}  // namespace
-
-// A document can nest only as deep as its containers (quotes, list items: each opened by marker
-// characters at the start of a line, two levels per character at most) plus what is inside one
-// paragraph: emphasis, links, images and strikethrough (one level per '*', '_', '[' or '~' at
-// most), and one autolink (<http://…>, www.…), which holds only text, so one level more at most.
-// A paragraph ends at a blank line; a line ends at LF, CRLF or a CR alone, as cmark-gfm reads
-// them. Documents whose bound is within max_depth need no parse.
 // The marks ('*', '_', '[', '~') in text[begin, end): sixteen bytes at a time where the processor
 // has SSE2 (every x86-64 does), each byte's matches added up in a lane of its own. The last
 // bytes are counted in the sixteen that end the range, the bytes before them masked off (text
@@ -373,6 +365,14 @@ bool has_lone_cr(std::string_view text) {
     return false;
 }
 
+}  // namespace
+
+// A document can nest only as deep as its containers (quotes, list items: each opened by marker
+// characters at the start of a line, two levels per character at most) plus what is inside one
+// paragraph: emphasis, links, images and strikethrough (one level per '*', '_', '[' or '~' at
+// most), and one autolink (<http://…>, www.…), which holds only text, so one level more at most.
+// A paragraph ends at a blank line; a line ends at LF, CRLF or a CR alone, as cmark-gfm reads
+// them. Documents whose bound is within max_depth need no parse.
 // Line by line for the containers' markers, and a paragraph (the text up to a blank line) at a time
 // for the marks in it: where a line's marks were counted on their own, the many short lines of a
 // report took a sixtieth of a build's instructions. Text with a CR alone is scanned byte by byte

@@ -57,14 +57,8 @@ bool is_bidi_control(char32_t c) {
     return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
-}  // namespace
-
-std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
-    // A longer text is first checked whole, 32 or 64 bytes at a time (simdjson picks the widest
-    // instructions the processor has): a content file is almost always valid, and then that is
-    // all. Only a text found invalid is read again below, one character at a time, for where it
-    // goes wrong. Short texts (names, paths) are read below at once.
-    if (s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size())) return std::nullopt;
+// Where the text first goes wrong, read one character at a time.
+std::optional<std::size_t> first_invalid_by_character(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         if (i + 8 <= s.size()) {  // eight ASCII bytes at a time
             std::uint64_t word;
@@ -93,9 +87,25 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
     return std::nullopt;
 }
 
+// A text of 64 bytes or more is first checked whole, 32 or 64 bytes at a time (simdjson picks the
+// widest instructions the processor has): a content file is almost always valid, and then that is
+// all. Only a text found invalid is read again, one character at a time, for where it goes wrong.
+// Short texts (names, paths) are read a character at a time at once.
+bool valid_whole(std::string_view s) { return s.size() >= 64 && simdjson::validate_utf8(s.data(), s.size()); }
+
+}  // namespace
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
+    if (valid_whole(s)) return std::nullopt;
+    return first_invalid_by_character(s);
+}
+
 std::string valid_utf8(std::string_view text) {
+    if (valid_whole(text)) return std::string(text);
+    // Each bad byte found from where the last one was, a character at a time: asked again of the
+    // whole rest, the check of a text with many bad bytes would read it once for each.
     std::string out;
-    while (const auto bad = first_invalid_utf8(text)) {
+    while (const auto bad = first_invalid_by_character(text)) {
         out.append(text.substr(0, *bad));
         out += "\xEF\xBF\xBD";
         text.remove_prefix(*bad + 1);

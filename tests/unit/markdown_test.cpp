@@ -288,14 +288,55 @@ TEST_CASE("the scans before a parse agree with a scan of one byte at a time", "[
 }
 
 TEST_CASE("the scans before a parse count every mark of a very long line", "[markdown]") {
-    // 4,096 marks in a line: 256 in each of the sixteen bytes the line is counted in at a time,
-    // one more than such a count holds.
+    // 4,096 marks in a line: some 256 in each of the sixteen bytes the line is counted in at a
+    // time, more than such a count holds.
     for (const char mark : {'*', '_', '[', '~'}) {
         const std::string text = "x" + std::string(4096, mark);
         INFO("mark " << mark);
         CHECK(may_nest_deeper_than(text, 4096));
         CHECK_FALSE(may_nest_deeper_than(text, 4097));
         CHECK(may_nest_deeper_than(text, 40) == reference_may_nest(text, 40));
+    }
+}
+
+TEST_CASE("the scan before a parse counts a paragraph's marks exactly, wherever they fall", "[markdown]") {
+    // Paragraphs of a few lines, none starting with a list's or a quote's marker, with marks among
+    // Chinese and ASCII text: the bound is the most marks in one paragraph, plus one, so the scan
+    // must answer yes at that many and no at one more.
+    std::mt19937 random(29);
+    const char marks[] = {'*', '_', '[', '~'};
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        std::size_t most = 0;
+        const int paragraphs = 1 + static_cast<int>(random() % 4);
+        for (int p = 0; p < paragraphs; ++p) {
+            if (p) text += "\n\n";
+            std::size_t count = 0;
+            const int lines = 1 + static_cast<int>(random() % 3);
+            for (int l = 0; l < lines; ++l) {
+                if (l) text += '\n';
+                text += random() % 2 ? "x" : "完";
+                const std::size_t length = random() % 40;
+                for (std::size_t k = 0; k < length; ++k) {
+                    const unsigned r = random() % 8;
+                    if (r == 0) {
+                        text += marks[random() % 4];
+                        ++count;
+                    } else {
+                        text += r < 4 ? "率" : "a";
+                    }
+                }
+            }
+            most = std::max(most, count);
+        }
+        INFO("text: " << text);
+        // (At 0, a bound of its own: see may_nest_deeper_than.)
+        if (most > 0) {
+            REQUIRE(may_nest_deeper_than(text, most));
+            REQUIRE(reference_may_nest(text, most));
+        }
+        REQUIRE_FALSE(may_nest_deeper_than(text, most + 1));
+        REQUIRE_FALSE(reference_may_nest(text, most + 1));
     }
 }
 
