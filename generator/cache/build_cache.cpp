@@ -471,8 +471,8 @@ std::optional<BuildCache> load_build_cache(const fs::path& folder, const std::st
     }
 }
 
-void save_build_cache(const fs::path& folder, const std::string& identity, BuildCache& cache,
-                      const std::vector<CachedFile>& files, const BuildCache* previous) {
+void save_content_files(const fs::path& folder, const std::string& identity, BuildCache& cache,
+                        const std::vector<CachedFile>& files, const BuildCache* previous) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
         if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -487,18 +487,7 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
     std::vector<std::vector<const CachedFile*>> by_shard(cache_shards);
     for (const auto& f : files) by_shard[shard_of(f.path)].push_back(&f);
     cache.shards.assign(cache_shards, {});
-    // The content files, then the state's parts, on all cores (the parts last, so they are not
-    // held while the content files are made); the state, which lists the content files'
-    // checksums, is written last.
-    std::vector<std::string> parts(state_parts);
-    parallel_for(cache_shards + state_parts, worker_count(0), [&](std::size_t task, unsigned) {
-        if (task >= cache_shards) {
-            const std::size_t part = task - cache_shards;
-            const bool hinted = previous && previous->state_part_sizes.size() == state_parts;
-            parts[part] = state_part(cache, static_cast<StatePart>(part), hinted ? previous->state_part_sizes[part] : 0);
-            return;
-        }
-        const std::size_t i = task;
+    parallel_for(cache_shards, worker_count(0), [&](std::size_t i, unsigned) {
         Hasher id;
         for (const CachedFile* f : by_shard[i]) id.add(f->path).add(f->oid);
         cache.shards[i].first = id.digest();
@@ -512,11 +501,28 @@ void save_build_cache(const fs::path& folder, const std::string& identity, Build
         cache.shards[i].second = hash_bytes(payload);
         write_atomically(shard_path(folder, i), identity, {payload}, cache.shards[i].second);
     });
+}
+
+void save_build_state(const fs::path& folder, const std::string& identity, const BuildCache& cache,
+                      const BuildCache* previous) {
+    // The state's parts on all cores; the state, which lists the content files' checksums, is
+    // written last.
+    std::vector<std::string> parts(state_parts);
+    parallel_for(state_parts, worker_count(0), [&](std::size_t part, unsigned) {
+        const bool hinted = previous && previous->state_part_sizes.size() == state_parts;
+        parts[part] = state_part(cache, static_cast<StatePart>(part), hinted ? previous->state_part_sizes[part] : 0);
+    });
     const std::string head = state_head(cache);
     std::vector<std::string_view> state{head};
     state.insert(state.end(), parts.begin(), parts.end());
     write_atomically(folder / "state", identity, state, hash_pieces(state));
     ::unlink((folder / "spare-changing").c_str());
+}
+
+void save_build_cache(const fs::path& folder, const std::string& identity, BuildCache& cache,
+                      const std::vector<CachedFile>& files, const BuildCache* previous) {
+    save_content_files(folder, identity, cache, files, previous);
+    save_build_state(folder, identity, cache, previous);
 }
 
 void mark_spare_changing(const fs::path& folder) {

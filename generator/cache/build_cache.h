@@ -76,6 +76,13 @@ std::optional<BuildCache> load_build_cache(const std::filesystem::path& folder, 
 // is filled in.
 void save_build_cache(const std::filesystem::path& folder, const std::string& identity, BuildCache& cache,
                       const std::vector<CachedFile>& files, const BuildCache* previous);
+// The two halves of save_build_cache, for a build that writes the content files while it still
+// gathers the rest of the state: the content files (the folder made first; cache.shards filled
+// in), which read only files and cache.shards; then, after them, the state, which lists them.
+void save_content_files(const std::filesystem::path& folder, const std::string& identity, BuildCache& cache,
+                        const std::vector<CachedFile>& files, const BuildCache* previous);
+void save_build_state(const std::filesystem::path& folder, const std::string& identity, const BuildCache& cache,
+                      const BuildCache* previous);
 
 // Marks the second copy as being changed: if the build stops before it saves again, the next one
 // does not trust the copy.

@@ -84,6 +84,44 @@ TEST_CASE("build cache: where each entry is, its checksum, and the content's fol
     }
 }
 
+TEST_CASE("build cache: content files written first, and the state once the rest is known, load as one save",
+          "[cache]") {
+    // A build writes the content files while it still takes the folders' times (see build_site),
+    // and the state after: what the state gains in between is kept, and the state lists the
+    // content files written before it.
+    TempDir dir;
+    std::vector<Report> reports(2);
+    std::vector<CachedFile> files;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        reports[i].id = "2020-0" + std::to_string(i + 1);
+        reports[i].project = "2020-001";
+        files.push_back(CachedFile{"reports/2020-001/" + reports[i].id + ".md", "oid" + std::to_string(i), nullptr,
+                                   nullptr, &reports[i], nullptr});
+    }
+    BuildCache cache;
+    cache.commit = "c0ffee";
+    save_content_files(dir / "cache", "site", cache, files, nullptr);
+    std::string why;
+    CHECK_FALSE(load_build_cache(dir / "cache", "site", why));  // no state yet: nothing to trust
+    const auto entries = entries_of_data();
+    for (std::size_t i = 0; i < files.size(); ++i) cache.report_json.emplace(files[i].path, entries[i]);
+    cache.live_folders.emplace("reports", 42);
+    save_build_state(dir / "cache", "site", cache, nullptr);
+    auto loaded = load_build_cache(dir / "cache", "site", why);
+    INFO(why);
+    REQUIRE(loaded);
+    CHECK(loaded->parsed.size() == 2);
+    REQUIRE(loaded->report_json.size() == 2);
+    CHECK(loaded->report_json.at(files[1].path).sum == entries[1].sum);
+    REQUIRE(loaded->live_folders.contains("reports"));
+    CHECK(loaded->live_folders.at("reports") == 42);
+    // A content file written again with other entries, without a state after it, is found out.
+    std::vector<CachedFile> fewer{files[0]};
+    BuildCache other = cache;
+    save_content_files(dir / "cache", "site", other, fewer, nullptr);
+    CHECK_FALSE(load_build_cache(dir / "cache", "site", why));
+}
+
 TEST_CASE("build cache: a report's Markdown is not kept, and reads back as to be read again", "[cache]") {
     TempDir dir;
     Report report;
