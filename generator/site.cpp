@@ -399,7 +399,12 @@ private:
 
     std::string report_title(const Report& r, const Project& p) const {
         if (!r.title.empty()) return r.title;
-        return p.title + " " + strings_.period(r.period_start, r.period_end);
+        return p.title + " " + period_of(r);
+    }
+
+    // The label of a report of the library's period ("2020年10月"), as prepare made it.
+    const std::string& period_of(const Report& r) const {
+        return periods_[static_cast<std::size_t>(&r - lib_.reports.data())];
     }
 
     const Report* latest(const std::string& project) const {
@@ -446,6 +451,12 @@ private:
 
     // Summaries appear on many pages: made once per build, before any page, then only read.
     void prepare(unsigned workers) {
+        // Each report's period label, made once: a report's is shown on its page, in its project's
+        // list, in its title and its chart's points (dates formatted twice for most, each time).
+        periods_.resize(lib_.reports.size());
+        parallel_for(lib_.reports.size(), workers, [&](std::size_t i, unsigned) {
+            periods_[i] = strings_.period(lib_.reports[i].period_start, lib_.reports[i].period_end);
+        });
         for (const auto& p : lib_.projects) ordered_.push_back(&p);
         std::stable_sort(ordered_.begin(), ordered_.end(), [](const Project* a, const Project* b) {
             return std::tie(a->year, a->number, a->id) < std::tie(b->year, b->number, b->id);
@@ -675,7 +686,7 @@ private:
         if (r) {
             data l = object();
             set(l, "url", report_url(*r));
-            set(l, "period_label", strings_.period(r->period_start, r->period_end));
+            set(l, "period_label", period_of(*r));
             set(l, "date_label", strings_.date(r->date));
             set(out, "latest", std::move(l));
         }
@@ -782,7 +793,7 @@ private:
         set(out, "id", r.id);
         set(out, "url", report_url(r));
         set(out, "title", report_title(r, p));
-        set(out, "period_label", strings_.period(r.period_start, r.period_end));
+        set(out, "period_label", period_of(r));
         set(out, "period_start", r.period_start.iso());
         set(out, "period_end", r.period_end.iso());
         set(out, "date", r.date.iso());
@@ -939,7 +950,7 @@ private:
             if (r->completion) {
                 c.actual.push_back({r->period_end, *r->completion, strings_.percent(*r->completion)});
                 points.push_back(strings_.format("chart_progress_point",
-                                                 {{"period", strings_.period(r->period_start, r->period_end)},
+                                                 {{"period", period_of(*r)},
                                                   {"value", strings_.percent(*r->completion)},
                                                   {"expected", strings_.percent(expected)}}));
             }
@@ -1138,6 +1149,7 @@ private:
     std::string base_url_;
     data shared_;
     std::map<std::string, const Report*> latest_;
+    std::vector<std::string> periods_;  // each report's period label, by library index
     std::map<std::string, data> department_cache_;
     std::map<std::string, data> project_cache_;
     mutable std::mutex implementation_lock_;
