@@ -428,11 +428,17 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     // (they need neither the times nor anything below); the state, which lists them, after. At
     // 50,000 reports, a clean build's main thread otherwise waited some 80 ms for the times.
     progress("cache-write", 0, 1);
+    // On a failure the site stays published; without a state the next build is a full one.
+    auto drop_state = [&] {
+        std::error_code ec;
+        fs::remove(cache_dir / "state", ec);
+    };
     bool saving = true;
     try {
         save_content_files(cache_dir, identity, next, keep, cache ? &*cache : nullptr);
     } catch (const std::exception&) {
-        saving = false;  // the site is published all the same; the state is removed below
+        saving = false;
+        drop_state();
     }
     next.live_folders = timing.valid() ? timing.get() : folder_times_now();
     next.live = std::move(written);
@@ -467,12 +473,7 @@ BuildResult build_site(ContentSource& source, const BuildOptions& options) {
     try {
         if (saving) save_build_state(cache_dir, identity, next, cache ? &*cache : nullptr);
     } catch (const std::exception&) {
-        saving = false;
-    }
-    if (!saving) {
-        // The site is published; without a cache the next build is a full one.
-        std::error_code ec;
-        fs::remove(cache_dir / "state", ec);
+        drop_state();
     }
     progress("cache-write", 1, 1);
     analysis.read_markdown = nullptr;  // it refers to this function's locals

@@ -103,6 +103,7 @@ TEST_CASE("build cache: content files written first, and the state once the rest
     save_content_files(dir / "cache", "site", cache, files, nullptr);
     std::string why;
     CHECK_FALSE(load_build_cache(dir / "cache", "site", why));  // no state yet: nothing to trust
+    CHECK_FALSE(why.empty());
     const auto entries = entries_of_data();
     for (std::size_t i = 0; i < files.size(); ++i) cache.report_json.emplace(files[i].path, entries[i]);
     cache.live_folders.emplace("reports", 42);
@@ -120,6 +121,7 @@ TEST_CASE("build cache: content files written first, and the state once the rest
     BuildCache other = cache;
     save_content_files(dir / "cache", "site", other, fewer, nullptr);
     CHECK_FALSE(load_build_cache(dir / "cache", "site", why));
+    CHECK(why.find("different builds") != std::string::npos);
 }
 
 TEST_CASE("build cache: a report's Markdown is not kept, and reads back as to be read again", "[cache]") {
