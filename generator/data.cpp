@@ -27,14 +27,18 @@ void append_escape(std::string& out, unsigned code) {
     out += buf;
 }
 
+// The first byte of s at or after from that append_json_string looks at: one it may escape. 0xe2
+// begins U+2028 and U+2029, and much punctuation that is copied as it is.
+std::size_t next_json_special(std::string_view s, std::size_t from) {
+    return find_special<'"', '\\', '<', '>', '&', '\x7f', '\xe2'>(s, from);
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
     out += '"';
     std::size_t from = 0;  // the start of the run of bytes copied as they are
-    // 0xe2 begins U+2028 and U+2029, and much punctuation that is copied as it is.
-    for (std::size_t i = find_special<'"', '\\', '<', '>', '&', '\x7f', '\xe2'>(s, 0); i < s.size();
-         i = find_special<'"', '\\', '<', '>', '&', '\x7f', '\xe2'>(s, i)) {
+    for (std::size_t i = next_json_special(s, 0); i < s.size(); i = next_json_special(s, i)) {
         const auto c = static_cast<unsigned char>(s[i]);
         const bool separator = c == 0xe2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
                                (static_cast<unsigned char>(s[i + 2]) == 0xa8 ||
@@ -178,7 +182,7 @@ public:
         item();
         // Most names are gongkai's own, which need no escaping: copied as they are, with the quotes
         // (a report's entry has some thirty, and each was six appends).
-        if (find_special<'"', '\\', '<', '>', '&', '\x7f', '\xe2'>(name, 0) == name.size()) {
+        if (next_json_special(name, 0) == name.size()) {
             out_ += '"';
             out_ += name;
             out_.append("\": ", 3);

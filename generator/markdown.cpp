@@ -350,10 +350,7 @@ std::size_t count_marks(std::string_view text, std::size_t begin, std::size_t en
         return marks + total(lanes);
     }
 #endif
-    for (; i < end; ++i) {
-        const char c = text[i];
-        marks += (c == '*') + (c == '_') + (c == '[') + (c == '~');
-    }
+    for (; i < end; ++i) marks += (byte_classes[static_cast<unsigned char>(text[i])] & is_mark) != 0;
     return marks;
 }
 
