@@ -24,7 +24,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.org/gongkai")
 # Debian 12's runtime libraries, named so `apt-get install ./gongkai_….deb` pulls them in;
 # dpkg-shlibdeps adds libc and libstdc++ from what the binary links.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libgit2-1.5, libcmark-gfm0.29.0.gfm.6, libcmark-gfm-extensions0.29.0.gfm.6, libtomlplusplus3, libcpp-httplib0.11, libjemalloc2, libxxhash0, libsimdjson14")
+    "libgit2-1.5, libcmark-gfm0.29.0.gfm.6, libcmark-gfm-extensions0.29.0.gfm.6, libtomlplusplus3, libcpp-httplib0.11, libjemalloc2, libxxhash0, libsimdjson14, libdeflate0")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "git")
 

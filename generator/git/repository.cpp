@@ -1,5 +1,7 @@
 #include "git/repository.h"
 
+#include "git/packs.h"
+
 #include <git2/sys/repository.h>
 
 #include <algorithm>
@@ -58,6 +60,15 @@ bool last_error_is_damage() {
 constexpr const char* damaged_hint = "; the repository is damaged: run 'git fsck' to see what is wrong";
 
 std::string short_id(const git_oid* oid) { return oid_string(oid).substr(0, 7); }
+
+// The repository's object folder, or "" if libgit2 cannot say.
+std::string objects_dir(git_repository* repo) {
+    git_buf objects{};
+    if (git_repository_item_path(&objects, repo, GIT_REPOSITORY_ITEM_OBJECTS) < 0) return "";
+    std::string dir(objects.ptr, objects.size);
+    git_buf_dispose(&objects);
+    return dir;
+}
 
 }  // namespace
 
@@ -164,7 +175,8 @@ struct PendingTree {
     std::size_t depth;
 };
 
-void read_blob(git_repository* repo, const git_oid* id, SourceFile& file) {
+void read_blob(git_repository* repo, const Packs& packs, const git_oid* id, SourceFile& file) {
+    if (packs.read_blob(*id, file.data, max_blob_bytes)) return;
     git_odb* raw_odb = nullptr;
     if (git_repository_odb(&raw_odb, repo) == 0) {
         std::unique_ptr<git_odb, Deleter<git_odb_free>> odb(raw_odb);
@@ -385,6 +397,7 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
     // One thread walks the trees and then reads blobs too; the others read blobs as they are
     // found. A git_repository is not shared between threads: each reader opens its own.
     BlobQueue blobs;
+    const Packs packs(objects_dir(repo_.get()));
     const unsigned workers = worker_count(0);
     std::vector<RepositoryPtr> repos(workers);
     const std::string path = git_repository_path(repo_.get());
@@ -405,7 +418,7 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
                     }
                     repo = repos[worker].get();
                 }
-                read_blob(repo, &blob->id, blob->read);
+                read_blob(repo, packs, &blob->id, blob->read);
             }
         } catch (...) {
             blobs.stop();  // the first error ends the read: no thread waits, none reads on
@@ -482,16 +495,14 @@ void CommitSource::done_reading() {
     // is freed with the packs it holds mapped (a database opened beside it would share them), then
     // by a fresh one, which maps nothing until it is used. (Not git_repository__cleanup: from
     // libgit2 1.7 on it also frees the repository's grafts, for good.)
-    git_buf objects{};
-    if (git_repository_item_path(&objects, repo_.get(), GIT_REPOSITORY_ITEM_OBJECTS) < 0) return;
-    const std::string objects_dir(objects.ptr, objects.size);
-    git_buf_dispose(&objects);
+    const std::string objects = objects_dir(repo_.get());
+    if (objects.empty()) return;
     git_odb* empty = nullptr;
     if (git_odb_new(&empty) < 0) return;
     git_repository_set_odb(repo_.get(), empty);
     git_odb_free(empty);  // the repository holds its own reference
     git_odb* fresh = nullptr;
-    check(git_odb_open(&fresh, objects_dir.c_str()), "cannot open the repository's objects again");
+    check(git_odb_open(&fresh, objects.c_str()), "cannot open the repository's objects again");
     git_repository_set_odb(repo_.get(), fresh);
     git_odb_free(fresh);
 }

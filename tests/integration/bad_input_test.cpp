@@ -4,9 +4,11 @@
 // what its file says in a line that names the file, and leave the output folder as it was.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "git_repo.h"
 #include "site_files.h"
@@ -419,6 +421,32 @@ fs::path object_file(const GitRepo& repo, const std::string& spec) {
     return f;
 }
 
+// Packs every object with git gc and changes one byte in the middle of the compressed data of the
+// blob spec names; the pack's index still describes the pack.
+void damage_in_pack(const GitRepo& repo, const std::string& spec) {
+    repo.git("gc -q");
+    const std::string id = repo.git("rev-parse " + test::shell_quote(spec)).substr(0, 40);
+    for (const auto& e : fs::directory_iterator(repo.path() / ".git/objects/pack")) {
+        if (e.path().extension() != ".idx") continue;
+        // "<id> blob <size> <size in the pack> <offset>"
+        std::istringstream lines(repo.git("verify-pack -v " + test::shell_quote(e.path().string())));
+        for (std::string line; std::getline(lines, line);) {
+            if (line.compare(0, 41, id + " ") != 0) continue;
+            std::istringstream fields(line.substr(41));
+            std::string type;
+            std::uint64_t size = 0, packed = 0, offset = 0;
+            fields >> type >> size >> packed >> offset;
+            fs::path pack = fs::path(e.path()).replace_extension(".pack");
+            fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
+            std::string bytes = test::read_file(pack);
+            bytes.at(offset + packed / 2) ^= 0x55;
+            test::write_file(pack, bytes);
+            return;
+        }
+    }
+    FAIL("no pack holds " << spec);
+}
+
 // Adds an entry to the index without a file on disk, and commits: names no disk could hold.
 void commit_index_entry(GitRepo& repo, const std::string& mode, const std::string& object, const std::string& path) {
     repo.git("update-index --add --cacheinfo " + test::shell_quote(mode + "," + object + "," + path));
@@ -637,6 +665,11 @@ std::vector<Generated> generated_cases() {
     add("corrupt-blob", "A report whose object is damaged.", 1,
         {at(report, {"error: cannot read the file from git", "damaged"})}, [](GitRepo& repo, const TempDir&) {
             test::write_file(object_file(repo, "HEAD:" + report), "garbage");
+            return Run{};
+        });
+    add("corrupt-blob-in-pack", "A report whose data in a pack is damaged.", 1,
+        {at(report, {"error: cannot read the file from git", "damaged"})}, [](GitRepo& repo, const TempDir&) {
+            damage_in_pack(repo, "HEAD:" + report);
             return Run{};
         });
     add("missing-blob", "A project whose object is gone; its reports are not blamed for it.", 1,

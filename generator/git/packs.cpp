@@ -1,0 +1,168 @@
+#include "git/packs.h"
+
+#include <fcntl.h>
+#include <libdeflate.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace gongkai::git {
+
+namespace {
+
+// git's pack formats (Documentation/gitformat-pack.txt): an index of version 2 is a header, 256
+// counts by first byte of the id, the sorted ids, their CRC-32s, their 32-bit offsets, the 64-bit
+// offsets those point to, and two SHA-1 checksums: the pack's, then its own.
+constexpr unsigned char index_magic[] = {0xff, 't', 'O', 'c'};
+constexpr std::size_t id_bytes = 20;
+constexpr std::size_t index_header = 8;
+constexpr std::size_t fanout_bytes = 256 * 4;
+constexpr std::size_t index_trailer = 2 * id_bytes;
+constexpr std::size_t pack_header = 12;  // "PACK", version, object count
+constexpr std::size_t pack_trailer = id_bytes;
+constexpr unsigned blob_type = 3;
+
+std::uint32_t be32(const unsigned char* p) {
+    return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3];
+}
+
+std::uint64_t be64(const unsigned char* p) { return std::uint64_t(be32(p)) << 32 | be32(p + 4); }
+
+// A file mapped read-only, or an empty mapping if it cannot be.
+std::pair<const unsigned char*, std::size_t> map_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {nullptr, 0};
+    struct stat st {};
+    void* p = MAP_FAILED;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) return {nullptr, 0};
+    return {static_cast<const unsigned char*>(p), static_cast<std::size_t>(st.st_size)};
+}
+
+// One decompressor per thread, made when the thread first reads a blob.
+struct Decompressor {
+    libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+    ~Decompressor() { libdeflate_free_decompressor(d); }
+};
+
+libdeflate_decompressor* decompressor() {
+    thread_local Decompressor own;
+    return own.d;
+}
+
+}  // namespace
+
+Packs::Packs(const std::string& objects_dir) {
+    if (objects_dir.empty()) return;
+    std::error_code ec;
+    std::vector<std::string> indexes;
+    for (const auto& entry : std::filesystem::directory_iterator(objects_dir + "/pack", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".idx") == 0) indexes.push_back(entry.path().string());
+    }
+    std::sort(indexes.begin(), indexes.end());
+    for (const std::string& index_path : indexes) {
+        Pack pack;
+        std::tie(pack.index.data, pack.index.size) = map_file(index_path);
+        std::tie(pack.data.data, pack.data.size) =
+            pack.index.data ? map_file(index_path.substr(0, index_path.size() - 4) + ".pack")
+                            : std::pair<const unsigned char*, std::size_t>{nullptr, 0};
+        const unsigned char* ix = pack.index.data;
+        const unsigned char* pk = pack.data.data;
+        bool usable = ix && pk && pack.index.size >= index_header + fanout_bytes + index_trailer &&
+                      pack.data.size >= pack_header + pack_trailer && std::memcmp(ix, index_magic, 4) == 0 &&
+                      be32(ix + 4) == 2 && std::memcmp(pk, "PACK", 4) == 0 &&
+                      (be32(pk + 4) == 2 || be32(pk + 4) == 3);
+        if (usable) {
+            pack.fanout = ix + index_header;
+            for (int i = 1; i < 256 && usable; ++i) usable = be32(pack.fanout + 4 * (i - 1)) <= be32(pack.fanout + 4 * i);
+            pack.count = be32(pack.fanout + 4 * 255);
+            const std::size_t fixed = index_header + fanout_bytes + std::size_t(pack.count) * (id_bytes + 4 + 4);
+            const std::size_t rest = pack.index.size - index_trailer;
+            usable = usable && rest >= fixed && (rest - fixed) % 8 == 0 && be32(pk + 8) == pack.count &&
+                     // The index records the checksum of the pack it indexes.
+                     std::memcmp(ix + rest, pk + pack.data.size - pack_trailer, id_bytes) == 0;
+            if (usable) {
+                pack.ids = pack.fanout + fanout_bytes;
+                pack.offsets = pack.ids + std::size_t(pack.count) * (id_bytes + 4);
+                pack.large = pack.offsets + std::size_t(pack.count) * 4;
+                pack.large_count = (rest - fixed) / 8;
+            }
+        }
+        if (usable) {
+            packs_.push_back(pack);
+        } else {
+            if (pack.index.data) ::munmap(const_cast<unsigned char*>(pack.index.data), pack.index.size);
+            if (pack.data.data) ::munmap(const_cast<unsigned char*>(pack.data.data), pack.data.size);
+        }
+    }
+}
+
+Packs::~Packs() {
+    for (const Pack& pack : packs_) {
+        ::munmap(const_cast<unsigned char*>(pack.index.data), pack.index.size);
+        ::munmap(const_cast<unsigned char*>(pack.data.data), pack.data.size);
+    }
+}
+
+std::uint64_t Packs::find(const Pack& pack, const git_oid& id) {
+    const unsigned first = id.id[0];
+    std::uint32_t lo = first == 0 ? 0 : be32(pack.fanout + 4 * (first - 1));
+    std::uint32_t hi = be32(pack.fanout + 4 * first);
+    while (lo < hi) {
+        const std::uint32_t mid = lo + (hi - lo) / 2;
+        const int order = std::memcmp(pack.ids + std::size_t(mid) * id_bytes, id.id, id_bytes);
+        if (order == 0) {
+            const std::uint32_t small = be32(pack.offsets + std::size_t(mid) * 4);
+            if (!(small & 0x80000000u)) return small;
+            const std::size_t at = small & 0x7fffffffu;
+            return at < pack.large_count ? be64(pack.large + at * 8) : 0;
+        }
+        if (order < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+bool Packs::read_whole_blob(const Pack& pack, std::uint64_t offset, std::string& out, std::size_t max_bytes) {
+    const std::size_t end = pack.data.size - pack_trailer;
+    if (offset < pack_header || offset >= end) return false;
+    const unsigned char* p = pack.data.data + offset;
+    const unsigned char* const stop = pack.data.data + end;
+    // The entry's header: its type, and its size seven bits at a time, the lowest first.
+    unsigned c = *p++;
+    const unsigned type = (c >> 4) & 7;
+    std::uint64_t size = c & 15;
+    for (unsigned shift = 4; c & 0x80; shift += 7) {
+        if (p == stop || shift > 60) return false;
+        c = *p++;
+        size |= std::uint64_t(c & 0x7f) << shift;
+    }
+    if (type != blob_type || size > max_bytes) return false;  // a delta, or not a blob
+    out.resize(static_cast<std::size_t>(size));
+    libdeflate_decompressor* d = decompressor();
+    std::size_t used = 0;
+    // With no room for the size it gives back, libdeflate succeeds only if the data inflates to
+    // exactly out's size.
+    return d && libdeflate_zlib_decompress_ex(d, p, static_cast<std::size_t>(stop - p), out.data(), out.size(), &used,
+                                              nullptr) == LIBDEFLATE_SUCCESS;
+}
+
+bool Packs::read_blob(const git_oid& id, std::string& out, std::size_t max_bytes) const {
+    for (const Pack& pack : packs_)
+        if (std::uint64_t offset = find(pack, id); offset && read_whole_blob(pack, offset, out, max_bytes))
+            return true;
+    out.clear();
+    return false;
+}
+
+}  // namespace gongkai::git
