@@ -9,7 +9,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <memory>
+#include <tuple>
+#include <utility>
 
 namespace gongkai::git {
 
@@ -63,9 +64,10 @@ Packs::Packs(const std::string& objects_dir) {
     if (objects_dir.empty()) return;
     std::error_code ec;
     std::vector<std::string> indexes;
-    for (const auto& entry : std::filesystem::directory_iterator(objects_dir + "/pack", ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".idx") == 0) indexes.push_back(entry.path().string());
+    // An unreadable folder, or one that fails part way, leaves the packs not listed to libgit2.
+    for (std::filesystem::directory_iterator it(objects_dir + "/pack", ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".idx") == 0) indexes.push_back(it->path().string());
     }
     std::sort(indexes.begin(), indexes.end());
     for (const std::string& index_path : indexes) {
@@ -84,9 +86,11 @@ Packs::Packs(const std::string& objects_dir) {
             pack.fanout = ix + index_header;
             for (int i = 1; i < 256 && usable; ++i) usable = be32(pack.fanout + 4 * (i - 1)) <= be32(pack.fanout + 4 * i);
             pack.count = be32(pack.fanout + 4 * 255);
-            const std::size_t fixed = index_header + fanout_bytes + std::size_t(pack.count) * (id_bytes + 4 + 4);
-            const std::size_t rest = pack.index.size - index_trailer;
-            usable = usable && rest >= fixed && (rest - fixed) % 8 == 0 && be32(pk + 8) == pack.count &&
+            const std::uint64_t fixed = index_header + fanout_bytes + std::uint64_t(pack.count) * (id_bytes + 4 + 4);
+            const std::uint64_t rest = pack.index.size - index_trailer;
+            // As libgit2 checks an index's size: at most one 64-bit offset for each object but one.
+            usable = usable && rest >= fixed && (rest - fixed) % 8 == 0 &&
+                     (rest - fixed) / 8 <= (pack.count ? pack.count - 1 : 0) && be32(pk + 8) == pack.count &&
                      // The index records the checksum of the pack it indexes.
                      std::memcmp(ix + rest, pk + pack.data.size - pack_trailer, id_bytes) == 0;
             if (usable) {
@@ -133,6 +137,9 @@ std::uint64_t Packs::find(const Pack& pack, const git_oid& id) {
     return 0;
 }
 
+// deflate makes at most 1,032 bytes of each byte it reads.
+constexpr std::uint64_t max_deflate_ratio = 1032;
+
 bool Packs::read_whole_blob(const Pack& pack, std::uint64_t offset, std::string& out, std::size_t max_bytes) {
     const std::size_t end = pack.data.size - pack_trailer;
     if (offset < pack_header || offset >= end) return false;
@@ -143,25 +150,32 @@ bool Packs::read_whole_blob(const Pack& pack, std::uint64_t offset, std::string&
     const unsigned type = (c >> 4) & 7;
     std::uint64_t size = c & 15;
     for (unsigned shift = 4; c & 0x80; shift += 7) {
-        if (p == stop || shift > 60) return false;
+        if (p == stop || shift > 57) return false;
         c = *p++;
         size |= std::uint64_t(c & 0x7f) << shift;
     }
-    if (type != blob_type || size > max_bytes) return false;  // a delta, or not a blob
-    out.resize(static_cast<std::size_t>(size));
+    if (type != blob_type) return false;  // a delta, or not a blob
+    // A size the rest of the pack could not inflate to is not believed: memory is not taken for it.
+    if (size > max_bytes || size > std::uint64_t(stop - p) * max_deflate_ratio) return false;
     libdeflate_decompressor* d = decompressor();
+    if (!d) return false;
+    out.resize(static_cast<std::size_t>(size));
+    // The stream's end is not known beforehand (the entries that follow are read as unused
+    // input, whose length used gets). With no room for the size it gives back, libdeflate
+    // succeeds only if the data inflates to exactly out's size.
     std::size_t used = 0;
-    // With no room for the size it gives back, libdeflate succeeds only if the data inflates to
-    // exactly out's size.
-    return d && libdeflate_zlib_decompress_ex(d, p, static_cast<std::size_t>(stop - p), out.data(), out.size(), &used,
-                                              nullptr) == LIBDEFLATE_SUCCESS;
+    return libdeflate_zlib_decompress_ex(d, p, static_cast<std::size_t>(stop - p), out.data(), out.size(), &used,
+                                         nullptr) == LIBDEFLATE_SUCCESS;
 }
 
 bool Packs::read_blob(const git_oid& id, std::string& out, std::size_t max_bytes) const {
+    // The first pack that holds the blob answers; if it cannot, libgit2 does (with its messages).
     for (const Pack& pack : packs_)
-        if (std::uint64_t offset = find(pack, id); offset && read_whole_blob(pack, offset, out, max_bytes))
-            return true;
-    out.clear();
+        if (std::uint64_t offset = find(pack, id)) {
+            if (read_whole_blob(pack, offset, out, max_bytes)) return true;
+            break;
+        }
+    std::string().swap(out);  // not merely emptied: a large failed read gives its memory back
     return false;
 }
 

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace gongkai::git {
@@ -13,7 +12,7 @@ namespace gongkai::git {
 // The pack files of a repository's object folder, mapped for reading whole blobs without
 // libgit2: most of a content commit's blobs are stored in a pack whole (not as a delta), and
 // inflating them is most of reading a commit. libdeflate inflates such a blob in one call, into
-// the caller's string, some three times as fast as zlib's stream does through libgit2.
+// the caller's string (see bench/RESULTS.md, the thirtieth round).
 //
 // It answers only what it can read for certain: a blob stored whole in one of the packs, whose
 // data inflates to exactly the size its entry states and passes zlib's checksum. For anything
@@ -30,8 +29,8 @@ public:
     Packs& operator=(const Packs&) = delete;
 
     // Reads the blob id into out (replacing what it held) and returns true, or returns false
-    // with out unspecified if this reader cannot: see above. A blob larger than max_bytes is
-    // not read (false).
+    // with out emptied if this reader cannot: see above. A blob larger than max_bytes is not
+    // read (false). The first pack whose index lists the id answers for it.
     bool read_blob(const git_oid& id, std::string& out, std::size_t max_bytes) const;
 
     std::size_t pack_count() const { return packs_.size(); }

@@ -261,6 +261,19 @@ TEST_CASE("packs: damaged data, a pack its index does not describe, an unknown i
         CHECK(out.empty());
     }
 
+    SECTION("an index with more 64-bit offsets than libgit2 accepts") {
+        // A 64-bit offset for every object, before the checksums: one more than the objects but one.
+        std::string bytes = test::read_file(index);
+        std::size_t count = 0;
+        for (int i = 0; i < 4; ++i) count = count << 8 | static_cast<unsigned char>(bytes[8 + 1020 + i]);
+        REQUIRE(bytes.size() == 8 + 1024 + count * 28 + 40);  // no 64-bit offsets yet
+        bytes.insert(bytes.size() - 40, 8 * count, '\0');
+        fs::permissions(index, fs::perms::owner_write, fs::perm_options::add);
+        test::write_file(index, bytes);
+        git::Packs packs(objects);
+        CHECK(packs.pack_count() == 0);
+    }
+
     SECTION("an index cut short") {
         fs::permissions(index, fs::perms::owner_write, fs::perm_options::add);
         fs::resize_file(index, 1000);
