@@ -43,11 +43,13 @@ private:
     struct Pack {
         Mapping index;
         Mapping data;
-        std::uint32_t count = 0;     // objects in the pack
+        std::uint32_t count = 0;  // objects in the pack
+        // Within the index: the 256 counts by first byte, the sorted ids, an offset of 32 bits
+        // for each, and the offsets of 64 bits those with the top bit set point to.
         const unsigned char* fanout = nullptr;
         const unsigned char* ids = nullptr;
-        const unsigned char* offsets = nullptr;      // count 32-bit offsets
-        const unsigned char* large = nullptr;        // 64-bit offsets
+        const unsigned char* offsets = nullptr;
+        const unsigned char* large = nullptr;
         std::size_t large_count = 0;
     };
     // The object's offset in pack, or 0 if the pack does not hold it (an offset is never 0:

@@ -1,7 +1,5 @@
 #include "git/repository.h"
 
-#include "git/packs.h"
-
 #include <git2/sys/repository.h>
 
 #include <algorithm>
@@ -10,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "git/packs.h"
 #include "parallel.h"
 #include "utf8.h"
 
