@@ -84,7 +84,8 @@ Packs::Packs(const std::string& objects_dir) {
                       (be32(pk + 4) == 2 || be32(pk + 4) == 3);
         if (usable) {
             pack.fanout = ix + index_header;
-            for (int i = 1; i < 256 && usable; ++i) usable = be32(pack.fanout + 4 * (i - 1)) <= be32(pack.fanout + 4 * i);
+            for (int i = 1; i < 256 && usable; ++i)
+                usable = be32(pack.fanout + 4 * (i - 1)) <= be32(pack.fanout + 4 * i);
             pack.count = be32(pack.fanout + 4 * 255);
             const std::uint64_t fixed = index_header + fanout_bytes + std::uint64_t(pack.count) * (id_bytes + 4 + 4);
             const std::uint64_t rest = pack.index.size - index_trailer;

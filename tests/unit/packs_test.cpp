@@ -69,7 +69,8 @@ std::string libgit2_blob(const git::Repository& repo, const std::string& id) {
     git_blob* raw = nullptr;
     REQUIRE(git_blob_lookup(&raw, repo.get(), &oid) == 0);
     git::BlobPtr blob(raw);
-    return std::string(static_cast<const char*>(git_blob_rawcontent(raw)), static_cast<std::size_t>(git_blob_rawsize(raw)));
+    return std::string(static_cast<const char*>(git_blob_rawcontent(raw)),
+                       static_cast<std::size_t>(git_blob_rawsize(raw)));
 }
 
 std::string git_blob_id(const GitRepo& repo, const std::string& path) {
