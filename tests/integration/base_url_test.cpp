@@ -28,7 +28,7 @@ Files progress_site() {
 
 }  // namespace
 
-TEST_CASE("base URL: a sub-path; pages link relatively, the 404 page from the sub-path", "[integration][url]") {
+TEST_CASE("base URL: a sub-path, pages linked relatively, the 404 page from the sub-path", "[integration][url]") {
     GitRepo repo;
     repo.write(progress_site());
     repo.commit("Served under /progress/");

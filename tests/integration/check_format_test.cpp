@@ -175,7 +175,7 @@ TEST_CASE("check: an unknown --format is bad usage", "[integration][check-format
     CHECK(check(repo, "xml").status == 2);
 }
 
-TEST_CASE("check --quiet prints errors only; --verbose says where it reads", "[integration][check-format]") {
+TEST_CASE("check --quiet prints errors only, and --verbose says where it reads", "[integration][check-format]") {
     GitRepo repo;
     auto files = basic_site();
     files["reports/2020-001/2020-12.md"] =

@@ -81,7 +81,8 @@ TEST_CASE("post-receive hook: a good push publishes, a broken one keeps the good
     CHECK(test::file_exists(server.webroot, "projects/2020-001/reports/2020-12/index.html"));
 }
 
-TEST_CASE("post-receive hook: other branches are not published; a content folder is honoured", "[integration][hook]") {
+TEST_CASE("post-receive hook: other branches are not published, and a content folder is honoured",
+          "[integration][hook]") {
     Server server;
     server.config("gongkai.contentdir", "site-content");
     GitRepo clone;

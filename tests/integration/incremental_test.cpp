@@ -542,7 +542,7 @@ TEST_CASE("incremental: after every kind of change the cached build writes what 
 
 // 2 ---------------------------------------------------------------------------------------------
 
-TEST_CASE("incremental: a change to one report's text renders few pages; a change to the settings renders all",
+TEST_CASE("incremental: a change to one report's text renders few pages, a change to the settings all",
           "[integration][incremental]") {
     Series s;
     BuildResult first = s.step("the first commit");
@@ -952,7 +952,7 @@ TEST_CASE("incremental: data/reports.json made in several batches has every entr
     entries_in_order();
 }
 
-TEST_CASE("incremental: nothing of the cache is in the output; the cache is beside it and private",
+TEST_CASE("incremental: nothing of the cache is in the output, and the cache is beside it and private",
           "[integration][incremental]") {
     Series s;
     s.step("the first commit");
@@ -1014,7 +1014,7 @@ TEST_CASE("incremental: a build without the cache leaves an existing cache alone
 
 // 6 ---------------------------------------------------------------------------------------------
 
-TEST_CASE("incremental: gongkai build --no-cache writes no cache; -v says full or incremental",
+TEST_CASE("incremental: gongkai build --no-cache writes no cache, and -v says full or incremental",
           "[integration][incremental]") {
     GitRepo repo;
     repo.write(site_content());
@@ -1133,7 +1133,7 @@ TEST_CASE("incremental: a cache written by another build of gongkai is not used"
 
 // More ways to come to a commit -------------------------------------------------------------------
 
-TEST_CASE("incremental: an older commit; another branch; a merge and rewritten history are built right",
+TEST_CASE("incremental: an older commit, another branch, a merge and rewritten history are built right",
           "[integration][incremental]") {
     Series s;
     std::string seeded = s.repo.git("rev-parse HEAD").substr(0, 40);

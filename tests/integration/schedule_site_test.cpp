@@ -250,7 +250,7 @@ const std::string october_missing = "<li><strong>2020 年 10 月</strong> — �
 
 }  // namespace
 
-TEST_CASE("schedule: before its due day a period's report is not late; after it, it is flagged and listed",
+TEST_CASE("schedule: before its due day a period's report is not late, after it flagged and listed",
           "[integration][schedule]") {
     GitRepo repo;
     repo.write(calendar_site());

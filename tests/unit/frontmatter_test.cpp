@@ -60,7 +60,7 @@ TEST_CASE("front matter: CRLF line ends are accepted and removed", "[frontmatter
     CHECK(fm->body_line == 4);
 }
 
-TEST_CASE("front matter: only CR before LF is removed; a lone CR stays", "[frontmatter]") {
+TEST_CASE("front matter: only CR before LF is removed, and a lone CR stays", "[frontmatter]") {
     Diagnostics diags;
     auto fm = split_front_matter("+++\r\na = 1\r\n+++\r\none\rtwo\r\r\nthree\r\n\r\n\rfour\r", path, diags);
     INFO(listing(diags));

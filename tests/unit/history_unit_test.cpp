@@ -65,7 +65,7 @@ std::string changes(const Revision& r) {
 
 }  // namespace
 
-TEST_CASE("history walk: the commit that added a file publishes it; later ones amend it", "[history]") {
+TEST_CASE("history walk: the commit that added a file publishes it, and later ones amend it", "[history]") {
     GitRepo repo;
     repo.write("reports/2020-007/2020-09.md", report("70"));
     std::string first = repo.commit("发布 9 月报告");

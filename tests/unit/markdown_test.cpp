@@ -137,7 +137,7 @@ TEST_CASE("markdown: an <h2> typed as raw HTML gets no section id", "[markdown]"
     CHECK(lacks(md.html, "伪造</h2>"));
 }
 
-TEST_CASE("find_deep_nesting: containers and emphasis add up; shallow paragraphs do not", "[markdown]") {
+TEST_CASE("find_deep_nesting: containers and emphasis add up, and shallow paragraphs do not", "[markdown]") {
     // Many paragraphs with emphasis, more marks in all than levels allowed: shallow all the same.
     std::string shallow;
     for (int i = 0; i < 200; ++i) shallow += "**完成** *of* [link](https://example.org/) ~~gone~~ " + std::to_string(i) + "\n\n";

@@ -123,7 +123,7 @@ void fill(GitRepo& repo) {
 
 }  // namespace
 
-TEST_CASE("packs: a blob stored whole reads as libgit2 reads it; a delta or a loose object is left to libgit2",
+TEST_CASE("packs: a blob stored whole reads as libgit2 reads it, and a delta or a loose object is left to libgit2",
           "[git][packs]") {
     GitRepo repo;
     fill(repo);

@@ -121,7 +121,7 @@ TEST_CASE("paths: the checks of names give what their first forms gave, for any 
     }
 }
 
-TEST_CASE("printable: plain ASCII that fits comes back as it is; the rest as the rule says", "[paths]") {
+TEST_CASE("printable: plain ASCII that fits comes back as it is, the rest as the rule says", "[paths]") {
     CHECK(printable("projects/2020-043.md", 100) == "projects/2020-043.md");
     CHECK(printable("", 0).empty());
     CHECK(printable("abc", 3) == "abc");
