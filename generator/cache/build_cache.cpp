@@ -1,7 +1,6 @@
 #include "cache/build_cache.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 
 #include "cache/program.h"
 #include "cache/serial.h"
+#include "mapped_file.h"
 #include "parallel.h"
 
 namespace gongkai {
@@ -126,21 +126,17 @@ std::string_view unwrap(std::string_view file, const std::string& identity, Hash
 }
 
 
-// A cache file mapped read-only; unmapped when the last user lets go.
+// A cache file mapped read-only (and read in whole); unmapped when the last user lets go.
 std::shared_ptr<const void> map_file(const fs::path& path, std::string_view& bytes) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw CacheError("there is no cache yet");
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
-        ::close(fd);
-        throw CacheError("a cache file is empty");
+    MappedFile mapped = map_read_only(path, true);
+    switch (mapped.failure) {
+    case MappedFile::Failure::none: break;
+    case MappedFile::Failure::cannot_open: throw CacheError("there is no cache yet");
+    case MappedFile::Failure::empty: throw CacheError("a cache file is empty");
+    case MappedFile::Failure::cannot_map: throw CacheError("a cache file could not be read");
     }
-    auto size = static_cast<std::size_t>(st.st_size);
-    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    ::close(fd);
-    if (p == MAP_FAILED) throw CacheError("a cache file could not be read");
-    bytes = std::string_view(static_cast<const char*>(p), size);
-    return std::shared_ptr<const void>(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+    bytes = mapped.bytes;
+    return std::move(mapped.owner);
 }
 
 // Writes a cache file under a draft name and renames it into place; the payload, given in

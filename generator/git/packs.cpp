@@ -1,16 +1,10 @@
 #include "git/packs.h"
 
-#include <fcntl.h>
 #include <libdeflate.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <tuple>
-#include <utility>
 
 namespace gongkai::git {
 
@@ -33,19 +27,6 @@ std::uint32_t be32(const unsigned char* p) {
 }
 
 std::uint64_t be64(const unsigned char* p) { return std::uint64_t(be32(p)) << 32 | be32(p + 4); }
-
-// A file mapped read-only, or an empty mapping if it cannot be.
-std::pair<const unsigned char*, std::size_t> map_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {nullptr, 0};
-    struct stat st {};
-    void* p = MAP_FAILED;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (p == MAP_FAILED) return {nullptr, 0};
-    return {static_cast<const unsigned char*>(p), static_cast<std::size_t>(st.st_size)};
-}
 
 // One decompressor per thread, made when the thread first reads a blob.
 struct Decompressor {
@@ -72,48 +53,32 @@ Packs::Packs(const std::string& objects_dir) {
     std::sort(indexes.begin(), indexes.end());
     for (const std::string& index_path : indexes) {
         Pack pack;
-        std::tie(pack.index.data, pack.index.size) = map_file(index_path);
-        std::tie(pack.data.data, pack.data.size) =
-            pack.index.data ? map_file(index_path.substr(0, index_path.size() - 4) + ".pack")
-                            : std::pair<const unsigned char*, std::size_t>{nullptr, 0};
-        const unsigned char* ix = pack.index.data;
-        const unsigned char* pk = pack.data.data;
-        bool usable = ix && pk && pack.index.size >= index_header + fanout_bytes + index_trailer &&
-                      pack.data.size >= pack_header + pack_trailer && std::memcmp(ix, index_magic, 4) == 0 &&
-                      be32(ix + 4) == 2 && std::memcmp(pk, "PACK", 4) == 0 &&
-                      (be32(pk + 4) == 2 || be32(pk + 4) == 3);
-        if (usable) {
-            pack.fanout = ix + index_header;
-            for (int i = 1; i < 256 && usable; ++i)
-                usable = be32(pack.fanout + 4 * (i - 1)) <= be32(pack.fanout + 4 * i);
-            pack.count = be32(pack.fanout + 4 * 255);
-            const std::uint64_t fixed = index_header + fanout_bytes + std::uint64_t(pack.count) * (id_bytes + 4 + 4);
-            const std::uint64_t rest = pack.index.size - index_trailer;
-            // As libgit2 checks an index's size: at most one 64-bit offset for each object but one.
-            usable = usable && rest >= fixed && (rest - fixed) % 8 == 0 &&
-                     (rest - fixed) / 8 <= (pack.count ? pack.count - 1 : 0) && be32(pk + 8) == pack.count &&
-                     // The index records the checksum of the pack it indexes.
-                     std::memcmp(ix + rest, pk + pack.data.size - pack_trailer, id_bytes) == 0;
-            if (usable) {
-                pack.ids = pack.fanout + fanout_bytes;
-                pack.offsets = pack.ids + std::size_t(pack.count) * (id_bytes + 4);
-                pack.large = pack.offsets + std::size_t(pack.count) * 4;
-                pack.large_count = (rest - fixed) / 8;
-            }
-        }
-        if (usable) {
-            packs_.push_back(pack);
-        } else {
-            if (pack.index.data) ::munmap(const_cast<unsigned char*>(pack.index.data), pack.index.size);
-            if (pack.data.data) ::munmap(const_cast<unsigned char*>(pack.data.data), pack.data.size);
-        }
-    }
-}
-
-Packs::~Packs() {
-    for (const Pack& pack : packs_) {
-        ::munmap(const_cast<unsigned char*>(pack.index.data), pack.index.size);
-        ::munmap(const_cast<unsigned char*>(pack.data.data), pack.data.size);
+        pack.index = map_read_only(index_path, false);
+        if (pack.index.owner) pack.data = map_read_only(index_path.substr(0, index_path.size() - 4) + ".pack", false);
+        const auto* ix = reinterpret_cast<const unsigned char*>(pack.index.bytes.data());
+        const auto* pk = reinterpret_cast<const unsigned char*>(pack.data.bytes.data());
+        const std::size_t index_size = pack.index.bytes.size(), pack_size = pack.data.bytes.size();
+        bool usable = pack.index.owner && pack.data.owner &&
+                      index_size >= index_header + fanout_bytes + index_trailer &&
+                      pack_size >= pack_header + pack_trailer && std::memcmp(ix, index_magic, 4) == 0 &&
+                      be32(ix + 4) == 2 && std::memcmp(pk, "PACK", 4) == 0 && (be32(pk + 4) == 2 || be32(pk + 4) == 3);
+        if (!usable) continue;  // its mappings go with it
+        pack.fanout = ix + index_header;
+        for (int i = 1; i < 256 && usable; ++i) usable = be32(pack.fanout + 4 * (i - 1)) <= be32(pack.fanout + 4 * i);
+        pack.count = be32(pack.fanout + 4 * 255);
+        const std::uint64_t fixed = index_header + fanout_bytes + std::uint64_t(pack.count) * (id_bytes + 4 + 4);
+        const std::uint64_t rest = index_size - index_trailer;
+        // As libgit2 checks an index's size: at most one 64-bit offset for each object but one.
+        usable = usable && rest >= fixed && (rest - fixed) % 8 == 0 &&
+                 (rest - fixed) / 8 <= (pack.count ? pack.count - 1 : 0) && be32(pk + 8) == pack.count &&
+                 // The index records the checksum of the pack it indexes.
+                 std::memcmp(ix + rest, pk + pack_size - pack_trailer, id_bytes) == 0;
+        if (!usable) continue;
+        pack.ids = pack.fanout + fanout_bytes;
+        pack.offsets = pack.ids + std::size_t(pack.count) * (id_bytes + 4);
+        pack.large = pack.offsets + std::size_t(pack.count) * 4;
+        pack.large_count = (rest - fixed) / 8;
+        packs_.push_back(std::move(pack));
     }
 }
 
@@ -142,10 +107,11 @@ std::uint64_t Packs::find(const Pack& pack, const git_oid& id) {
 constexpr std::uint64_t max_deflate_ratio = 1032;
 
 bool Packs::read_whole_blob(const Pack& pack, std::uint64_t offset, std::string& out, std::size_t max_bytes) {
-    const std::size_t end = pack.data.size - pack_trailer;
+    const auto* const data = reinterpret_cast<const unsigned char*>(pack.data.bytes.data());
+    const std::size_t end = pack.data.bytes.size() - pack_trailer;
     if (offset < pack_header || offset >= end) return false;
-    const unsigned char* p = pack.data.data + offset;
-    const unsigned char* const stop = pack.data.data + end;
+    const unsigned char* p = data + offset;
+    const unsigned char* const stop = data + end;
     // The entry's header: its type, and its size seven bits at a time, the lowest first.
     unsigned c = *p++;
     const unsigned type = (c >> 4) & 7;

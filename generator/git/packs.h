@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "mapped_file.h"
+
 namespace gongkai::git {
 
 // The pack files of a repository's object folder, mapped for reading whole blobs without
@@ -24,9 +26,6 @@ public:
     // Maps the index and data of every pack in objects_dir/pack; a pack whose files are missing,
     // unreadable or not of git's version 2 index is left out (its objects go to libgit2).
     explicit Packs(const std::string& objects_dir);
-    ~Packs();
-    Packs(const Packs&) = delete;
-    Packs& operator=(const Packs&) = delete;
 
     // Reads the blob id into out (replacing what it held) and returns true, or returns false
     // with out emptied if this reader cannot: see above. A blob larger than max_bytes is not
@@ -36,13 +35,9 @@ public:
     std::size_t pack_count() const { return packs_.size(); }
 
 private:
-    struct Mapping {
-        const unsigned char* data = nullptr;
-        std::size_t size = 0;
-    };
     struct Pack {
-        Mapping index;
-        Mapping data;
+        MappedFile index;
+        MappedFile data;
         std::uint32_t count = 0;  // objects in the pack
         // Within the index: the 256 counts by first byte, the sorted ids, an offset of 32 bits
         // for each, and the offsets of 64 bits those with the top bit set point to.

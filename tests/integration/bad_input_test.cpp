@@ -4,11 +4,9 @@
 // what its file says in a line that names the file, and leave the output folder as it was.
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
-#include <sstream>
 
 #include "git_repo.h"
 #include "site_files.h"
@@ -427,26 +425,15 @@ fs::path object_file(const GitRepo& repo, const std::string& spec) {
 void damage_in_pack(const GitRepo& repo, const std::string& spec) {
     repo.git("gc -q");
     const std::string id = repo.git("rev-parse " + test::shell_quote(spec)).substr(0, 40);
-    for (const auto& e : fs::directory_iterator(repo.path() / ".git/objects/pack")) {
-        if (e.path().extension() != ".idx") continue;
-        // "<id> blob <size> <size in the pack> <offset>"
-        std::istringstream lines(repo.git("verify-pack -v " + test::shell_quote(e.path().string())));
-        for (std::string line; std::getline(lines, line);) {
-            if (line.compare(0, 41, id + " ") != 0) continue;
-            std::istringstream fields(line.substr(41));
-            std::string type;
-            std::uint64_t size = 0, packed = 0, offset = 0;
-            fields >> type >> size >> packed >> offset;
-            std::string depth;
-            REQUIRE_FALSE(fields >> depth);  // a delta adds its depth and its base
-            fs::path pack = fs::path(e.path()).replace_extension(".pack");
-            fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
-            std::string bytes = test::read_file(pack);
-            bytes.at(offset + packed / 2) ^= 0x55;
-            test::write_file(pack, bytes);
+    for (const test::PackedObject& o : test::packed_objects(repo))
+        if (o.id == id) {
+            REQUIRE_FALSE(o.delta);
+            fs::permissions(o.pack, fs::perms::owner_write, fs::perm_options::add);
+            std::string bytes = test::read_file(o.pack);
+            bytes.at(o.offset + o.packed_size / 2) ^= 0x55;
+            test::write_file(o.pack, bytes);
             return;
         }
-    }
     FAIL("no pack holds " << spec);
 }
 

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <catch2/catch.hpp>
+#include <sstream>
 #include <stdexcept>
 
 namespace gongkai::test {
@@ -134,6 +135,24 @@ std::string commit_at(const GitRepo& repo, const std::string& message, const std
     INFO(r.output);
     REQUIRE(r.status == 0);
     return r.output.substr(0, 40);
+}
+
+std::vector<PackedObject> packed_objects(const GitRepo& repo) {
+    std::vector<PackedObject> objects;
+    for (const auto& e : fs::directory_iterator(repo.path() / ".git/objects/pack")) {
+        if (e.path().extension() != ".idx") continue;
+        // "<id> <type> <size> <size in the pack> <offset>", and for a delta its depth and base.
+        std::istringstream lines(repo.git("verify-pack -v " + shell_quote(e.path().string())));
+        for (std::string line; std::getline(lines, line);) {
+            std::istringstream fields(line);
+            std::vector<std::string> f;
+            for (std::string word; fields >> word;) f.push_back(word);
+            if (f.size() < 5 || f[0].size() != 40) continue;  // the summary lines
+            objects.push_back({f[0], f[1], std::stoull(f[2]), std::stoull(f[3]), std::stoull(f[4]), f.size() > 5,
+                               fs::path(e.path()).replace_extension(".pack")});
+        }
+    }
+    return objects;
 }
 
 }  // namespace gongkai::test

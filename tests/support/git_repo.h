@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -52,6 +53,18 @@ private:
     TempDir dir_;
     int commits_ = 0;
 };
+
+// One object of the repository's packs, as `git verify-pack -v` lists it.
+struct PackedObject {
+    std::string id;
+    std::string type;  // "blob", "tree", ...
+    std::uint64_t size = 0;
+    std::uint64_t packed_size = 0;
+    std::uint64_t offset = 0;
+    bool delta = false;  // stored as a delta on another object
+    fs::path pack;       // the .pack file
+};
+std::vector<PackedObject> packed_objects(const GitRepo& repo);
 
 // Commits everything (or nothing new) with author and committer at when
 // ("2020-11-05T12:00:00+08:00"); returns the commit's id. encoding: the message's bytes are in it

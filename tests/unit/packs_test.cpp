@@ -47,18 +47,14 @@ std::map<std::string, Stored> blobs_of(const GitRepo& repo) {
     std::istringstream all(repo.git("cat-file --batch-all-objects --batch-check='%(objectname) %(objecttype)'"));
     for (std::string id, type; all >> id >> type;)
         if (type == "blob") blobs[id];
-    std::istringstream packed(repo.git("verify-pack -v " + test::shell_quote(only_file(repo, ".idx"))));
-    for (std::string line; std::getline(packed, line);) {
-        std::istringstream fields(line);
-        std::vector<std::string> f;
-        for (std::string word; fields >> word;) f.push_back(word);
-        if (f.size() < 5 || f[1] != "blob") continue;
-        Stored& s = blobs.at(f[0]);
+    for (const test::PackedObject& o : test::packed_objects(repo)) {
+        if (o.type != "blob") continue;
+        Stored& s = blobs.at(o.id);
         s.in_pack = true;
-        s.whole = f.size() == 5;  // a delta adds its depth and its base
-        s.size = std::stoull(f[2]);
-        s.packed_size = std::stoull(f[3]);
-        s.offset = std::stoull(f[4]);
+        s.whole = !o.delta;
+        s.size = o.size;
+        s.packed_size = o.packed_size;
+        s.offset = o.offset;
     }
     return blobs;
 }
