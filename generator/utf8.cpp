@@ -192,4 +192,9 @@ std::string printable(std::string_view s, std::size_t max_bytes, bool keep_tabs)
     return out;
 }
 
+std::string utf8_library_version() {
+    return "simdjson " + std::to_string(simdjson::SIMDJSON_VERSION_MAJOR) + "." +
+           std::to_string(simdjson::SIMDJSON_VERSION_MINOR) + "." + std::to_string(simdjson::SIMDJSON_VERSION_REVISION);
+}
+
 }  // namespace gongkai

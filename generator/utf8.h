@@ -10,6 +10,10 @@ namespace gongkai {
 // Position of the first byte that is not part of valid UTF-8, if any.
 std::optional<std::size_t> first_invalid_utf8(std::string_view text);
 
+// The library that checks UTF-8 and the version of it gongkai was built with, as
+// `gongkai --version` lists it: "simdjson 3.0.1".
+std::string utf8_library_version();
+
 // text as UTF-8: each byte at which no valid sequence begins is replaced by U+FFFD, as a browser
 // shows it. For text gongkai did not check, such as a commit message, before it is published.
 std::string valid_utf8(std::string_view text);

@@ -146,4 +146,8 @@ bool Packs::read_blob(const git_oid& id, std::string& out, std::size_t max_bytes
     return false;
 }
 
+std::string Packs::library_version() {
+    return "libdeflate " LIBDEFLATE_VERSION_STRING;
+}
+
 }  // namespace gongkai::git

@@ -34,6 +34,10 @@ public:
 
     std::size_t pack_count() const { return packs_.size(); }
 
+    // The inflating library and the version of it gongkai was built with, as `gongkai --version`
+    // lists it: "libdeflate 1.14".
+    static std::string library_version();
+
 private:
     struct Pack {
         MappedFile index;

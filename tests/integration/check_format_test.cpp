@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
 #include "commands/console.h"
 #include "commands/explain.h"
 #include "diagnostics.h"
@@ -212,8 +217,27 @@ TEST_CASE("version: --version names gongkai's and the libraries' versions", "[in
     auto r = gongkai_cli({"--version"});
     CHECK(r.status == 0);
     CHECK(says(r, std::string("gongkai ") + GONGKAI_VERSION + "\n"));
-    for (const char* library : {"libgit2 ", "cmark-gfm ", "toml++ ", "CLI11 ", "kainjow mustache", "cpp-httplib "})
+    for (const char* library : {"libgit2 ", "cmark-gfm ", "toml++ ", "CLI11 ", "kainjow mustache", "xxHash ",
+                                "simdjson ", "libdeflate ", "cpp-httplib "})
         CHECK(says(r, library));
+    // Each library with a version of digits and dots, as its own headers or calls give it; jemalloc
+    // (its answer without the git description it carries) only from a program that uses it.
+    std::vector<std::string> numbered{"xxHash", "simdjson", "libdeflate"};
+#ifdef GONGKAI_TEST_BINARY_JEMALLOC
+    numbered.push_back("jemalloc");
+#else
+    CHECK(r.output.find("jemalloc") == std::string::npos);
+#endif
+    for (const std::string& library : numbered) {
+        INFO(library);
+        const std::size_t at = r.output.find("\n  " + library + " ");
+        REQUIRE(at != std::string::npos);
+        const std::size_t from = at + 4 + library.size();
+        const std::string version = r.output.substr(from, r.output.find('\n', from) - from);
+        CHECK(!version.empty());
+        CHECK(version.find_first_not_of("0123456789.") == std::string::npos);
+        CHECK(std::count(version.begin(), version.end(), '.') >= 1);
+    }
 }
 
 TEST_CASE("source_excerpt: the caret counts wide characters as two cells", "[check-format]") {
