@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace gongkai {
 
 MappedFile map_read_only(const std::filesystem::path& path, bool populate) {
@@ -31,6 +33,16 @@ MappedFile map_read_only(const std::filesystem::path& path, bool populate) {
     out.owner = std::shared_ptr<const void>(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
     out.bytes = std::string_view(static_cast<const char*>(p), size);
     return out;
+}
+
+void read_ahead(const MappedFile& file) {
+    if (!file.owner) return;
+    // The kernel reads ahead at most its read-ahead window (or the disk's largest request) of
+    // what one call names, 128 KiB to a few MiB, so the file is named a MiB at a time.
+    constexpr std::size_t step = std::size_t(1) << 20;
+    char* const start = const_cast<char*>(file.bytes.data());
+    for (std::size_t at = 0; at < file.bytes.size(); at += step)
+        ::madvise(start + at, std::min(step, file.bytes.size() - at), MADV_WILLNEED);
 }
 
 }  // namespace gongkai

@@ -82,6 +82,13 @@ Packs::Packs(const std::string& objects_dir) {
     }
 }
 
+void Packs::read_ahead() const {
+    for (const Pack& pack : packs_) {
+        gongkai::read_ahead(pack.index);
+        gongkai::read_ahead(pack.data);
+    }
+}
+
 std::uint64_t Packs::find(const Pack& pack, const git_oid& id) {
     const unsigned first = id.id[0];
     std::uint32_t lo = first == 0 ? 0 : be32(pack.fanout + 4 * (first - 1));

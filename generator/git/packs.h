@@ -34,6 +34,13 @@ public:
 
     std::size_t pack_count() const { return packs_.size(); }
 
+    // Starts reading every pack into memory in the background, for a read of most of the
+    // repository's current files (a build without a cache): what is not in memory yet (a
+    // repository not read since the machine started, or whose pages the system took back) then
+    // comes in large reads ahead of the blobs rather than one page fault at a time as each is
+    // reached. libgit2's reads of the same packs (trees, commits, deltas) find it there too.
+    void read_ahead() const;
+
     // The inflating library and the version of it gongkai was built with, as `gongkai --version`
     // lists it: "libdeflate 1.14".
     static std::string library_version();

@@ -1,17 +1,27 @@
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "git/packs.h"
 #include "git/repository.h"
 #include "git_repo.h"
+#include "mapped_file.h"
 
 // git::Packs on real repositories packed by git itself: each blob it reads is the blob libgit2
 // reads, byte for byte; what it cannot read for certain (a delta, a loose object, damage, an
@@ -282,4 +292,67 @@ TEST_CASE("packs: damaged data, a pack its index does not describe, an unknown i
         git::Packs packs((repo.path() / "no-such-folder").string());
         CHECK(packs.pack_count() == 0);
     }
+}
+
+namespace {
+
+// How many of the file's pages the system holds in memory, as mincore sees them through a
+// mapping of it; and how many pages it has.
+std::pair<std::size_t, std::size_t> pages_in_memory(const MappedFile& file) {
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    std::vector<unsigned char> in((file.bytes.size() + page - 1) / page);
+    REQUIRE(::mincore(const_cast<char*>(file.bytes.data()), file.bytes.size(), in.data()) == 0);
+    return {std::size_t(std::count_if(in.begin(), in.end(), [](unsigned char c) { return c & 1; })), in.size()};
+}
+
+// Writes the file out to disk and asks the system to let go of its pages.
+void drop_from_memory(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    ::fdatasync(fd);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+}
+
+}  // namespace
+
+TEST_CASE("packs: read_ahead brings the whole of a pack that is not in memory into memory", "[git][packs]") {
+    GitRepo repo;
+    repo.git("config core.compression 0");  // deflate stores the data as it is, quickly
+    // 40 MiB that deflate cannot shrink: more than the kernel reads ahead of one request (its
+    // read-ahead window or the disk's largest request, 128 KiB to 8 MiB), so that one call for
+    // the whole pack would leave most of it out.
+    std::mt19937_64 random(20261203);
+    for (int i = 0; i < 8; ++i) {
+        std::string noise(5 << 20, '\0');
+        for (std::size_t at = 0; at + 8 <= noise.size(); at += 8) {
+            const std::uint64_t r = random();
+            std::memcpy(noise.data() + at, &r, 8);
+        }
+        repo.write("data/noise-" + std::to_string(i) + ".bin", noise);
+    }
+    repo.commit("Noise");
+    repo.git("repack -a -d -q --window=0");  // no deltas to look for among noise
+    const std::string pack_path = only_file(repo, ".pack");
+    drop_from_memory(pack_path);
+    drop_from_memory(only_file(repo, ".idx"));
+    const MappedFile pack = map_read_only(pack_path, false);
+    REQUIRE(pack.owner);
+    REQUIRE(pack.bytes.size() > std::size_t(40) << 20);
+    const auto [before, pages] = pages_in_memory(pack);
+    if (before > pages / 2) {
+        WARN("skipped: the system keeps the pack in memory (" << before << " of " << pages
+                                                               << " pages), as a tmpfs does");
+        return;
+    }
+    git::Packs packs((repo.path() / ".git/objects").string());
+    REQUIRE(packs.pack_count() == 1);
+    packs.read_ahead();
+    // The reads are the kernel's, in the background: wait for them (a few ms on a local disk).
+    std::size_t in_memory = before;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while ((in_memory = pages_in_memory(pack).first) < pages && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    INFO(before << " pages in memory before, of " << pages);
+    CHECK(in_memory == pages);
 }
