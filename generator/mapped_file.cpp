@@ -35,13 +35,13 @@ MappedFile map_read_only(const std::filesystem::path& path, bool populate) {
     return out;
 }
 
-void read_ahead(const MappedFile& file) {
+void read_ahead(const MappedFile& file, std::stop_token stop) {
     if (!file.owner) return;
-    // The kernel reads ahead at most its read-ahead window (or the disk's largest request) of
-    // what one call names, 128 KiB to a few MiB, so the file is named a MiB at a time.
-    constexpr std::size_t step = std::size_t(1) << 20;
+    // The kernel reads ahead at most its read-ahead window (128 KiB by default) or the disk's
+    // largest request, whichever is larger, of what one call names: so 128 KiB per call.
+    constexpr std::size_t step = std::size_t(128) << 10;
     char* const start = const_cast<char*>(file.bytes.data());
-    for (std::size_t at = 0; at < file.bytes.size(); at += step)
+    for (std::size_t at = 0; at < file.bytes.size() && !stop.stop_requested(); at += step)
         ::madvise(start + at, std::min(step, file.bytes.size() - at), MADV_WILLNEED);
 }
 

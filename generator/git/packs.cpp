@@ -1,6 +1,7 @@
 #include "git/packs.h"
 
 #include <libdeflate.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -82,11 +83,21 @@ Packs::Packs(const std::string& objects_dir) {
     }
 }
 
-void Packs::read_ahead() const {
-    for (const Pack& pack : packs_) {
-        gongkai::read_ahead(pack.index);
-        gongkai::read_ahead(pack.data);
-    }
+void Packs::read_ahead() {
+    if (packs_.empty() || ahead_.joinable()) return;
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    std::uint64_t budget = pages > 0 && page > 0 ? std::uint64_t(pages) * std::uint64_t(page) / 4 : 0;
+    std::vector<const MappedFile*> files;
+    // More than the budget would push out of memory what was read ahead before it is used.
+    for (const Pack& pack : packs_)
+        for (const MappedFile* file : {&pack.index, &pack.data})
+            if (file->bytes.size() <= budget) {
+                budget -= file->bytes.size();
+                files.push_back(file);
+            }
+    ahead_ = std::jthread([files = std::move(files)](std::stop_token stop) {
+        for (const MappedFile* file : files) gongkai::read_ahead(*file, stop);
+    });
 }
 
 std::uint64_t Packs::find(const Pack& pack, const git_oid& id) {

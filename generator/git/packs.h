@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mapped_file.h"
@@ -34,12 +35,14 @@ public:
 
     std::size_t pack_count() const { return packs_.size(); }
 
-    // Starts reading every pack into memory in the background, for a read of most of the
+    // Starts reading the packs into memory on a thread of its own, for a read of most of the
     // repository's current files (a build without a cache): what is not in memory yet (a
     // repository not read since the machine started, or whose pages the system took back) then
     // comes in large reads ahead of the blobs rather than one page fault at a time as each is
-    // reached. libgit2's reads of the same packs (trees, commits, deltas) find it there too.
-    void read_ahead() const;
+    // reached; libgit2's reads of the same packs (trees, commits, deltas) find it there too. Files
+    // are asked for in turn while they fit in a quarter of the machine's memory; the thread
+    // stops when this reader goes.
+    void read_ahead();
 
     // The inflating library and the version of it gongkai was built with, as `gongkai --version`
     // lists it: "libdeflate 1.14".
@@ -64,6 +67,7 @@ private:
     static bool read_whole_blob(const Pack& pack, std::uint64_t offset, std::string& out, std::size_t max_bytes);
 
     std::vector<Pack> packs_;
+    std::jthread ahead_;  // last: stopped and joined before the packs are unmapped
 };
 
 }  // namespace gongkai::git

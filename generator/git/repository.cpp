@@ -396,7 +396,7 @@ Snapshot CommitSource::read(Diagnostics& diagnostics) {
     // One thread walks the trees and then reads blobs too; the others read blobs as they are
     // found. A git_repository is not shared between threads: each reader opens its own.
     BlobQueue blobs;
-    const Packs packs(objects_dir(repo_.get()));
+    Packs packs(objects_dir(repo_.get()));
     if (!known_) packs.read_ahead();  // nothing to reuse: every current file is read
     const unsigned workers = worker_count(0);
     std::vector<RepositoryPtr> repos(workers);
